@@ -1,0 +1,118 @@
+/* main.c - the tcpfault command line: run, list, check. Only main() exits. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suite.h"
+
+static const char usage_text[] =
+	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
+	"\n"
+	"  run [-j N] [--filter GLOB] [--with-controls] [--results DIR] PATH...\n"
+	"        run the cases in PATH (case files or directories of *.case files);\n"
+	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
+	"  list PATH...     name, claim ids and title of each case\n"
+	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
+	"\n"
+	"exit codes: 0 all passed, 1 a case failed or ended in error, 2 bad usage or\n"
+	"case file, 4 nothing ran (not root, or everything skipped)\n";
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "tcpfault: %s\n", msg);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "with-controls", no_argument, NULL, 'c' },
+		{ "results", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct suite_opts o = { .jobs = 4, .results_root = "results" };
+	struct suite s;
+	char *end;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "j:f:cr:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.jobs < 1 || o.jobs > 64)
+				return usage("-j takes a number from 1 to 64");
+			break;
+		case 'f':
+			o.filter = optarg;
+			break;
+		case 'c':
+			o.with_controls = true;
+			break;
+		case 'r':
+			o.results_root = optarg;
+			break;
+		default:
+			return usage(NULL);
+		}
+	}
+	if (optind >= argc)
+		return usage("run needs a case file or a directory of cases");
+	ret = suite_load(&s, argv + optind, argc - optind, stderr);
+	if (ret) {
+		suite_free(&s);
+		return ret;
+	}
+	ret = suite_run(&s, &o);
+	suite_free(&s);
+	return ret;
+}
+
+static int cmd_list(int argc, char **argv, bool quiet)
+{
+	struct suite s;
+	int ret;
+
+	if (argc < 2)
+		return usage(quiet ? "check needs a case file or directory"
+				   : "list needs a case file or directory");
+	ret = suite_load(&s, argv + 1, argc - 1, stderr);
+	for (int i = 0; !ret && i < s.n_cases; i++) {
+		const struct case_def *c = s.cases[i].def;
+		char ids[CASE_MAX_SOURCES * 8] = "";
+
+		if (quiet)
+			continue;
+		for (int k = 0; k < c->n_sources; k++) {
+			strcat(ids, k ? "," : "");
+			strcat(ids, c->sources[k]);
+		}
+		printf("%-36s %-12s %s\n", s.cases[i].id, ids[0] ? ids : "-", c->title);
+	}
+	if (!ret && quiet)
+		printf("ok: %d case file%s\n", s.n_cases, s.n_cases == 1 ? "" : "s");
+	suite_free(&s);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(NULL);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_list(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	return usage("unknown command");
+}

@@ -1,0 +1,464 @@
+/* run.c - one case from lab to verdict; see run.h.
+ *
+ *   setup steps (no "at", file order, each waited for)
+ *   t=0 ── timed steps and faults ── observer sample every RUN_SAMPLE_MS ── end
+ *   verdict ── case.json, report.txt
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "obs.h"
+#include "peer.h"
+#include "result.h"
+#include "timeline.h"
+#include "topo.h"
+#include "../netns/lab.h"
+
+#define RUN_SAMPLE_MS 10 /* the issue asks for <= 10 ms */
+#define RUN_SETUP_TIMEOUT_MS 10000
+
+struct run_peer {
+	bool started, dead;
+	struct peer_proc proc;
+	char buf[16384];
+	size_t len;
+	uint32_t last_done;
+	struct run_peer_result res;
+};
+
+struct run_ctx {
+	const struct case_def *c;
+	struct lab *lab;
+	struct obs *obs;
+	struct timeline *tl;
+	struct run_peer peers[CASE_MAX_HOSTS];
+	int64_t t0_ns;
+	bool clock_started;
+	json_t *pending; /* peer lines that came before t=0, as they came */
+	int64_t fault_ms;
+	json_t *sysctls;
+	char reason[512];
+};
+
+/* Which peer command a step is; -1 for faults, which the runner does itself. */
+static const int run_step_cmd[CASE_STEP_COUNT] = {
+	[CASE_STEP_LISTEN] = PEER_CMD_LISTEN,
+	[CASE_STEP_CONNECT] = PEER_CMD_CONNECT,
+	[CASE_STEP_SEND] = PEER_CMD_SEND,
+	[CASE_STEP_READ] = PEER_CMD_READ,
+	[CASE_STEP_STOP_READING] = PEER_CMD_STOP_READING,
+	[CASE_STEP_SHUTDOWN] = PEER_CMD_SHUTDOWN,
+	[CASE_STEP_CLOSE] = PEER_CMD_CLOSE,
+	[CASE_STEP_KILL] = -1,
+};
+
+static int64_t run_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t run_now_ms(const struct run_ctx *rc)
+{
+	return (run_mono_ns() - rc->t0_ns) / 1000000;
+}
+
+/* Case-clock ms of a monotonic ns time, rounded towards minus infinity. */
+static int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
+{
+	int64_t d = t_ns - rc->t0_ns;
+
+	return d >= 0 ? d / 1000000 : -((-d + 999999) / 1000000);
+}
+
+static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A runner event (step taken, fault injected, setup problem) in the timeline. */
+static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
+{
+	char text[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	timeline_add(rc->tl, json_pack("{sI ss ss ss}", "t_ms",
+				       (json_int_t)(rc->clock_started ? run_now_ms(rc) : 0), "src",
+				       "runner", "call", call, "text", text));
+}
+
+/* Update what the verdicts need from one peer line, then log it. */
+static void run_peer_event(struct run_ctx *rc, int host, json_t *ev)
+{
+	struct run_peer *p = &rc->peers[host];
+	int64_t t_ms = run_ms_of(rc, json_integer_value(json_object_get(ev, "t_ns")));
+
+	json_object_set_new(ev, "t_ms", json_integer(t_ms));
+	json_object_set_new(ev, "src", json_string(rc->c->hosts[host]));
+	result_peer_update(&p->res, ev, t_ms);
+	timeline_add(rc->tl, ev);
+}
+
+/* Before t=0 lines wait in rc->pending: their case time is known only then. */
+static void run_peer_line(struct run_ctx *rc, int host, const char *line)
+{
+	json_t *ev = json_loads(line, 0, NULL);
+
+	if (!ev || !json_is_object(ev)) {
+		json_decref(ev);
+		run_log(rc, "bad-line", "%s sent a line that is not JSON: %.200s", rc->c->hosts[host],
+			line);
+		return;
+	}
+	if (!rc->clock_started) {
+		json_object_set_new(ev, "_host", json_integer(host));
+		json_array_append_new(rc->pending, ev);
+		/* "done" is needed before t=0 to pace the setup steps. */
+		if (strcmp(json_string_value(json_object_get(ev, "call")) ?: "", "done") == 0)
+			rc->peers[host].last_done =
+				(uint32_t)json_integer_value(json_object_get(ev, "cmd"));
+		return;
+	}
+	run_peer_event(rc, host, ev);
+}
+
+static void run_peer_read(struct run_ctx *rc, int host)
+{
+	struct run_peer *p = &rc->peers[host];
+	ssize_t n;
+	char *nl;
+
+	for (;;) {
+		n = read(p->proc.event_fd, p->buf + p->len, sizeof(p->buf) - 1 - p->len);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			p->dead = true;
+			return;
+		}
+		if (n < 0)
+			return;
+		p->len += (size_t)n;
+		p->buf[p->len] = '\0';
+		while ((nl = strchr(p->buf, '\n'))) {
+			*nl = '\0';
+			run_peer_line(rc, host, p->buf);
+			p->len -= (size_t)(nl + 1 - p->buf);
+			memmove(p->buf, nl + 1, p->len + 1);
+		}
+		if (p->len == sizeof(p->buf) - 1) /* a line longer than the buffer: drop it */
+			p->len = 0;
+	}
+}
+
+/* Wait up to @timeout_ms for peer output and read what came. */
+static void run_pump(struct run_ctx *rc, int timeout_ms)
+{
+	struct pollfd pfd[CASE_MAX_HOSTS];
+	int who[CASE_MAX_HOSTS], n = 0;
+
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		if (!rc->peers[h].started || rc->peers[h].dead)
+			continue;
+		pfd[n] = (struct pollfd){ .fd = rc->peers[h].proc.event_fd, .events = POLLIN };
+		who[n++] = h;
+	}
+	if (n == 0) {
+		if (timeout_ms > 0)
+			usleep((useconds_t)timeout_ms * 1000);
+		return;
+	}
+	if (poll(pfd, (nfds_t)n, timeout_ms) <= 0)
+		return;
+	for (int i = 0; i < n; i++)
+		if (pfd[i].revents)
+			run_peer_read(rc, who[i]);
+}
+
+static int run_peers_start(struct run_ctx *rc, struct tf_err *err)
+{
+	const struct case_def *c = rc->c;
+
+	for (int h = 0; h < c->n_hosts; h++) {
+		struct peer_opt opts[32];
+		struct peer_conf conf = { .name = c->hosts[h], .opts = opts };
+		bool acts = false;
+		int ret;
+
+		for (int i = 0; i < c->n_steps; i++)
+			acts |= c->steps[i].host == h && run_step_cmd[c->steps[i].kind] >= 0;
+		if (!acts)
+			continue;
+		for (int i = 0; i < c->n_sockopts && conf.n_opts < 32; i++)
+			if (c->sockopts[i].host == h)
+				opts[conf.n_opts++] = (struct peer_opt){ c->sockopts[i].kind,
+									 c->sockopts[i].value,
+									 c->sockopts[i].value2 };
+		conf.netns_fd = lab_host_netns_fd(rc->lab, h);
+		ret = peer_spawn(&conf, &rc->peers[h].proc, err);
+		if (ret)
+			return ret;
+		rc->peers[h].started = true;
+		rc->peers[h].res.obs.started = true;
+	}
+	return 0;
+}
+
+static void run_fault_kill(struct run_ctx *rc, const struct case_step *st)
+{
+	struct run_peer *p = &rc->peers[st->host];
+
+	if (!p->started || p->dead) {
+		run_log(rc, "fault", "kill %s: no live peer process there", rc->c->hosts[st->host]);
+		return;
+	}
+	kill(p->proc.pid, SIGKILL);
+	run_log(rc, "fault", "kill -9 %s (pid %d)", rc->c->hosts[st->host], (int)p->proc.pid);
+}
+
+/* Take one step now. Steps are numbered from 1 in command ids. */
+static int run_step(struct run_ctx *rc, int idx)
+{
+	const struct case_step *st = &rc->c->steps[idx];
+	struct peer_cmd cmd = { .id = (uint32_t)idx + 1 };
+	int kind = run_step_cmd[st->kind];
+
+	if (kind < 0) {
+		if (rc->fault_ms < 0)
+			rc->fault_ms = rc->clock_started ? run_now_ms(rc) : 0;
+		run_fault_kill(rc, st);
+		return 0;
+	}
+	run_log(rc, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
+		st->loc.file, st->loc.line);
+	cmd.kind = (uint32_t)kind;
+	cmd.port = (uint16_t)st->port;
+	cmd.bytes = st->bytes;
+	cmd.every_ms = st->every_ms;
+	if (st->kind == CASE_STEP_CONNECT)
+		topo_host_addr(rc->c, st->target_host, st->port, &cmd.addr);
+	if (!rc->peers[st->host].started || rc->peers[st->host].dead)
+		return -ESRCH;
+	return peer_send_cmd(&rc->peers[st->host].proc, &cmd);
+}
+
+static int run_setup(struct run_ctx *rc)
+{
+	const struct case_def *c = rc->c;
+
+	for (int i = 0; i < c->n_steps && c->steps[i].setup; i++) {
+		const struct case_step *st = &c->steps[i];
+		struct run_peer *p = &rc->peers[st->host];
+		int64_t deadline = run_mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
+		int ret = run_step(rc, i);
+
+		if (ret)
+			goto fail;
+		while (p->last_done < (uint32_t)i + 1) {
+			if (p->dead || run_mono_ns() > deadline) {
+				ret = p->dead ? -ESRCH : -ETIMEDOUT;
+				goto fail;
+			}
+			run_pump(rc, 20);
+		}
+		continue;
+fail:
+		snprintf(rc->reason, sizeof(rc->reason), "%s:%u: setup step '%s %s' %s",
+			 st->loc.file, st->loc.line, c->hosts[st->host], case_step_name(st->kind),
+			 ret == -ETIMEDOUT ? "did not complete in 10 s" : "failed: the peer is gone");
+		return ret;
+	}
+	return 0;
+}
+
+/* t=0: give the setup lines their (negative) case times. */
+static void run_clock_start(struct run_ctx *rc)
+{
+	size_t i;
+	json_t *ev;
+
+	rc->t0_ns = run_mono_ns();
+	rc->clock_started = true;
+	json_array_foreach(rc->pending, i, ev)
+	{
+		int host = (int)json_integer_value(json_object_get(ev, "_host"));
+
+		json_object_del(ev, "_host");
+		run_peer_event(rc, host, json_incref(ev));
+	}
+	json_array_clear(rc->pending);
+	run_log(rc, "clock", "t=0: setup done, timed steps start");
+}
+
+static int run_timeline(struct run_ctx *rc, struct tf_err *err)
+{
+	const struct case_def *c = rc->c;
+	int next = 0, ret;
+	int64_t next_sample = 0, now;
+
+	while (next < c->n_steps && c->steps[next].setup)
+		next++;
+	for (;;) {
+		int64_t wake;
+
+		now = run_now_ms(rc);
+		while (next < c->n_steps && c->steps[next].at_ms <= now) {
+			ret = run_step(rc, next++);
+			if (ret && ret != -ESRCH && ret != -EPIPE)
+				return tf_err_set(err, ret, "step %d: %s", next, strerror(-ret));
+		}
+		if (now >= next_sample) {
+			ret = obs_sample(rc->obs, now, err);
+			if (ret)
+				return ret;
+			next_sample = now + RUN_SAMPLE_MS;
+		}
+		if (now >= c->end_ms)
+			break;
+		wake = next_sample;
+		if (next < c->n_steps && c->steps[next].at_ms < wake)
+			wake = c->steps[next].at_ms;
+		if (c->end_ms < wake)
+			wake = c->end_ms;
+		run_pump(rc, wake > now ? (int)(wake - now) : 0);
+	}
+	/* Lines written just before the end still belong to the run. */
+	run_pump(rc, 0);
+	return 0;
+}
+
+static void run_peers_stop(struct run_ctx *rc)
+{
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		struct run_peer *p = &rc->peers[h];
+
+		if (!p->started)
+			continue;
+		kill(p->proc.pid, SIGKILL);
+		waitpid(p->proc.pid, NULL, 0);
+		close(p->proc.cmd_fd);
+		close(p->proc.event_fd);
+	}
+}
+
+static enum verdict_status run_judge(struct run_ctx *rc, const char *dir, bool control,
+				     int64_t duration_ms)
+{
+	struct verdict_peer_obs peers[CASE_MAX_HOSTS];
+	struct verdict_result *res = calloc((size_t)rc->c->n_expects + 1, sizeof(*res));
+	struct verdict_input in = { .c = rc->c, .peers = peers, .fault_ms = rc->fault_ms };
+	struct result_case out = { .c = rc->c, .control = control, .tl = rc->tl,
+				   .sysctls = rc->sysctls, .fault_ms = rc->fault_ms,
+				   .duration_ms = duration_ms };
+	enum verdict_status v = VERDICT_ERROR;
+
+	if (!res)
+		return VERDICT_ERROR;
+	in.obs_first_ms = obs_first_ms(rc->obs);
+	in.obs_last_ms = obs_last_ms(rc->obs);
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		struct run_peer_result *r = &rc->peers[h].res;
+
+		peers[h] = r->obs;
+		peers[h].n_states = obs_history(rc->obs, h, r->local, r->remote, &peers[h].states);
+		out.peers[h] = r;
+		out.peer_obs[h] = peers[h];
+	}
+	v = verdict_eval(&in, res);
+	out.verdict = v;
+	out.results = res;
+	out.obs_last_ms = in.obs_last_ms;
+	result_write(dir, &out);
+	free(res);
+	return v;
+}
+
+static void run_ctx_free(struct run_ctx *rc)
+{
+	run_peers_stop(rc);
+	for (int h = 0; h < CASE_MAX_HOSTS; h++)
+		json_decref(rc->peers[h].res.sockopts);
+	obs_free(rc->obs);
+	lab_free(rc->lab);
+	json_decref(rc->pending);
+	json_decref(rc->sysctls);
+	timeline_free(rc->tl);
+}
+
+static int run_prepared(struct run_ctx *rc, struct tf_err *err)
+{
+	const struct case_def *c = rc->c;
+	int ret;
+
+	rc->lab = lab_new();
+	rc->obs = obs_new(rc->tl);
+	rc->pending = json_array();
+	if (!rc->lab || !rc->obs || !rc->pending)
+		return tf_err_set(err, -ENOMEM, "out of memory");
+	ret = topo_build(c, rc->lab, &rc->sysctls, err);
+	if (ret)
+		return ret;
+	for (int h = 0; h < c->n_hosts; h++) {
+		ret = obs_add_host(rc->obs, c->hosts[h], lab_host_netns_fd(rc->lab, h), err);
+		if (ret < 0)
+			return ret;
+	}
+	ret = run_peers_start(rc, err);
+	if (ret)
+		return ret;
+	ret = run_setup(rc);
+	if (ret)
+		return tf_err_set(err, ret, "%s", rc->reason);
+	run_clock_start(rc);
+	return run_timeline(rc, err);
+}
+
+enum verdict_status run_case(const struct case_def *c, bool control, const char *dir)
+{
+	struct run_ctx rc = { .fault_ms = -1 };
+	struct case_def *variant = NULL;
+	enum verdict_status v;
+	struct tf_err err = { "" };
+	char path[4096];
+	int64_t start = run_mono_ns();
+	int ret;
+
+	if (control) {
+		variant = case_control(c);
+		if (!variant)
+			return VERDICT_ERROR;
+		c = variant;
+	}
+	rc.c = c;
+	for (int h = 0; h < CASE_MAX_HOSTS; h++)
+		rc.peers[h].res.sockopts = json_object();
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	rc.tl = timeline_new(path, &ret);
+	if (!rc.tl)
+		rc.tl = timeline_new(NULL, &ret);
+	ret = rc.tl ? run_prepared(&rc, &err) : -ENOMEM;
+	if (ret) {
+		struct result_case out = { .c = c, .control = control, .tl = rc.tl,
+					   .sysctls = rc.sysctls, .fault_ms = rc.fault_ms,
+					   .verdict = VERDICT_ERROR };
+
+		snprintf(out.reason, sizeof(out.reason), "%s", err.msg[0] ? err.msg : strerror(-ret));
+		out.duration_ms = (run_mono_ns() - start) / 1000000;
+		result_write(dir, &out);
+		v = VERDICT_ERROR;
+	} else {
+		v = run_judge(&rc, dir, control, (run_mono_ns() - start) / 1000000);
+	}
+	run_ctx_free(&rc);
+	case_free(variant);
+	return v;
+}

@@ -1,0 +1,29 @@
+/* run.h - run one case: build its lab, start its peers, take its steps and
+ * faults on time, sample the sockets, judge the expectations.
+ *
+ * Takes: a parsed case and a directory for its results. Gives, in that
+ * directory: events.jsonl (streamed while the case runs), case.json (written
+ * last, atomically: its presence means the case finished) and report.txt (the
+ * human diagnostics of a case that did not pass: expected vs observed and the
+ * slice of the timeline around the difference).
+ *
+ * Runs in a worker process of its own (suite.c forks one per case): it
+ * switches namespaces and forks peers, and everything it creates lives in
+ * namespaces held as fds, so its death removes them.
+ */
+#ifndef RUN_H
+#define RUN_H
+
+#include <stdbool.h>
+
+#include "case.h"
+#include "verdict.h"
+
+/**
+ * run_case() - run @c (or its control variant when @control) into @dir.
+ * Return: the case verdict; VERDICT_ERROR with the reason in case.json when
+ * the lab could not be built or a setup step did not complete.
+ */
+enum verdict_status run_case(const struct case_def *c, bool control, const char *dir);
+
+#endif

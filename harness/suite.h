@@ -1,0 +1,57 @@
+/* suite.h - the orchestrator: find and parse case files, run each case (and
+ * its control) in a worker process of its own, several at once, and report.
+ *
+ * Takes: paths (case files or directories searched for *.case) and options.
+ * Gives: results/<run-id>/ with one directory per case (see run.h),
+ * summary.json, ktap.txt and the results/latest link; KTAP on stdout, a
+ * progress line on stderr when it is a terminal; an exit code (DESIGN.md):
+ * 0 all passed (skips allowed), 1 a case failed or ended in error (or the run
+ * was interrupted), 2 bad usage or a bad case file, 4 nothing could run.
+ *
+ * A control run (the case with its cause removed, "control without ...") is
+ * reported "ok" when it FAILS: a case whose control passes cannot fail, and
+ * proves nothing.
+ */
+#ifndef SUITE_H
+#define SUITE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "case.h"
+
+struct suite_case {
+	struct case_def *def;
+	char id[256]; /* "process-crash/idle-eof": directory and case name */
+};
+
+struct suite {
+	struct suite_case *cases;
+	int n_cases;
+};
+
+struct suite_opts {
+	int jobs; /* workers at once, >= 1 */
+	const char *filter; /* fnmatch() glob on the case id, or NULL */
+	bool with_controls; /* also run each case's control */
+	const char *results_root; /* "results" */
+};
+
+/**
+ * suite_load() - parse every case under @paths (files, or directories searched
+ * recursively for *.case, sorted), diagnostics to @diag.
+ * Return: 0, or 2 if any file was bad or no case was found (diagnostics written).
+ */
+int suite_load(struct suite *s, char *const *paths, int n_paths, FILE *diag);
+
+/** suite_free() - free the parsed cases. */
+void suite_free(struct suite *s);
+
+/**
+ * suite_run() - run the loaded cases. Needs root; moves the process into a
+ * private network namespace first.
+ * Return: the exit code described above.
+ */
+int suite_run(struct suite *s, const struct suite_opts *o);
+
+#endif
