@@ -15,6 +15,9 @@
 #define CASE_MAX_TOKS (CASE_LINE_MAX / 2 + 1) /* one byte and one blank each */
 #define CASE_DURATION_MAX_MS 10000000000LL /* 1e7 s */
 #define CASE_ERRNO_MAX 200 /* errno values case_errno_parse() scans */
+#define CASE_MAX_SYSCTLS 256 /* keeps the duplicate check cheap; real cases set a few */
+
+#define CASE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct case_tok {
 	const char *s; /* NUL-terminated, inside case_parser.buf */
@@ -96,11 +99,36 @@ const char *case_sockopt_suggest(const char *name);
 const char *case_errno_suggest(const char *name);
 void *case_vec_push(void *vec, int *n, int *cap, size_t size);
 
-/* case_stmt.c */
+/* case_stmt.c: dispatch, steps, and the argument helpers below (each one
+ * queues its own error and returns 0 or -errno). */
 int case_stmt_parse(struct case_parser *p);
 bool case_step_is_fault(enum case_step_kind kind);
 int case_host_find(const struct case_def *c, const char *name);
 void case_hosts_list(const struct case_def *c, char *buf, size_t size);
+bool case_tok_is(const struct case_tok *t, const char *s);
+struct case_loc case_loc_of(const struct case_parser *p, int i);
+int case_err_oom(struct case_parser *p);
+int case_err_missing(struct case_parser *p, int i, const char *usage);
+int case_no_more(struct case_parser *p, int i);
+int case_arg_host(struct case_parser *p, int i, int *host);
+int case_arg_num(struct case_parser *p, int i, const char *what, long long lo, long long hi,
+		 long long *v);
+int case_arg_time(struct case_parser *p, int i, int64_t *ms);
+int case_time_ref(struct case_parser *p, int i, int64_t ms, bool band, const char *what);
+
+void case_join_names(char *buf, size_t size, const char *const *names, int n, bool with_or);
+
+/* case_head.c: the lines that describe the case rather than its timeline */
 void case_set_topology(struct case_def *c, enum case_topology topo);
+int case_stmt_title(struct case_parser *p);
+int case_stmt_source(struct case_parser *p);
+int case_stmt_topology(struct case_parser *p);
+int case_stmt_end(struct case_parser *p);
+int case_stmt_control(struct case_parser *p);
+int case_stmt_sysctl(struct case_parser *p);
+int case_stmt_sockopt(struct case_parser *p);
+
+/* case_expect.c: expect lines */
+int case_stmt_expect(struct case_parser *p);
 
 #endif

@@ -39,6 +39,7 @@ static void peer_conn_reset(struct peer_state *st, int fd)
 	st->cfd = fd;
 	st->connecting = false;
 	st->cfd_quiet = false;
+	st->rx_done = false;
 	st->rx_total = 0;
 	st->tx_pending = 0;
 	st->tx_offset = 0;
@@ -96,21 +97,24 @@ static bool peer_need_conn(struct peer_state *st, const char *call)
 }
 
 /* Send the queued bytes until the queue is empty, the kernel takes only part
- * (wait for POLLOUT) or send() fails (the queue is dropped; a periodic send
- * queues again at its next tick). EAGAIN is where a blocking application
- * would block: reported as "send-blocked", not as an error. */
+ * or says EAGAIN (wait for POLLOUT: where a blocking application would block),
+ * or send() fails (the queue is dropped; a periodic send queues again at its
+ * next tick). Every call is reported, EAGAIN included: it is the truth of a
+ * non-blocking socket, and the result module skips it as a "first error". */
 static void peer_tx_flush(struct peer_state *st)
 {
 	while (st->tx_pending > 0) {
 		size_t off = st->tx_offset % PEER_PATTERN_MOD;
-		size_t len = st->tx_pending < PEER_TX_CHUNK ? (size_t)st->tx_pending : PEER_TX_CHUNK;
+		size_t len = st->tx_pending < PEER_TX_CHUNK ? (size_t)st->tx_pending
+							     : PEER_TX_CHUNK;
 		ssize_t n = send(st->cfd, st->tx_buf + off, len, MSG_NOSIGNAL);
 		int e = errno;
 		int64_t t = peer_now_ns();
 
 		if (n < 0 && (e == EAGAIN || e == EWOULDBLOCK)) {
-			peer_emit(st, t, "send-blocked", 0, 0,
-				  json_pack("{s:I}", "queued", (json_int_t)st->tx_pending));
+			peer_emit(st, t, "send", -1, e,
+				  json_pack("{s:I,s:I}", "bytes", (json_int_t)len, "queued",
+					    (json_int_t)st->tx_pending));
 			return;
 		}
 		if (n < 0) {
@@ -148,13 +152,16 @@ static void peer_tx_queue(struct peer_state *st, int64_t bytes)
 }
 
 /* Periodic send: keep the rhythm on the monotonic clock; if the loop fell
- * behind by a whole period, restart it from now rather than bursting. */
+ * behind by a whole period, restart it from now rather than bursting. A tick
+ * while the previous bytes still wait for POLLOUT is skipped, as a blocking
+ * application stuck in send() would miss it (no unbounded backlog). */
 static void peer_tick(struct peer_state *st, int64_t now)
 {
 	st->next_send_ns += st->every_ns;
 	if (st->next_send_ns <= now)
 		st->next_send_ns = now + st->every_ns;
-	peer_tx_queue(st, st->tx_bytes);
+	if (st->tx_pending == 0)
+		peer_tx_queue(st, st->tx_bytes);
 }
 
 static void peer_recv(struct peer_state *st)
@@ -171,7 +178,7 @@ static void peer_recv(struct peer_state *st)
 		  json_pack("{s:I}", "total", (json_int_t)st->rx_total));
 	/* EOF or error: stop, or level-triggered POLLIN/POLLHUP would spin. */
 	if (n <= 0)
-		st->reading = false;
+		st->rx_done = true;
 }
 
 /* The connect() result is known: SO_ERROR is the documented way to read it
@@ -203,7 +210,7 @@ static short peer_conn_events(const struct peer_state *st)
 
 	if (st->connecting)
 		return POLLOUT;
-	if (st->reading)
+	if (st->reading && !st->rx_done)
 		ev |= POLLIN | POLLRDHUP;
 	if (st->tx_pending > 0)
 		ev |= POLLOUT;
@@ -217,9 +224,9 @@ static void peer_conn_event(struct peer_state *st, short events, short revents)
 		return;
 	}
 	/* Reading first: an application blocked in recv() sees the error there. */
-	if (st->reading && (revents & (POLLIN | POLLRDHUP | POLLERR | POLLHUP)))
+	if ((events & POLLIN) && (revents & (POLLIN | POLLRDHUP | POLLERR | POLLHUP)))
 		peer_recv(st);
-	if (st->tx_pending > 0 && (revents & (POLLOUT | POLLERR | POLLHUP)))
+	if ((events & POLLOUT) && (revents & (POLLOUT | POLLERR | POLLHUP)))
 		peer_tx_flush(st);
 	if (!events) {
 		/* Nobody asked: POLLERR/POLLHUP come anyway and stay set. Report
@@ -336,6 +343,7 @@ static bool peer_cmd_send(struct peer_state *st, const struct peer_cmd *cmd)
 static bool peer_cmd_reading(struct peer_state *st, bool on)
 {
 	st->reading = on;
+	st->rx_done = false; /* READ after EOF or an error calls recv() again */
 	st->cfd_quiet = false;
 	peer_emit(st, peer_now_ns(), "reading", 0, 0, json_pack("{s:b}", "on", on));
 	return true;
@@ -372,7 +380,8 @@ static bool peer_cmd_close(struct peer_state *st, const struct peer_cmd *cmd)
 	int ret, e;
 
 	(void)cmd;
-	if (!peer_need_conn(st, "close"))
+	/* A connect() still in progress can be closed too (its "done" never comes). */
+	if (!(st->cfd >= 0 && st->connecting) && !peer_need_conn(st, "close"))
 		return true;
 	ret = close(st->cfd);
 	e = errno;
@@ -512,7 +521,7 @@ peer_child(const struct peer_conf *conf, pid_t parent, int cmd_fd, int ev_fd)
 	*st = (struct peer_state){ .conf = conf, .cmd_fd = cmd_fd, .ev_fd = ev_fd, .lfd = -1,
 				   .cfd = -1, .reading = true };
 	peer_fill_pattern(st);
-	if (conf->netns_fd >= 0 && setns(conf->netns_fd, CLONE_NEWNET) < 0) {
+	if (setns(conf->netns_fd, CLONE_NEWNET) < 0) {
 		e = errno;
 		peer_emit(st, peer_now_ns(), "setns", -1, e, NULL);
 		_exit(1);
@@ -529,6 +538,9 @@ int peer_spawn(const struct peer_conf *conf, struct peer_proc *out, struct tf_er
 
 	if (!conf->name || conf->n_opts < 0 || (conf->n_opts && !conf->opts))
 		return tf_err_set(err, -EINVAL, "peer: bad configuration");
+	/* No sentinel for "the current namespace": a peer always runs in a lab host. */
+	if (conf->netns_fd < 0)
+		return tf_err_set(err, -EINVAL, "peer %s: no namespace given", conf->name);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		e = errno;
 		return tf_err_set(err, -e, "peer %s: socketpair: %s", conf->name, strerror(e));

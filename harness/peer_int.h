@@ -27,6 +27,7 @@ struct peer_state {
 	uint32_t connect_cmd; /* id for the deferred "done" */
 	struct sockaddr_storage connect_to;
 	bool reading; /* poll POLLIN and recv(); the default, survives connections */
+	bool rx_done; /* this connection's recv() gave EOF or an error: stop polling POLLIN */
 	bool cfd_quiet; /* POLLERR/POLLHUP reported while not polling for anything */
 	long long rx_total;
 	int64_t tx_pending; /* bytes queued behind a partial or blocked send() */

@@ -35,9 +35,11 @@ void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_m
 		snprintf(r->remote, sizeof(r->remote), "%s",
 			 json_string_value(json_object_get(ev, "remote")) ?: "");
 	}
-	if (strcmp(call, "setsockopt") == 0 && json_object_get(ev, "opt"))
+	/* Only the case's options carry a read-back (SO_REUSEADDR on the listener does not). */
+	if (strcmp(call, "setsockopt") == 0 && json_is_string(json_object_get(ev, "opt")) &&
+	    json_object_get(ev, "read_back"))
 		json_object_set(r->sockopts, json_string_value(json_object_get(ev, "opt")),
-				json_object_get(ev, "read_back") ?: json_null());
+				json_object_get(ev, "read_back"));
 	if (strcmp(call, "recv") == 0 && ret > 0)
 		r->obs.received += ret;
 	if (strcmp(call, "recv") == 0 && ret == 0 && !eno && !r->obs.eof) {

@@ -84,29 +84,44 @@ static int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
 static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* A runner event (step taken, fault injected, setup problem) in the timeline. */
+/* A runner event (step taken, fault injected, setup problem) in the timeline;
+ * before t=0 it waits in rc->pending with the peers' lines. */
 static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
 {
 	char text[300];
 	va_list ap;
+	json_t *ev;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	timeline_add(rc->tl, json_pack("{sI ss ss ss}", "t_ms",
-				       (json_int_t)(rc->clock_started ? run_now_ms(rc) : 0), "src",
-				       "runner", "call", call, "text", text));
+	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)run_mono_ns(), "src", "runner", "call",
+		       call, "text", text);
+	if (!ev)
+		return;
+	if (!rc->clock_started) {
+		json_object_set_new(ev, "_host", json_integer(-1));
+		json_array_append_new(rc->pending, ev);
+		return;
+	}
+	json_object_set_new(ev, "t_ms", json_integer(run_ms_of(rc, run_mono_ns())));
+	json_object_del(ev, "t_ns");
+	timeline_add(rc->tl, ev);
 }
 
 /* Update what the verdicts need from one peer line, then log it. */
 static void run_peer_event(struct run_ctx *rc, int host, json_t *ev)
 {
-	struct run_peer *p = &rc->peers[host];
 	int64_t t_ms = run_ms_of(rc, json_integer_value(json_object_get(ev, "t_ns")));
 
 	json_object_set_new(ev, "t_ms", json_integer(t_ms));
+	if (host < 0) { /* the runner's own setup event */
+		json_object_del(ev, "t_ns");
+		timeline_add(rc->tl, ev);
+		return;
+	}
 	json_object_set_new(ev, "src", json_string(rc->c->hosts[host]));
-	result_peer_update(&p->res, ev, t_ms);
+	result_peer_update(&rc->peers[host].res, ev, t_ms);
 	timeline_add(rc->tl, ev);
 }
 
@@ -160,9 +175,12 @@ static void run_peer_read(struct run_ctx *rc, int host)
 	}
 }
 
-/* Wait up to @timeout_ms for peer output and read what came. */
-static void run_pump(struct run_ctx *rc, int timeout_ms)
+/* Wait up to @timeout_ns for peer output and read what came. ppoll(), not
+ * poll(): steps are due to the millisecond, and poll() rounds up. */
+static void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 {
+	struct timespec ts = { .tv_sec = timeout_ns / 1000000000,
+			       .tv_nsec = timeout_ns % 1000000000 };
 	struct pollfd pfd[CASE_MAX_HOSTS];
 	int who[CASE_MAX_HOSTS], n = 0;
 
@@ -172,12 +190,7 @@ static void run_pump(struct run_ctx *rc, int timeout_ms)
 		pfd[n] = (struct pollfd){ .fd = rc->peers[h].proc.event_fd, .events = POLLIN };
 		who[n++] = h;
 	}
-	if (n == 0) {
-		if (timeout_ms > 0)
-			usleep((useconds_t)timeout_ms * 1000);
-		return;
-	}
-	if (poll(pfd, (nfds_t)n, timeout_ms) <= 0)
+	if (ppoll(pfd, (nfds_t)n, &ts, NULL) <= 0)
 		return;
 	for (int i = 0; i < n; i++)
 		if (pfd[i].revents)
@@ -268,7 +281,7 @@ static int run_setup(struct run_ctx *rc)
 				ret = p->dead ? -ESRCH : -ETIMEDOUT;
 				goto fail;
 			}
-			run_pump(rc, 20);
+			run_pump(rc, 20 * 1000000LL);
 		}
 		continue;
 fail:
@@ -302,34 +315,35 @@ static void run_clock_start(struct run_ctx *rc)
 static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 {
 	const struct case_def *c = rc->c;
+	const int64_t ms = 1000000;
+	int64_t next_sample = 0, now, wake;
 	int next = 0, ret;
-	int64_t next_sample = 0, now;
 
 	while (next < c->n_steps && c->steps[next].setup)
 		next++;
 	for (;;) {
-		int64_t wake;
-
-		now = run_now_ms(rc);
-		while (next < c->n_steps && c->steps[next].at_ms <= now) {
+		now = run_mono_ns() - rc->t0_ns;
+		while (next < c->n_steps && c->steps[next].at_ms * ms <= now) {
 			ret = run_step(rc, next++);
 			if (ret && ret != -ESRCH && ret != -EPIPE)
 				return tf_err_set(err, ret, "step %d: %s", next, strerror(-ret));
 		}
 		if (now >= next_sample) {
-			ret = obs_sample(rc->obs, now, err);
+			ret = obs_sample(rc->obs, now / ms, err);
 			if (ret)
 				return ret;
-			next_sample = now + RUN_SAMPLE_MS;
+			next_sample += RUN_SAMPLE_MS * ms;
+			if (next_sample <= now) /* fell behind: do not sample in a burst */
+				next_sample = now + RUN_SAMPLE_MS * ms;
 		}
-		if (now >= c->end_ms)
+		if (now >= c->end_ms * ms)
 			break;
 		wake = next_sample;
-		if (next < c->n_steps && c->steps[next].at_ms < wake)
-			wake = c->steps[next].at_ms;
-		if (c->end_ms < wake)
-			wake = c->end_ms;
-		run_pump(rc, wake > now ? (int)(wake - now) : 0);
+		if (next < c->n_steps && c->steps[next].at_ms * ms < wake)
+			wake = c->steps[next].at_ms * ms;
+		if (c->end_ms * ms < wake)
+			wake = c->end_ms * ms;
+		run_pump(rc, wake > now ? wake - now : 0);
 	}
 	/* Lines written just before the end still belong to the run. */
 	run_pump(rc, 0);

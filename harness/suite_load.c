@@ -63,7 +63,10 @@ static int suite_walk(struct suite *s, const char *path, FILE *diag, int depth)
 		const char *name = ents[i]->d_name;
 
 		if (name[0] != '.') {
-			snprintf(child, sizeof(child), "%s/%s", path, name);
+			size_t len = strlen(path);
+
+			snprintf(child, sizeof(child), "%.*s/%s",
+				 (int)(len > 1 && path[len - 1] == '/' ? len - 1 : len), path, name);
 			if (stat(child, &st) == 0 &&
 			    (S_ISDIR(st.st_mode) || suite_has_suffix(name, ".case")) &&
 			    suite_walk(s, child, diag, depth + 1))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "lab_internal.h"
 
@@ -66,16 +67,38 @@ void lab_ns_restore(int saved_fd)
 	close(saved_fd);
 }
 
+/*
+ * unshare() moves only the calling thread: any other thread would stay in the
+ * host's namespace. /proc/<pid>/task has 2 + (number of threads) links
+ * (proc_task_getattr()).
+ */
+static int lab_check_single_threaded(struct tf_err *err)
+{
+	struct stat st;
+
+	if (stat("/proc/self/task", &st) < 0)
+		return 0; /* no /proc: setns() paths fail later with a clear message */
+	if (st.st_nlink > 3)
+		return tf_err_set(err, -EBUSY,
+				  "private network namespace: %lu threads running, call it before any starts",
+				  (unsigned long)st.st_nlink - 2);
+	return 0;
+}
+
 int lab_ns_enter_private(struct tf_err *err)
 {
 	int ret;
 
+	ret = lab_check_single_threaded(err);
+	if (ret < 0)
+		return ret;
 	if (unshare(CLONE_NEWNET) < 0) {
 		ret = -errno;
 		if (ret == -EPERM)
-			return tf_err_set(err, ret,
-					  "cannot create a private network namespace: not permitted (run as root, CAP_SYS_ADMIN)");
-		return tf_err_set(err, ret, "unshare(CLONE_NEWNET): %s", strerror(-ret));
+			return tf_err_set(err, ret, "private network namespace: %s (run as root)",
+					  "not permitted");
+		return tf_err_set(err, ret, "private network namespace: unshare: %s",
+				  strerror(-ret));
 	}
 	/* A new namespace starts with lo down; the orchestrator's own probes use it. */
 	return lab_link_up_current("private namespace", "lo", err);

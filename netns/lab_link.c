@@ -111,7 +111,7 @@ static int lab_nl_on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *ar
 }
 
 /*
- * lab_nl_fail() - convert @nle, write "<what>: <libnl text>[ (<ext-ack>)]"
+ * lab_nl_fail() - convert @nle, write "<what>: <error text>[ (kernel: <ext-ack>)]"
  * into @err, forget the kernel's answer so the next request starts clean.
  */
 static int lab_nl_fail(struct lab_nl *nl, int nle, struct tf_err *err, const char *fmt, ...)

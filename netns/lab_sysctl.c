@@ -22,7 +22,8 @@
 
 /*
  * lab_sysctl_path() - "net.ipv4.tcp_retries2" -> "/proc/sys/net/ipv4/tcp_retries2".
- * A '/' or ".." could climb out of /proc/sys/net; an empty part names a directory.
+ * A '/' would let a key name any path below /proc/sys/net (".." included once
+ * joined with dots); "a..b" or a trailing dot has an empty part.
  */
 static int lab_sysctl_path(const char *where, const char *key, char *path, size_t len,
 			   struct tf_err *err)

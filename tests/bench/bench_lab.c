@@ -63,7 +63,7 @@ static int bench_pair(struct lab **out, struct tf_err *err)
 static void bench_print(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), bench_cmp);
-	printf("lab pair %s: median %.1f ms, p95 %.1f ms (%d runs)\n", what, bench_pct(v, n, 50),
+	printf("lab pair %s: median %.2f ms, p95 %.2f ms (%d runs)\n", what, bench_pct(v, n, 50),
 	       bench_pct(v, n, 95), n);
 }
 

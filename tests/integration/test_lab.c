@@ -344,6 +344,32 @@ START_TEST(test_diag_tcp)
 }
 END_TEST
 
+/*
+ * A request socket (TCP_NEW_SYN_RECV in the kernel) is reported as SYN_RECV.
+ * TCP_DEFER_ACCEPT keeps it: the server ignores the handshake's pure ACK and
+ * waits for data, while the client is ESTABLISHED already.
+ */
+START_TEST(test_diag_syn_recv)
+{
+	int client, server, lfd, cfd, defer = 5;
+	struct lab *lab = pair_new(&client, &server);
+	const struct lab_sock *s;
+	struct dump d;
+	uint16_t cport;
+
+	lfd = tcp_listen_in(lab, server, AF_INET, PAIR_SERVER_ADDR, PAIR_PORT);
+	ck_assert_int_eq(setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer)), 0);
+	cfd = tcp_connect_in(lab, client, AF_INET, PAIR_SERVER_ADDR, PAIR_PORT, &cport);
+	dump_host(lab, server, &d);
+	s = dump_find(&d, TCP_SYN_RECV, PAIR_SERVER_ADDR, PAIR_PORT, PAIR_CLIENT_ADDR, cport);
+	ck_assert_msg(s != NULL, "no SYN_RECV request socket in the server's dump");
+	ck_assert_int_eq(s->has_info, 0);
+	close(cfd);
+	close(lfd);
+	lab_free(lab);
+}
+END_TEST
+
 START_TEST(test_state_names)
 {
 	int st;
@@ -432,6 +458,7 @@ static Suite *lab_suite(void)
 	tcase_add_test(tc, test_addr_ranges);
 	tcase_add_test(tc, test_veth_errors);
 	tcase_add_test(tc, test_diag_tcp);
+	tcase_add_test(tc, test_diag_syn_recv);
 	tcase_add_test(tc, test_state_names);
 	tcase_add_test(tc, test_defer_lifo);
 	tcase_add_test(tc, test_free_releases_namespaces);

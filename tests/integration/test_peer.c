@@ -479,6 +479,109 @@ START_TEST(test_kill_rst_then_periodic_epipe)
 }
 END_TEST
 
+/* A reader that stops makes the sender queue (ret < bytes, "queued" > 0);
+ * READ drains it, every byte arrives, and SHUTDOWN gives the reader EOF. */
+START_TEST(test_backpressure_then_shutdown)
+{
+	const long long total = 32LL << 20; /* more than rmem + wmem can hold */
+	struct tp_peer srv, cli;
+	long long got = 0, sent = 0;
+	json_t *o;
+	size_t i;
+
+	tp_spawn(&srv, "server", NULL, 0);
+	tp_spawn(&cli, "client", NULL, 0);
+	tp_wait_done(&srv, tp_simple(&srv, PEER_CMD_STOP_READING));
+	tp_pair(&srv, &cli, 40004);
+	tp_wait_done(&cli, tp_send(&cli, total, 0));
+	ck_assert_int_gt(tp_int(tp_last(&cli, "send"), "queued"), 0);
+	ck_assert_ptr_null(tp_lookup(&srv, "recv", NULL, NULL));
+
+	tp_wait_done(&srv, tp_simple(&srv, PEER_CMD_READ));
+	while (got < total) {
+		o = tp_wait(&srv, "recv");
+		ck_assert_int_gt(tp_int(o, "ret"), 0);
+		got += tp_int(o, "ret");
+		ck_assert_int_eq(tp_int(o, "total"), got);
+	}
+	ck_assert_int_eq(got, total);
+	for (o = tp_last(&cli, "send"); tp_int(o, "queued") > 0;)
+		o = tp_wait(&cli, "send");
+	json_array_foreach(cli.lines, i, o)
+	{
+		if (strcmp(tp_call(o), "send"))
+			continue;
+		if (tp_int(o, "ret") < 0) /* where a blocking send() would block */
+			ck_assert_str_eq(tp_errno(o), "EAGAIN");
+		else
+			sent += tp_int(o, "ret");
+	}
+	ck_assert_int_eq(sent, total);
+
+	tp_wait_done(&cli, tp_simple(&cli, PEER_CMD_SHUTDOWN));
+	o = tp_find(&cli, "shutdown", NULL, NULL);
+	ck_assert_int_eq(tp_int(o, "ret"), 0);
+	o = tp_wait(&srv, "recv");
+	ck_assert_int_eq(tp_int(o, "ret"), 0);
+	ck_assert_int_eq(tp_int(o, "total"), total);
+	tp_finish(&cli);
+	tp_finish(&srv);
+}
+END_TEST
+
+/* Periodic send keeps its rhythm until CLOSE; the server reads it all and
+ * then EOF; a later connection is accepted and closed as "extra". */
+START_TEST(test_periodic_until_close)
+{
+	struct tp_peer srv, cli, cli2;
+	long long got = 0, n_sends = 0, first_t = -1, last_t = 0;
+	json_t *o;
+	size_t i;
+
+	tp_spawn(&srv, "server", NULL, 0);
+	tp_spawn(&cli, "client", NULL, 0);
+	tp_pair(&srv, &cli, 40005);
+	tp_wait_done(&cli, tp_send(&cli, 100, 20));
+	usleep(210000);
+	tp_wait_done(&cli, tp_simple(&cli, PEER_CMD_CLOSE));
+	ck_assert_int_eq(tp_int(tp_find(&cli, "close", NULL, NULL), "ret"), 0);
+	json_array_foreach(cli.lines, i, o)
+	{
+		if (strcmp(tp_call(o), "send"))
+			continue;
+		ck_assert_int_eq(tp_int(o, "ret"), 100);
+		n_sends++;
+		last_t = tp_int(o, "t_ns");
+		if (first_t < 0)
+			first_t = last_t;
+	}
+	/* 0, 20, ..., 200 ms: 11 sends, give or take scheduling at the edges. */
+	ck_assert_int_ge(n_sends, 9);
+	ck_assert_int_le(n_sends, 12);
+	/* The rhythm is anchored at the command; t_ns is taken after each send(). */
+	ck_assert_int_ge(last_t - first_t, (n_sends - 1) * 20000000LL - 5000000);
+	ck_assert_ptr_null(tp_next(&cli, 100)); /* stopped by CLOSE */
+	for (;;) {
+		o = tp_wait(&srv, "recv");
+		if (tp_int(o, "ret") == 0)
+			break;
+		got += tp_int(o, "ret");
+	}
+	ck_assert_int_eq(got, n_sends * 100);
+
+	tp_spawn(&cli2, "client2", NULL, 0);
+	srv.also = &cli2;
+	tp_wait_done(&cli2, tp_connect(&cli2, 40005));
+	o = tp_wait(&srv, "accept");
+	ck_assert(json_is_true(json_object_get(o, "extra")));
+	o = tp_wait(&srv, "close");
+	ck_assert_int_eq(tp_int(o, "ret"), 0);
+	tp_finish(&cli2);
+	tp_finish(&cli);
+	tp_finish(&srv);
+}
+END_TEST
+
 static int tp_lo_up(void)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
@@ -525,6 +628,8 @@ int main(void)
 	tcase_add_test(tc, test_connect_refused);
 	tcase_add_test(tc, test_no_connection);
 	tcase_add_test(tc, test_kill_rst_then_periodic_epipe);
+	tcase_add_test(tc, test_backpressure_then_shutdown);
+	tcase_add_test(tc, test_periodic_until_close);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

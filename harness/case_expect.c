@@ -1,0 +1,232 @@
+/* case_expect.c - "expect" lines: what a peer must have seen by the end of
+ * the case (an errno, EOF, no error, a TCP state, a byte count).
+ *
+ *   expect HOST error ERRNO [within LO..HI]
+ *   expect HOST eof [within LO..HI]
+ *   expect HOST no-error
+ *   expect HOST state STATE [at TIME | from TIME to TIME]
+ *   expect HOST received BYTES
+ */
+#include "case.h"
+#include "case_priv.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define CASE_RECEIVED_MAX 1000000000000000LL /* bytes in "expect HOST received" */
+
+/* An argument parser reads tokens from @i on into @e and returns the index
+ * after the last one it used, or -errno. */
+typedef int case_expect_args_fn(struct case_parser *p, int i, struct case_expect *e);
+
+static int err_band(struct case_parser *p, const struct case_tok *t)
+{
+	case_err_tok(p, t, "bad band '%s': expected LO..HI like 0..0.5 or 0..300ms", t->s);
+	return -EINVAL;
+}
+
+/* LO..HI at token @i: "0..0.5", "0..300ms"; each side is a duration. */
+static int parse_band(struct case_parser *p, int i, struct case_expect *e)
+{
+	const struct case_tok *t = &p->tok[i];
+	const char *dots = strstr(t->s, "..");
+	char lo[32], a[32], b[32];
+	size_t n = dots ? (size_t)(dots - t->s) : 0;
+	bool hint;
+
+	if (!dots || n >= sizeof(lo))
+		return err_band(p, t);
+	memcpy(lo, t->s, n);
+	lo[n] = '\0';
+	if (case_duration_parse(lo, &e->band_lo_ms) ||
+	    case_duration_parse(dots + 2, &e->band_hi_ms))
+		return err_band(p, t);
+	if (e->band_lo_ms > e->band_hi_ms) {
+		/* "100..300ms" is 100 s to 0.3 s: say why */
+		hint = lo[n - 1] >= '0' && lo[n - 1] <= '9' && strstr(dots + 2, "ms");
+		case_err_tok(p, t, "empty band '%s': %s is after %s%s", t->s,
+			     case_fmt_secs(a, sizeof(a), e->band_lo_ms),
+			     case_fmt_secs(b, sizeof(b), e->band_hi_ms),
+			     hint ? " (a number without a unit is in seconds)" : "");
+		return -EINVAL;
+	}
+	e->has_band = true;
+	return 0;
+}
+
+/* [within LO..HI]: seconds after the first fault; checked against it in case.c. */
+static int args_band(struct case_parser *p, int i, struct case_expect *e)
+{
+	int ret;
+
+	if (i >= p->n_tok || !case_tok_is(&p->tok[i], "within"))
+		return i;
+	if (i + 1 >= p->n_tok)
+		return case_err_missing(p, i, "LO..HI");
+	if (parse_band(p, i + 1, e))
+		return -EINVAL;
+	ret = case_time_ref(p, i, e->band_hi_ms, true, "expectation");
+	return ret ? ret : i + 2;
+}
+
+static int args_none(struct case_parser *p, int i, struct case_expect *e)
+{
+	(void)p;
+	(void)e;
+	return i;
+}
+
+static int args_error(struct case_parser *p, int i, struct case_expect *e)
+{
+	const struct case_tok *t = &p->tok[i];
+	char hint[64];
+
+	e->errnum = case_errno_parse(t->s);
+	if (e->errnum < 0) {
+		case_err_tok(p, t, "unknown errno name '%s'%s", t->s,
+			     case_did_you_mean(hint, sizeof(hint), case_errno_suggest(t->s)));
+		return -EINVAL;
+	}
+	return args_band(p, i + 1, e);
+}
+
+static int args_received(struct case_parser *p, int i, struct case_expect *e)
+{
+	if (case_arg_num(p, i, "byte count", 0, CASE_RECEIVED_MAX, &e->bytes))
+		return -EINVAL;
+	return i + 1;
+}
+
+/* [at TIME | from TIME to TIME] after a state, at token @i. */
+static int args_when(struct case_parser *p, int i, struct case_expect *e)
+{
+	char a[32], b[32];
+	int ret;
+
+	e->when = CASE_WHEN_END;
+	if (i < p->n_tok && case_tok_is(&p->tok[i], "at")) {
+		if (i + 1 >= p->n_tok)
+			return case_err_missing(p, i, "TIME");
+		if (case_arg_time(p, i + 1, &e->from_ms))
+			return -EINVAL;
+		e->when = CASE_WHEN_AT;
+		ret = case_time_ref(p, i + 1, e->from_ms, false, "expectation");
+		return ret ? ret : i + 2;
+	}
+	if (i >= p->n_tok || !case_tok_is(&p->tok[i], "from"))
+		return i;
+	if (p->n_tok - i < 4)
+		return case_err_missing(p, i, "TIME to TIME");
+	if (case_arg_time(p, i + 1, &e->from_ms))
+		return -EINVAL;
+	if (!case_tok_is(&p->tok[i + 2], "to")) {
+		case_err_tok(p, &p->tok[i + 2], "expected 'to', got '%s'", p->tok[i + 2].s);
+		return -EINVAL;
+	}
+	if (case_arg_time(p, i + 3, &e->to_ms))
+		return -EINVAL;
+	if (e->to_ms <= e->from_ms) {
+		case_err_tok(p, &p->tok[i + 3], "empty window: %s is not after %s",
+			     case_fmt_secs(a, sizeof(a), e->to_ms),
+			     case_fmt_secs(b, sizeof(b), e->from_ms));
+		return -EINVAL;
+	}
+	e->when = CASE_WHEN_DURING;
+	ret = case_time_ref(p, i + 3, e->to_ms, false, "expectation");
+	return ret ? ret : i + 4;
+}
+
+static int args_state(struct case_parser *p, int i, struct case_expect *e)
+{
+	const struct case_tok *t = &p->tok[i];
+	const char *sugg;
+	char list[200];
+	int s;
+
+	e->state = case_state_parse(t->s);
+	if (e->state >= 0)
+		return args_when(p, i + 1, e);
+	sugg = case_state_suggest(t->s);
+	if (sugg) {
+		case_err_tok(p, t, "unknown state '%s'; did you mean '%s'?", t->s, sugg);
+		return -EINVAL;
+	}
+	list[0] = '\0';
+	for (s = 1; strcmp(case_state_name(s), "?"); s++) /* TCP_* first, CLOSED last */
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s, ",
+			 case_state_name(s));
+	case_err_tok(p, t, "unknown state '%s': expected %s%s", t->s, list,
+		     case_state_name(CASE_STATE_CLOSED));
+	return -EINVAL;
+}
+
+static const struct case_expect_def {
+	const char *name;
+	int min_args;
+	const char *usage; /* the required arguments: "'error' needs ERRNO" */
+	case_expect_args_fn *args;
+} expect_defs[] = {
+	[CASE_EXPECT_ERROR] = { "error", 1, "ERRNO (like ECONNRESET)", args_error },
+	[CASE_EXPECT_NO_ERROR] = { "no-error", 0, "", args_none },
+	[CASE_EXPECT_EOF] = { "eof", 0, "", args_band },
+	[CASE_EXPECT_STATE] = { "state", 1, "STATE (like ESTABLISHED)", args_state },
+	[CASE_EXPECT_RECEIVED] = { "received", 1, "BYTES", args_received },
+};
+
+_Static_assert(CASE_ARRAY_SIZE(expect_defs) == CASE_EXPECT_COUNT,
+	       "an expectation without a parser");
+
+/* "eof, error, no-error, state or received" */
+static void expect_names(char *buf, size_t size)
+{
+	const char *names[CASE_EXPECT_COUNT];
+	int k;
+
+	for (k = 0; k < CASE_EXPECT_COUNT; k++)
+		names[k] = expect_defs[k].name;
+	case_join_names(buf, size, names, CASE_EXPECT_COUNT, true);
+}
+
+/* expect HOST WHAT ARGS... */
+int case_stmt_expect(struct case_parser *p)
+{
+	struct case_expect e = { .loc = case_loc_of(p, 0) }, *dst;
+	const char *names[CASE_EXPECT_COUNT];
+	char list[96], usage[128], hint[64];
+	int k, next;
+
+	expect_names(list, sizeof(list));
+	if (p->n_tok < 3) {
+		snprintf(usage, sizeof(usage), "HOST and what to expect (%s)", list);
+		return case_err_missing(p, 0, usage);
+	}
+	if (case_arg_host(p, 1, &e.host))
+		return -EINVAL;
+	for (k = 0; k < CASE_EXPECT_COUNT; k++) {
+		names[k] = expect_defs[k].name;
+		if (case_tok_is(&p->tok[2], names[k]))
+			break;
+	}
+	if (k == CASE_EXPECT_COUNT) {
+		const char *sugg = case_suggest(p->tok[2].s, names, CASE_EXPECT_COUNT);
+
+		if (sugg)
+			case_err_tok(p, &p->tok[2], "unknown expectation '%s'%s", p->tok[2].s,
+				     case_did_you_mean(hint, sizeof(hint), sugg));
+		else
+			case_err_tok(p, &p->tok[2], "unknown expectation '%s': expected %s",
+				     p->tok[2].s, list);
+		return -EINVAL;
+	}
+	e.kind = (enum case_expect_kind)k;
+	if (p->n_tok - 3 < expect_defs[k].min_args)
+		return case_err_missing(p, 2, expect_defs[k].usage);
+	next = expect_defs[k].args(p, 3, &e);
+	if (next < 0 || case_no_more(p, next))
+		return next < 0 ? next : -EINVAL;
+	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
+	if (!dst)
+		return case_err_oom(p);
+	*dst = e;
+	return 0;
+}
