@@ -40,7 +40,9 @@ unit: $(UNIT_BINS)
 cases: $(B)/tcpfault
 	$(B)/tcpfault run -j $(JOBS) --with-controls cases/
 
-test: unit cases
+# Unit tests first (fast, no root), then the integration tests and the cases
+# (root: real namespaces, links and processes).
+test: unit integration cases
 
 clean:
 	rm -rf $(B)

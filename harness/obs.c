@@ -23,7 +23,7 @@
 struct obs_snap {
 	uint8_t state, retransmits, probes, backoff, timer;
 	uint32_t rto_ms, unacked, total_retrans;
-	bool orphan;
+	bool orphan; /* inode 0: an orphan, or not accepted yet */
 };
 
 struct obs_track {
@@ -165,9 +165,15 @@ static int obs_emit(struct obs *o, const struct obs_track *t, const char *state_
 	char text[300];
 	json_t *ev;
 
-	snprintf(text, sizeof(text), "%s>%s %s rto %ums unacked %u retrans %u/%u probes %u backoff %u%s",
-		 t->local, t->remote, state_name, s->rto_ms, s->unacked, s->retransmits,
-		 s->total_retrans, s->probes, s->backoff, s->orphan ? " orphan" : "");
+	/* Listeners and TIME_WAIT sockets carry no tcp_info: say only their state. */
+	if (s->state == TCP_LISTEN || s->state == TCP_TIME_WAIT || !s->rto_ms)
+		snprintf(text, sizeof(text), "%s>%s %s%s", t->local, t->remote, state_name,
+			 s->orphan ? " no-fd" : "");
+	else
+		snprintf(text, sizeof(text),
+			 "%s>%s %s rto %ums unacked %u retrans %u/%u probes %u backoff %u%s",
+			 t->local, t->remote, state_name, s->rto_ms, s->unacked, s->retransmits,
+			 s->total_retrans, s->probes, s->backoff, s->orphan ? " no-fd" : "");
 	ev = json_pack("{sI ss ss ss ss ss ss si si si si si si sb ss}", "t_ms",
 		       (json_int_t)o->now_ms, "src", o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote",
 		       t->remote, "call", "sock", "state", state_name, "rto_ms", (int)s->rto_ms,

@@ -68,11 +68,6 @@ static int64_t run_mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int64_t run_now_ms(const struct run_ctx *rc)
-{
-	return (run_mono_ns() - rc->t0_ns) / 1000000;
-}
-
 /* Case-clock ms of a monotonic ns time, rounded towards minus infinity. */
 static int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
 {
@@ -81,12 +76,13 @@ static int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
 	return d >= 0 ? d / 1000000 : -((-d + 999999) / 1000000);
 }
 
-static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-/* A runner event (step taken, fault injected, setup problem) in the timeline;
- * before t=0 it waits in rc->pending with the peers' lines. */
-static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
+/* A runner event (step taken, fault injected, setup problem) at monotonic
+ * @t_ns (0: now) in the timeline; before t=0 it waits in rc->pending with the
+ * peers' lines. */
+static void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt, ...)
 {
 	char text[300];
 	va_list ap;
@@ -95,7 +91,9 @@ static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)run_mono_ns(), "src", "runner", "call",
+	if (!t_ns)
+		t_ns = run_mono_ns();
+	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)t_ns, "src", "runner", "call",
 		       call, "text", text);
 	if (!ev)
 		return;
@@ -104,7 +102,7 @@ static void run_log(struct run_ctx *rc, const char *call, const char *fmt, ...)
 		json_array_append_new(rc->pending, ev);
 		return;
 	}
-	json_object_set_new(ev, "t_ms", json_integer(run_ms_of(rc, run_mono_ns())));
+	json_object_set_new(ev, "t_ms", json_integer(run_ms_of(rc, t_ns)));
 	json_object_del(ev, "t_ns");
 	timeline_add(rc->tl, ev);
 }
@@ -132,7 +130,7 @@ static void run_peer_line(struct run_ctx *rc, int host, const char *line)
 
 	if (!ev || !json_is_object(ev)) {
 		json_decref(ev);
-		run_log(rc, "bad-line", "%s sent a line that is not JSON: %.200s", rc->c->hosts[host],
+		run_log(rc, 0, "bad-line", "%s sent a line that is not JSON: %.200s", rc->c->hosts[host],
 			line);
 		return;
 	}
@@ -226,16 +224,21 @@ static int run_peers_start(struct run_ctx *rc, struct tf_err *err)
 	return 0;
 }
 
-static void run_fault_kill(struct run_ctx *rc, const struct case_step *st)
+/* Return: the monotonic time of the fault, the clock origin of "within" bands. */
+static int64_t run_fault_kill(struct run_ctx *rc, const struct case_step *st)
 {
 	struct run_peer *p = &rc->peers[st->host];
+	int64_t t_ns = run_mono_ns();
 
 	if (!p->started || p->dead) {
-		run_log(rc, "fault", "kill %s: no live peer process there", rc->c->hosts[st->host]);
-		return;
+		run_log(rc, t_ns, "fault", "kill %s: no live peer process there",
+			rc->c->hosts[st->host]);
+		return t_ns;
 	}
 	kill(p->proc.pid, SIGKILL);
-	run_log(rc, "fault", "kill -9 %s (pid %d)", rc->c->hosts[st->host], (int)p->proc.pid);
+	run_log(rc, t_ns, "fault", "kill -9 %s (pid %d)", rc->c->hosts[st->host],
+		(int)p->proc.pid);
+	return t_ns;
 }
 
 /* Take one step now. Steps are numbered from 1 in command ids. */
@@ -246,12 +249,13 @@ static int run_step(struct run_ctx *rc, int idx)
 	int kind = run_step_cmd[st->kind];
 
 	if (kind < 0) {
+		int64_t t_ns = run_fault_kill(rc, st);
+
 		if (rc->fault_ms < 0)
-			rc->fault_ms = rc->clock_started ? run_now_ms(rc) : 0;
-		run_fault_kill(rc, st);
+			rc->fault_ms = rc->clock_started ? run_ms_of(rc, t_ns) : 0;
 		return 0;
 	}
-	run_log(rc, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
+	run_log(rc, 0, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
 		st->loc.file, st->loc.line);
 	cmd.kind = (uint32_t)kind;
 	cmd.port = (uint16_t)st->port;
@@ -309,7 +313,7 @@ static void run_clock_start(struct run_ctx *rc)
 		run_peer_event(rc, host, json_incref(ev));
 	}
 	json_array_clear(rc->pending);
-	run_log(rc, "clock", "t=0: setup done, timed steps start");
+	run_log(rc, 0, "clock", "t=0: setup done, timed steps start");
 }
 
 static int run_timeline(struct run_ctx *rc, struct tf_err *err)
@@ -328,6 +332,7 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 			if (ret && ret != -ESRCH && ret != -EPIPE)
 				return tf_err_set(err, ret, "step %d: %s", next, strerror(-ret));
 		}
+		now = run_mono_ns() - rc->t0_ns; /* the steps took time */
 		if (now >= next_sample) {
 			ret = obs_sample(rc->obs, now / ms, err);
 			if (ret)

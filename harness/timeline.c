@@ -94,8 +94,11 @@ void timeline_format_event(const json_t *ev, char *buf, size_t len)
 	int64_t t = event_t_ms(ev);
 	int n;
 
-	n = snprintf(buf, len, "%4" PRId64 ".%03" PRId64 " s  %-8s", t / 1000, (t < 0 ? -t : t) % 1000,
-		     src ? src : "?");
+	char secs[32];
+
+	snprintf(secs, sizeof(secs), "%s%" PRId64 ".%03" PRId64, t < 0 ? "-" : "", (t < 0 ? -t : t) / 1000,
+		 (t < 0 ? -t : t) % 1000);
+	n = snprintf(buf, len, "%8s s  %-8s", secs, src ? src : "?");
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (what)
