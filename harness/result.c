@@ -165,6 +165,7 @@ int result_write(const char *dir, struct result_case *rc)
 			 rc->sysctls ? rc->sysctls : json_null(), "kernel", uts.release);
 	if (!root)
 		return -ENOMEM;
+	json_object_set(root, "faults", rc->faults ? (json_t *)rc->faults : json_null());
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)
 		json_array_append_new(json_object_get(root, "sources"),

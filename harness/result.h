@@ -28,6 +28,7 @@ struct result_case {
 	bool control;
 	struct timeline *tl;
 	const json_t *sysctls;
+	const json_t *faults; /* what the faults recorded (counters, snapshots) */
 	int64_t fault_ms;
 	int64_t duration_ms;
 	int64_t obs_last_ms;

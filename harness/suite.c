@@ -29,6 +29,7 @@
 
 #define SUITE_VERSION "0.1.0"
 #define SUITE_LAB_ALLOWANCE_MS 15000 /* building and tearing down a lab, above the case's limit */
+#define SUITE_STOP_GRACE_NS 5000000000LL /* SIGTERM, then this long to undo faults, then SIGKILL */
 
 enum suite_job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
 
@@ -38,6 +39,7 @@ struct suite_job {
 	enum suite_job_state state;
 	pid_t pid;
 	int64_t deadline_ns;
+	int64_t kill_at_ns; /* asked to stop: SIGKILL at this time; 0: not asked */
 	bool timed_out;
 	char dir[4096];
 };
@@ -181,12 +183,20 @@ static json_t *suite_load_result(const struct suite_job *j, int wstatus)
 
 	snprintf(path, sizeof(path), "%s/case.json", j->dir);
 	r = json_load_file(path, 0, NULL);
-	if (r && json_is_object(r))
-		return r;
-	json_decref(r);
 	if (j->timed_out)
 		snprintf(why, sizeof(why), "timed out: still running %lld s after the case's end",
 			 (long long)(SUITE_LAB_ALLOWANCE_MS + 30000) / 1000);
+	if (r && json_is_object(r)) {
+		/* A worker stopped for its time limit writes "interrupted": say why. */
+		if (j->timed_out) {
+			json_object_set_new(r, "verdict", json_string("error"));
+			json_object_set_new(r, "reason", json_string(why));
+		}
+		return r;
+	}
+	json_decref(r);
+	if (j->timed_out)
+		; /* why says it already */
 	else if (WIFSIGNALED(wstatus))
 		snprintf(why, sizeof(why), "the case's worker died of signal %d (%s)",
 			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
@@ -261,11 +271,18 @@ static void suite_reap(struct suite_ctx *sx)
 				suite_finish(sx, &sx->jobs[i], wstatus);
 }
 
-static void suite_kill_running(struct suite_ctx *sx)
+/* Ask every running worker to stop: SIGTERM lets it undo its faults (thaw,
+ * lift rules) and write its partial result; SIGKILL follows after a grace. */
+static void suite_stop_running(struct suite_ctx *sx)
 {
-	for (int i = 0; i < sx->n_jobs; i++)
-		if (sx->jobs[i].state == JOB_RUNNING)
-			kill(sx->jobs[i].pid, SIGKILL);
+	for (int i = 0; i < sx->n_jobs; i++) {
+		struct suite_job *j = &sx->jobs[i];
+
+		if (j->state != JOB_RUNNING || j->kill_at_ns)
+			continue;
+		kill(j->pid, SIGTERM);
+		j->kill_at_ns = suite_mono_ns() + SUITE_STOP_GRACE_NS;
+	}
 }
 
 /* Signals and time limits: returns how long poll() may sleep. */
@@ -282,10 +299,15 @@ static int suite_watch(struct suite_ctx *sx, int sfd)
 			continue;
 		if (now > j->deadline_ns && !j->timed_out) {
 			j->timed_out = true;
-			kill(j->pid, SIGKILL);
+			kill(j->pid, SIGTERM);
+			j->kill_at_ns = now + SUITE_STOP_GRACE_NS;
 		}
+		if (j->kill_at_ns && now > j->kill_at_ns)
+			kill(j->pid, SIGKILL);
 		if (j->deadline_ns < wake)
 			wake = j->deadline_ns;
+		if (j->kill_at_ns && j->kill_at_ns < wake)
+			wake = j->kill_at_ns;
 	}
 	if (poll(&pfd, 1, (int)((wake > now ? wake - now : 0) / 1000000) + 1) <= 0)
 		return 0;
@@ -296,7 +318,7 @@ static int suite_watch(struct suite_ctx *sx, int sfd)
 			suite_out(sx, "# interrupted by signal %u: stopping every running case\n",
 				  si.ssi_signo);
 		sx->interrupted = true;
-		suite_kill_running(sx);
+		suite_stop_running(sx);
 	}
 	return 0;
 }
