@@ -10,8 +10,8 @@ CHECK_LIBS := $(shell pkg-config --libs check)
 
 WERROR ?= -Werror
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 $(WERROR) -D_GNU_SOURCE $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS)
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 $(WERROR) -D_GNU_SOURCE $(PKG_CFLAGS)
+override LDLIBS += $(PKG_LIBS)
 
 B := build
 SRCS := $(wildcard netns/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
@@ -41,8 +41,16 @@ cases: $(B)/tcpfault
 	$(B)/tcpfault run -j $(JOBS) --with-controls cases/
 
 # Unit tests first (fast, no root), then the integration tests and the cases
-# (root: real namespaces, links and processes).
-test: unit integration cases
+# (root: real namespaces, links and processes). The host's own namespace is
+# snapshot before and after, and any difference fails the run.
+test:
+	@mkdir -p $(B)
+	tests/host-snapshot.sh > $(B)/host-before.txt
+	$(MAKE) unit integration cases
+	tests/host-snapshot.sh > $(B)/host-after.txt
+	@diff -u $(B)/host-before.txt $(B)/host-after.txt > $(B)/host-diff.txt || \
+		{ cat $(B)/host-diff.txt; echo "not ok: the host's network namespace changed"; exit 1; }
+	@echo "ok: the host's network namespace is untouched"
 
 clean:
 	rm -rf $(B)
@@ -81,3 +89,22 @@ $(B)/bench/bench_lab: tests/bench/bench_lab.c $(NETNS_OBJS)
 
 bench: $(B)/bench/bench_lab
 	$(B)/bench/bench_lab
+
+# Sanitizers: the whole tree and its unit tests under ASan and UBSan, in a
+# build directory of its own (CI runs it; issue 8).
+.PHONY: asan fuzz
+asan:
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" unit
+
+# The case parser under libFuzzer for FUZZ_SECONDS (default 60), seeded with
+# the shipped cases; a finding fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(filter harness/case%.c harness/sockopt.c,$(wildcard harness/*.c))
+$(B)/fuzz/fuzz_case: tests/fuzz/fuzz_case.c $(FUZZ_SRCS)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -o $@ $^
+
+fuzz: $(B)/fuzz/fuzz_case
+	@mkdir -p $(B)/fuzz/corpus
+	cp $(wildcard cases/*/*.case) $(B)/fuzz/corpus/
+	$(B)/fuzz/fuzz_case -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 $(B)/fuzz/corpus

@@ -196,6 +196,10 @@ struct case_def *case_parse_buffer(const char *path, const char *text, size_t le
 	bool failed;
 
 	path = path ? path : "<buffer>";
+	if (!text) { /* an empty file may come as NULL; arithmetic on NULL is undefined */
+		text = "";
+		len = 0;
+	}
 	if (!p || !c || !(c->file = strdup(path))) {
 		if (diag)
 			fprintf(diag, "%s: error: out of memory\n", path);
