@@ -83,6 +83,16 @@ integration-lab: $(B)/tests/integration/test_lab
 
 integration: integration-lab
 
+.PHONY: integration-freeze
+$(B)/tests/integration/test_freeze: tests/integration/test_freeze.c $(NETNS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+integration-freeze: $(B)/tests/integration/test_freeze
+	CK_FORK=yes $<
+
+integration: integration-freeze
+
 $(B)/bench/bench_lab: tests/bench/bench_lab.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Inetns -o $@ $^ $(LDLIBS)
