@@ -216,6 +216,9 @@ static int lab_diag_msg(const struct nlmsghdr *nlh, void *data)
 	s.expires_ms = m->idiag_expires;
 	s.rqueue = m->idiag_rqueue;
 	s.wqueue = m->idiag_wqueue;
+	s.ifindex = m->id.idiag_if;
+	s.cookie[0] = m->id.idiag_cookie[0];
+	s.cookie[1] = m->id.idiag_cookie[1];
 	if (tb[INET_DIAG_INFO])
 		lab_diag_info(&s, tb[INET_DIAG_INFO]);
 	run->count++;
@@ -309,4 +312,101 @@ int lab_diag_dump(struct lab_diag *d, lab_diag_cb cb, void *arg, struct tf_err *
 					  "sock_diag: malformed inet_diag message from the kernel");
 	}
 	return run.count;
+}
+
+/* The inet_diag_sockid of @s, as the kernel gave it in the dump. */
+static void lab_diag_sockid(const struct lab_sock *s, struct inet_diag_sockid *id)
+{
+	memset(id, 0, sizeof(*id));
+	if (s->family == AF_INET6) {
+		const struct sockaddr_in6 *l = (const struct sockaddr_in6 *)&s->local;
+		const struct sockaddr_in6 *r = (const struct sockaddr_in6 *)&s->remote;
+
+		memcpy(id->idiag_src, &l->sin6_addr, 16);
+		memcpy(id->idiag_dst, &r->sin6_addr, 16);
+		id->idiag_sport = l->sin6_port;
+		id->idiag_dport = r->sin6_port;
+	} else {
+		const struct sockaddr_in *l = (const struct sockaddr_in *)&s->local;
+		const struct sockaddr_in *r = (const struct sockaddr_in *)&s->remote;
+
+		id->idiag_src[0] = l->sin_addr.s_addr;
+		id->idiag_dst[0] = r->sin_addr.s_addr;
+		id->idiag_sport = l->sin_port;
+		id->idiag_dport = r->sin_port;
+	}
+	id->idiag_if = s->ifindex;
+	id->idiag_cookie[0] = s->cookie[0];
+	id->idiag_cookie[1] = s->cookie[1];
+}
+
+int lab_diag_destroy(struct lab_diag *d, const struct lab_sock *s, struct tf_err *err)
+{
+	struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int ret;
+
+	lab_diag_drain(d);
+	nlh = mnl_nlmsg_put_header(d->buf);
+	nlh->nlmsg_type = SOCK_DESTROY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++d->seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = (uint8_t)s->family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_states = ~0U;
+	lab_diag_sockid(s, &req->id);
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return tf_err_set(err, -errno, "SOCK_DESTROY: send: %s", strerror(errno));
+	n = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
+	if (n < 0)
+		return tf_err_set(err, -errno, "SOCK_DESTROY: recv: %s", strerror(errno));
+	ret = mnl_cb_run(d->buf, (size_t)n, d->seq, d->portid, NULL, NULL);
+	if (ret < 0) {
+		ret = -errno;
+		return tf_err_set(err, ret, "SOCK_DESTROY: %s%s", strerror(-ret),
+				  ret == -EOPNOTSUPP ? " (kernel without CONFIG_INET_DIAG_DESTROY)" : "");
+	}
+	return 0;
+}
+
+/* Dumps are collected first: destroying while the dump runs would race it. */
+struct lab_diag_list {
+	struct lab_sock *v;
+	int n, cap;
+};
+
+static int lab_diag_collect(const struct lab_sock *s, void *arg)
+{
+	struct lab_diag_list *l = arg;
+
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 32;
+		struct lab_sock *p = realloc(l->v, (size_t)cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		l->v = p;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *s;
+	return 0;
+}
+
+int lab_diag_destroy_all(struct lab_diag *d, struct tf_err *err)
+{
+	struct lab_diag_list l = { 0 };
+	int ret, done = 0;
+
+	ret = lab_diag_dump(d, lab_diag_collect, &l, err);
+	for (int i = 0; ret >= 0 && i < l.n; i++) {
+		ret = lab_diag_destroy(d, &l.v[i], err);
+		if (ret == -ENOENT) /* went away by itself meanwhile */
+			ret = 0;
+		else if (ret == 0)
+			done++;
+	}
+	free(l.v);
+	return ret < 0 ? ret : done;
 }

@@ -30,6 +30,7 @@ struct lab_sock {
 	uint8_t ca_state, retransmits, probes, backoff;
 	uint32_t rto_us, unacked, lost, total_retrans;
 	uint32_t last_data_recv_ms, last_ack_recv_ms;
+	uint32_t ifindex, cookie[2]; /* the kernel's identity of the socket, for lab_diag_destroy() */
 };
 
 typedef int (*lab_diag_cb)(const struct lab_sock *s, void *arg);
@@ -51,6 +52,21 @@ void lab_diag_close(struct lab_diag *d);
  * dump and is returned.
  */
 int lab_diag_dump(struct lab_diag *d, lab_diag_cb cb, void *arg, struct tf_err *err);
+
+/**
+ * lab_diag_destroy() - SOCK_DESTROY one socket @s from a dump of this handle
+ * (orphans, TIME_WAIT and request sockets too): the socket is gone as after a
+ * reboot; a process that held it sees ECONNABORTED. Nothing is sent.
+ * Return: 0, -ENOENT if it is already gone, -EOPNOTSUPP if the kernel lacks
+ * CONFIG_INET_DIAG_DESTROY, or -errno.
+ */
+int lab_diag_destroy(struct lab_diag *d, const struct lab_sock *s, struct tf_err *err);
+
+/**
+ * lab_diag_destroy_all() - destroy every TCP socket of the namespace.
+ * Return: the number destroyed, or -errno (-EOPNOTSUPP as above).
+ */
+int lab_diag_destroy_all(struct lab_diag *d, struct tf_err *err);
 
 /** lab_sock_state_name() - "ESTABLISHED", "SYN_SENT", ...; "UNKNOWN" for others. */
 const char *lab_sock_state_name(int state);

@@ -345,6 +345,53 @@ START_TEST(test_diag_tcp)
 END_TEST
 
 /*
+ * SOCK_DESTROY, as a reboot does it: every socket of the server's namespace
+ * goes (the listener, the established one); the server process sees
+ * ECONNABORTED, and the client's next segment meets no socket: RST.
+ */
+START_TEST(test_diag_destroy_all)
+{
+	struct tf_err err = { "" };
+	int client, server, lfd, cfd, sfd, n;
+	struct lab *lab = pair_new(&client, &server);
+	struct lab_diag *diag;
+	struct dump d;
+	uint16_t lport;
+	char byte = 'x';
+
+	lfd = tcp_listen_in(lab, server, AF_INET, PAIR_SERVER_ADDR, PAIR_PORT);
+	cfd = tcp_connect_in(lab, client, AF_INET, PAIR_SERVER_ADDR, PAIR_PORT, &lport);
+	sfd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(sfd, 0);
+	ck_assert_msg(lab_diag_open(lab_host_netns_fd(lab, server), &diag, &err) == 0, "%s",
+		      err.msg);
+	n = lab_diag_destroy_all(diag, &err);
+	if (n == -EOPNOTSUPP) {
+		lab_diag_close(diag);
+		lab_free(lab);
+		return; /* kernel without CONFIG_INET_DIAG_DESTROY: nothing to test */
+	}
+	ck_assert_msg(n == 2, "destroyed %d: %s", n, err.msg);
+	lab_diag_close(diag);
+	dump_host(lab, server, &d);
+	/* A destroyed socket still held by a process stays, in CLOSE, until closed
+	 * (a reboot kills the processes first). */
+	ck_assert_int_eq(d.n, dump_count(&d, TCP_CLOSE));
+	ck_assert_int_eq(recv(sfd, &byte, 1, MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, ECONNABORTED);
+	/* The client's data meets a fresh stack: RST, then ECONNRESET. */
+	ck_assert_int_eq(send(cfd, &byte, 1, MSG_NOSIGNAL), 1);
+	usleep(200000);
+	ck_assert_int_eq(recv(cfd, &byte, 1, MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, ECONNRESET);
+	close(sfd);
+	close(cfd);
+	close(lfd);
+	lab_free(lab);
+}
+END_TEST
+
+/*
  * A request socket (TCP_NEW_SYN_RECV in the kernel) is reported as SYN_RECV.
  * TCP_DEFER_ACCEPT keeps it: the server ignores the handshake's pure ACK and
  * waits for data, while the client is ESTABLISHED already.
@@ -459,6 +506,7 @@ static Suite *lab_suite(void)
 	tcase_add_test(tc, test_veth_errors);
 	tcase_add_test(tc, test_diag_tcp);
 	tcase_add_test(tc, test_diag_syn_recv);
+	tcase_add_test(tc, test_diag_destroy_all);
 	tcase_add_test(tc, test_state_names);
 	tcase_add_test(tc, test_defer_lifo);
 	tcase_add_test(tc, test_free_releases_namespaces);
