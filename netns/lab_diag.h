@@ -56,7 +56,9 @@ int lab_diag_dump(struct lab_diag *d, lab_diag_cb cb, void *arg, struct tf_err *
 /**
  * lab_diag_destroy() - SOCK_DESTROY one socket @s from a dump of this handle
  * (orphans, TIME_WAIT and request sockets too): the socket is gone as after a
- * reboot; a process that held it sees ECONNABORTED. Nothing is sent.
+ * reboot; a process that held it sees ECONNABORTED. The kernel sends RST for
+ * a synchronized socket (tcp_abort()), so a reboot destroys sockets while the
+ * host's traffic is black-holed (DESIGN.md).
  * Return: 0, -ENOENT if it is already gone, -EOPNOTSUPP if the kernel lacks
  * CONFIG_INET_DIAG_DESTROY, or -errno.
  */
