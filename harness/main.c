@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "suite.h"
+#include "sweep.h"
 
 static const char usage_text[] =
 	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
@@ -12,6 +15,9 @@ static const char usage_text[] =
 	"  run [-j N] [--filter GLOB] [--with-controls] [--results DIR] PATH...\n"
 	"        run the cases in PATH (case files or directories of *.case files);\n"
 	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
+	"        --keep: keep the namespaces of cases that did not pass, to enter them\n"
+	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
+	"        --check only lists leaks (exit 1 if any)\n"
 	"  list PATH...     name, claim ids and title of each case\n"
 	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
 	"\n"
@@ -33,6 +39,7 @@ static int cmd_run(int argc, char **argv)
 		{ "filter", required_argument, NULL, 'f' },
 		{ "with-controls", no_argument, NULL, 'c' },
 		{ "results", required_argument, NULL, 'r' },
+		{ "keep", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
@@ -40,7 +47,7 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:k", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -55,6 +62,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'r':
 			o.results_root = optarg;
+			break;
+		case 'k':
+			o.keep = true;
 			break;
 		default:
 			return usage(NULL);
@@ -99,6 +109,26 @@ static int cmd_list(int argc, char **argv, bool quiet)
 	return ret;
 }
 
+static int cmd_cleanup(int argc, char **argv)
+{
+	bool check_only = argc == 2 && strcmp(argv[1], "--check") == 0;
+
+	if (argc > 2 || (argc == 2 && !check_only))
+		return usage("cleanup takes only --check");
+	if (!check_only) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "tcpfault: cleanup needs root: try sudo\n");
+			return 4;
+		}
+		sweep_stale(stdout);
+		sweep_kept(stdout);
+	}
+	if (sweep_check(stdout) > 0)
+		return 1;
+	printf("tcpfault: nothing left behind\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -109,6 +139,8 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_list(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "cleanup") == 0)
+		return cmd_cleanup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);

@@ -19,6 +19,7 @@
 #include "obs.h"
 #include "peer.h"
 #include "result.h"
+#include "sweep.h"
 #include "timeline.h"
 #include "topo.h"
 #include "../netns/lab.h"
@@ -456,8 +457,35 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 	return run_timeline(rc, err);
 }
 
-enum verdict_status run_case(const struct case_def *c, bool control, const char *dir)
+/* --keep: name the namespaces of a case that did not pass, and say how to enter them. */
+static void run_keep(struct run_ctx *rc, const struct run_opts *o, const char *dir)
 {
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	f = fopen(path, "ae");
+	for (int h = 0; rc->lab && h < rc->c->n_hosts; h++) {
+		char name[256], pin[300];
+		struct tf_err err = { "" };
+
+		snprintf(name, sizeof(name), SWEEP_KEEP_PREFIX "%s.%s", o->keep_tag, rc->c->hosts[h]);
+		snprintf(pin, sizeof(pin), SWEEP_KEEP_DIR "/%s", name);
+		if (!f)
+			continue;
+		if (lab_host_pin(rc->lab, h, pin, &err) == 0)
+			fprintf(f, "# kept: ip netns exec %s bash   (tcpfault cleanup removes it)\n",
+				name);
+		else
+			fprintf(f, "# could not keep %s: %s\n", rc->c->hosts[h], err.msg);
+	}
+	if (f)
+		fclose(f);
+}
+
+enum verdict_status run_case(const struct case_def *c, const struct run_opts *o, const char *dir)
+{
+	bool control = o->control;
 	struct run_ctx rc = { .fault_ms = -1 };
 	struct case_def *variant = NULL;
 	enum verdict_status v;
@@ -500,6 +528,8 @@ enum verdict_status run_case(const struct case_def *c, bool control, const char 
 	} else {
 		v = run_judge(&rc, dir, control, (run_mono_ns() - start) / 1000000);
 	}
+	if (o->keep && v != VERDICT_PASS && !control)
+		run_keep(&rc, o, dir);
 	run_ctx_free(&rc);
 	case_free(variant);
 	return v;

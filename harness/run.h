@@ -19,11 +19,17 @@
 #include "case.h"
 #include "verdict.h"
 
+struct run_opts {
+	bool control; /* run the control variant (c->control_without removed) */
+	bool keep; /* keep the lab of a case that did not pass (SWEEP_KEEP_PREFIX names) */
+	const char *keep_tag; /* "<owner pid>.<n>": makes kept names unique */
+};
+
 /**
- * run_case() - run @c (or its control variant when @control) into @dir.
+ * run_case() - run @c (or its control variant) into @dir.
  * Return: the case verdict; VERDICT_ERROR with the reason in case.json when
  * the lab could not be built or a setup step did not complete.
  */
-enum verdict_status run_case(const struct case_def *c, bool control, const char *dir);
+enum verdict_status run_case(const struct case_def *c, const struct run_opts *o, const char *dir);
 
 #endif

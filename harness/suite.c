@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "run.h"
+#include "sweep.h"
 #include "../netns/lab.h"
 
 #define SUITE_VERSION "0.1.0"
@@ -149,7 +150,11 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 	sigprocmask(SIG_UNBLOCK, &sx->blocked, NULL);
 	if (sx->ktap)
 		fclose(sx->ktap);
-	v = run_case(j->sc->def, j->control, j->dir);
+	char tag[64];
+	struct run_opts ro = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag };
+
+	snprintf(tag, sizeof(tag), "%d.%d", (int)getppid(), (int)(j - sx->jobs));
+	v = run_case(j->sc->def, &ro, j->dir);
 	_exit((int)v);
 }
 
@@ -401,6 +406,7 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 				"try sudo; nothing ran\n");
 		return 4;
 	}
+	sweep_stale(stderr); /* a killed run's frozen tasks and groups */
 	ret = lab_ns_enter_private(&err);
 	if (ret) {
 		fprintf(stderr, "tcpfault: cannot make a private network namespace: %s\n", err.msg);

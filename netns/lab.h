@@ -71,6 +71,14 @@ const char *lab_host_name(const struct lab *lab, int host);
 /** lab_host_netns_fd() - the namespace fd of @host (owned by the lab). */
 int lab_host_netns_fd(const struct lab *lab, int host);
 
+/**
+ * lab_host_pin() - bind-mount @host's namespace on @path (under /run/netns), so
+ * that it outlives the lab and `ip netns exec` can enter it. The caller
+ * removes it (umount + unlink) when done: tcpfault cleanup does.
+ * Return: 0 or -errno.
+ */
+int lab_host_pin(const struct lab *lab, int host, const char *path, struct tf_err *err);
+
 /** lab_host_find() - index of the host called @name, or -ENOENT. */
 int lab_host_find(const struct lab *lab, const char *name);
 
@@ -119,6 +127,28 @@ int lab_link_set_up(struct lab *lab, int host, const char *ifname, bool up, stru
  */
 int lab_link_wait_oper_up(struct lab *lab, int host, const char *ifname, int timeout_ms,
 			  struct tf_err *err);
+
+/**
+ * lab_bridge_add() - a bridge @name in @host (a switch: STP off, so a port
+ * forwards as soon as its link is up), administratively up.
+ * Implemented in lab_bridge.c. Return: 0 or -errno.
+ */
+int lab_bridge_add(struct lab *lab, int host, const char *name, struct tf_err *err);
+
+/**
+ * lab_link_set_master() - enslave @ifname of @host to the bridge @master of
+ * the same host (a switch port). Return: 0 or -errno.
+ */
+int lab_link_set_master(struct lab *lab, int host, const char *ifname, const char *master,
+			struct tf_err *err);
+
+/**
+ * lab_link_wait_carrier() - wait until @ifname of @host has (@carrier true) or
+ * has lost (false) its carrier (IFF_LOWER_UP), at most @timeout_ms.
+ * Return: 0, -ETIMEDOUT, or -errno.
+ */
+int lab_link_wait_carrier(struct lab *lab, int host, const char *ifname, bool carrier,
+			  int timeout_ms, struct tf_err *err);
 
 /**
  * lab_sysctl_set() - write @value to sysctl @key ("net.ipv4.tcp_retries2",
