@@ -16,6 +16,8 @@ static const char usage_text[] =
 	"        run the cases in PATH (case files or directories of *.case files);\n"
 	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
 	"        --keep: keep the namespaces of cases that did not pass, to enter them\n"
+	"        --repeat N: run everything N rounds; report verdict changes and the\n"
+	"        spread (p50/p95) of detection times\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
 	"        --check only lists leaks (exit 1 if any)\n"
 	"  list PATH...     name, claim ids and title of each case\n"
@@ -40,6 +42,7 @@ static int cmd_run(int argc, char **argv)
 		{ "with-controls", no_argument, NULL, 'c' },
 		{ "results", required_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
+		{ "repeat", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
@@ -47,7 +50,7 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:k", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -65,6 +68,11 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'k':
 			o.keep = true;
+			break;
+		case 'R':
+			o.repeat = (int)strtol(optarg, &end, 10);
+			if (*end || o.repeat < 1 || o.repeat > 100)
+				return usage("--repeat takes a number from 1 to 100");
 			break;
 		default:
 			return usage(NULL);

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "run.h"
+#include "suite_repeat.h"
 #include "sweep.h"
 #include "../netns/lab.h"
 
@@ -37,6 +38,7 @@ enum suite_job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
 struct suite_job {
 	const struct suite_case *sc;
 	bool control;
+	int round; /* --repeat: 0 .. repeat-1 */
 	enum suite_job_state state;
 	pid_t pid;
 	int64_t deadline_ns;
@@ -162,8 +164,12 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 {
 	int ret;
 
-	snprintf(j->dir, sizeof(j->dir), "%s/%s%s", sx->run_dir, j->sc->id,
-		 j->control ? ".control" : "");
+	if (sx->o->repeat > 1)
+		snprintf(j->dir, sizeof(j->dir), "%s/round%d/%s%s", sx->run_dir, j->round + 1,
+			 j->sc->id, j->control ? ".control" : "");
+	else
+		snprintf(j->dir, sizeof(j->dir), "%s/%s%s", sx->run_dir, j->sc->id,
+			 j->control ? ".control" : "");
 	ret = suite_mkdirs(j->dir);
 	if (ret)
 		return ret;
@@ -259,6 +265,7 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 			suite_print_report(sx, j);
 	}
 	json_object_set_new(r, "id", json_string(j->sc->id));
+	json_object_set_new(r, "round", json_integer(j->round + 1));
 	json_object_set_new(r, "ktap", json_string(ok || strcmp(verdict, "skip") == 0 ? "ok" : "not ok"));
 	json_object_set_new(r, "dir", json_string(j->dir));
 	json_array_append_new(sx->summary_cases, r);
@@ -332,18 +339,24 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 {
 	const struct suite_opts *o = sx->o;
 
-	sx->jobs = calloc((size_t)s->n_cases * 2 + 1, sizeof(*sx->jobs));
+	int repeat = o->repeat > 1 ? o->repeat : 1;
+
+	sx->jobs = calloc((size_t)s->n_cases * 2 * (size_t)repeat + 1, sizeof(*sx->jobs));
 	if (!sx->jobs)
 		return -ENOMEM;
-	for (int i = 0; i < s->n_cases; i++) {
-		const struct suite_case *sc = &s->cases[i];
+	/* Round after round: a verdict that changes between rounds is a flake. */
+	for (int r = 0; r < repeat; r++) {
+		for (int i = 0; i < s->n_cases; i++) {
+			const struct suite_case *sc = &s->cases[i];
 
-		if (o->filter && fnmatch(o->filter, sc->id, 0) != 0 &&
-		    fnmatch(o->filter, sc->def->name, 0) != 0)
-			continue;
-		sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc };
-		if (o->with_controls && sc->def->has_control)
-			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .control = true };
+			if (o->filter && fnmatch(o->filter, sc->id, 0) != 0 &&
+			    fnmatch(o->filter, sc->def->name, 0) != 0)
+				continue;
+			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
+			if (o->with_controls && sc->def->has_control)
+				sx->jobs[sx->n_jobs++] =
+					(struct suite_job){ .sc = sc, .control = true, .round = r };
+		}
 	}
 	return 0;
 }
@@ -442,6 +455,8 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	suite_out(&sx, "TAP version 13\n1..%d\n", sx.n_jobs);
 	suite_out(&sx, "# tcpfault %s, results in %s\n", SUITE_VERSION, sx.run_dir);
 	suite_loop(&sx, sfd);
+	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
+		sx.n_fail++; /* a verdict that changed between rounds fails the run */
 	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
 		  sx.n_fail, sx.n_skip, sx.n_error);
 	suite_write_summary(&sx, started);

@@ -70,6 +70,23 @@ static bool sweep_is_ancestor(pid_t pid)
 	return false;
 }
 
+/* The state letter of /proc/PID/stat, or '?' */
+static char sweep_proc_state(pid_t pid)
+{
+	char path[64], buf[512], *s, state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return state;
+	s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	if (s && s[1] == ' ')
+		state = s[2];
+	fclose(f);
+	return state;
+}
+
 static int sweep_check_procs(FILE *out)
 {
 	char self[PATH_MAX] = "";
@@ -99,6 +116,10 @@ static int sweep_check_procs(FILE *out)
 				comm[strcspn(comm, "\n")] = '\0';
 			fclose(f);
 		}
+		/* A zombie holds nothing (its namespaces went in do_exit()); its
+		 * parent, or init, reaps it. */
+		if (sweep_proc_state(pid) == 'Z')
+			continue;
 		if ((self[0] && strcmp(exe, self) == 0) || strcmp(comm, "tcpfault") == 0) {
 			fprintf(out, "leak: process %d (%s) still runs\n", (int)pid, comm);
 			leaks++;
