@@ -132,6 +132,8 @@ static void check_whole(struct case_parser *p, unsigned int n_lines)
 		case_err(p, n_lines, 1,
 			 "no expectation: a case must say what it expects (expect ...)");
 	check_times(p);
+	case_expect_check(p);
+	case_check_rules(p); /* a drop is proven by its counter (case_drop.c) */
 	for (k = 0; k < CASE_STEP_COUNT; k++) {
 		const char *name = case_step_name((enum case_step_kind)k);
 
@@ -140,6 +142,17 @@ static void check_whole(struct case_parser *p, unsigned int n_lines)
 			continue;
 		case_err(p, p->control_kind_loc[k].line, p->control_kind_loc[k].col,
 			 "control without %s removes nothing: the case has no %s step", name, name);
+	}
+	for (k = 0; k < CASE_SOCKOPT_COUNT; k++) {
+		const char *name = case_sockopt_name((enum case_sockopt_kind)k);
+		bool set = false;
+
+		for (int i = 0; i < p->c->n_sockopts; i++)
+			set |= p->c->sockopts[i].kind == (enum case_sockopt_kind)k;
+		if (!(p->c->control_without_opts & (1u << k)) || set)
+			continue;
+		case_err(p, p->control_opt_loc[k].line, p->control_opt_loc[k].col,
+			 "control without %s removes nothing: no sockopt line sets it", name);
 	}
 }
 
@@ -349,6 +362,10 @@ struct case_def *case_control(const struct case_def *c)
 		if (!(c->control_without & (1u << c->steps[i].kind)))
 			v->steps[n++] = c->steps[i];
 	v->n_steps = n;
+	for (i = 0, n = 0; i < c->n_sockopts; i++)
+		if (!(c->control_without_opts & (1u << c->sockopts[i].kind)))
+			v->sockopts[n++] = c->sockopts[i];
+	v->n_sockopts = n;
 	/* every case_loc points at the copy's own file name */
 	for (i = 0; i < v->n_sysctls; i++)
 		v->sysctls[i].loc.file = v->file;

@@ -1,14 +1,16 @@
 /* case_expect.c - "expect" lines: what a peer must have seen by the end of
  * the case (an errno, EOF, no error, a TCP state, a byte count).
  *
- *   expect HOST error ERRNO [within LO..HI]
- *   expect HOST eof [within LO..HI]
+ *   expect HOST error ERRNO [within LO..HI | within model [SCENARIO]]
+ *   expect HOST eof [within LO..HI | within model [SCENARIO]]
  *   expect HOST no-error
- *   expect HOST state STATE [at TIME | from TIME to TIME]
+ *   expect HOST state STATE [at TIME | from TIME to TIME | within LO..HI
+ *                            | within model [SCENARIO]]
  *   expect HOST received BYTES
  */
 #include "case.h"
 #include "case_priv.h"
+#include "model.h"
 
 #include <errno.h>
 #include <string.h>
@@ -54,7 +56,29 @@ static int parse_band(struct case_parser *p, int i, struct case_expect *e)
 	return 0;
 }
 
-/* [within LO..HI]: seconds after the first fault; checked against it in case.c. */
+/* within model [SCENARIO] at token @i ("within"): the timing model's band,
+ * from the scenario's own clock origin; no SCENARIO: case_expect_check()
+ * infers it from the case once the whole file is read. */
+static int args_model(struct case_parser *p, int i, struct case_expect *e)
+{
+	const struct case_tok *t = &p->tok[i + 2];
+	char list[160];
+
+	e->band_model = true;
+	e->model_scenario = -1;
+	if (i + 2 >= p->n_tok)
+		return i + 2;
+	e->model_scenario = model_scenario_parse(t->s);
+	if (e->model_scenario < 0) {
+		model_scenario_list(list, sizeof(list));
+		case_err_tok(p, t, "unknown model scenario '%s': expected %s", t->s, list);
+		return -EINVAL;
+	}
+	return i + 3;
+}
+
+/* [within LO..HI]: seconds after the first fault; checked against it in case.c.
+ * [within model [SCENARIO]]: see args_model(). */
 static int args_band(struct case_parser *p, int i, struct case_expect *e)
 {
 	int ret;
@@ -62,7 +86,9 @@ static int args_band(struct case_parser *p, int i, struct case_expect *e)
 	if (i >= p->n_tok || !case_tok_is(&p->tok[i], "within"))
 		return i;
 	if (i + 1 >= p->n_tok)
-		return case_err_missing(p, i, "LO..HI");
+		return case_err_missing(p, i, "LO..HI or model");
+	if (case_tok_is(&p->tok[i + 1], "model"))
+		return args_model(p, i, e);
 	if (parse_band(p, i + 1, e))
 		return -EINVAL;
 	ret = case_time_ref(p, i, e->band_hi_ms, true, "expectation");
@@ -104,6 +130,8 @@ static int args_when(struct case_parser *p, int i, struct case_expect *e)
 	int ret;
 
 	e->when = CASE_WHEN_END;
+	if (i < p->n_tok && case_tok_is(&p->tok[i], "within"))
+		return args_band(p, i, e); /* when the connection entered the state */
 	if (i < p->n_tok && case_tok_is(&p->tok[i], "at")) {
 		if (i + 1 >= p->n_tok)
 			return case_err_missing(p, i, "TIME");
@@ -171,20 +199,39 @@ static const struct case_expect_def {
 	[CASE_EXPECT_EOF] = { "eof", 0, "", args_band },
 	[CASE_EXPECT_STATE] = { "state", 1, "STATE (like ESTABLISHED)", args_state },
 	[CASE_EXPECT_RECEIVED] = { "received", 1, "BYTES", args_received },
+	/* "expect wire HOST ...": the host comes after the word (case_wire.c) */
+	[CASE_EXPECT_WIRE] = { "wire", 0, "", NULL },
+	/* "expect drop|watch NAME count ...": a rule's counter (case_drop.c) */
+	[CASE_EXPECT_COUNTER] = { "drop", 0, "", NULL },
+	[CASE_EXPECT_NO_CONNECTION] = { "no-connection", 0, "", args_none },
+	[CASE_EXPECT_TW_RESTARTS] = { "timewait-restarts", 1, "COUNT (N, or >= N, <= N, > N, < N)",
+				      case_args_tw_restarts },
+	/* case_crash.c */
+	[CASE_EXPECT_SYSCTL] = { "sysctl", 2, "KEY VALUE", case_args_expect_sysctl },
+	[CASE_EXPECT_KEEPALIVE_TIMER] = { "keepalive-timer", 1, "LO..HI (like 9.9..10)",
+					  case_args_keepalive_timer },
 };
 
 _Static_assert(CASE_ARRAY_SIZE(expect_defs) == CASE_EXPECT_COUNT,
 	       "an expectation without a parser");
 
+/* The words written after HOST (entries without a parser come before it). */
+static int expect_host_names(const char **names)
+{
+	int k, n = 0;
+
+	for (k = 0; k < CASE_EXPECT_COUNT; k++)
+		if (expect_defs[k].args)
+			names[n++] = expect_defs[k].name;
+	return n;
+}
+
 /* "eof, error, no-error, state or received" */
 static void expect_names(char *buf, size_t size)
 {
 	const char *names[CASE_EXPECT_COUNT];
-	int k;
 
-	for (k = 0; k < CASE_EXPECT_COUNT; k++)
-		names[k] = expect_defs[k].name;
-	case_join_names(buf, size, names, CASE_EXPECT_COUNT, true);
+	case_join_names(buf, size, names, expect_host_names(names), true);
 }
 
 /* expect HOST WHAT ARGS... */
@@ -192,9 +239,13 @@ int case_stmt_expect(struct case_parser *p)
 {
 	struct case_expect e = { .loc = case_loc_of(p, 0) }, *dst;
 	const char *names[CASE_EXPECT_COUNT];
-	char list[96], usage[128], hint[64];
+	char list[192], usage[256], hint[64];
 	int k, next;
 
+	if (p->n_tok >= 2 && case_tok_is(&p->tok[1], "wire"))
+		return case_stmt_expect_wire(p);
+	if (p->n_tok >= 2 && (case_tok_is(&p->tok[1], "drop") || case_tok_is(&p->tok[1], "watch")))
+		return case_stmt_expect_counter(p);
 	expect_names(list, sizeof(list));
 	if (p->n_tok < 3) {
 		snprintf(usage, sizeof(usage), "HOST and what to expect (%s)", list);
@@ -202,13 +253,16 @@ int case_stmt_expect(struct case_parser *p)
 	}
 	if (case_arg_host(p, 1, &e.host))
 		return -EINVAL;
-	for (k = 0; k < CASE_EXPECT_COUNT; k++) {
-		names[k] = expect_defs[k].name;
-		if (case_tok_is(&p->tok[2], names[k]))
+	for (k = 0; k < CASE_EXPECT_COUNT; k++)
+		if (case_tok_is(&p->tok[2], expect_defs[k].name))
 			break;
+	if (k < CASE_EXPECT_COUNT && !expect_defs[k].args) {
+		case_err_tok(p, &p->tok[2], "'%s' comes before the host: expect %s %s ...",
+			     p->tok[2].s, p->tok[2].s, p->tok[1].s);
+		return -EINVAL;
 	}
 	if (k == CASE_EXPECT_COUNT) {
-		const char *sugg = case_suggest(p->tok[2].s, names, CASE_EXPECT_COUNT);
+		const char *sugg = case_suggest(p->tok[2].s, names, expect_host_names(names));
 
 		if (sugg)
 			case_err_tok(p, &p->tok[2], "unknown expectation '%s'%s", p->tok[2].s,
@@ -229,4 +283,119 @@ int case_stmt_expect(struct case_parser *p)
 		return case_err_oom(p);
 	*dst = e;
 	return 0;
+}
+
+/* ---- "within model" without a scenario ------------------------------- */
+
+static bool host_has_step(const struct case_parser *p, int host, enum case_step_kind kind)
+{
+	for (int i = 0; i < p->n_setup; i++)
+		if (p->setup[i].kind == kind && p->setup[i].host == host)
+			return true;
+	for (int i = 0; i < p->n_timed; i++)
+		if (p->timed[i].kind == kind && p->timed[i].host == host)
+			return true;
+	return false;
+}
+
+static bool other_has_step(const struct case_parser *p, int host, enum case_step_kind kind)
+{
+	for (int h = 0; h < p->c->n_hosts; h++)
+		if (h != host && host_has_step(p, h, kind))
+			return true;
+	return false;
+}
+
+/* The host keeps data unacknowledged across the first fault: a periodic send,
+ * or one at or after the fault. A send before it was acknowledged before. */
+static bool sends_across_fault(const struct case_parser *p, int host)
+{
+	int64_t fault = -1;
+
+	for (int i = 0; i < p->n_timed; i++)
+		if (case_step_is_fault(p->timed[i].kind) && fault < 0)
+			fault = p->timed[i].at_ms;
+	for (int i = 0; i < p->n_timed; i++) {
+		const struct case_step *st = &p->timed[i];
+
+		if (st->kind == CASE_STEP_SEND && st->host == host &&
+		    (st->every_ms > 0 || fault < 0 || st->at_ms >= fault))
+			return true;
+	}
+	return false;
+}
+
+/* Any fault but kill -9 (which is no timer's business: its kernel answers). */
+static bool has_silent_fault(const struct case_parser *p)
+{
+	for (int i = 0; i < p->n_timed; i++)
+		if (case_step_is_fault(p->timed[i].kind) && p->timed[i].kind != CASE_STEP_KILL)
+			return true;
+	return false;
+}
+
+static bool keepalive_on(const struct case_parser *p, int host)
+{
+	for (int i = 0; i < p->c->n_sockopts; i++)
+		if (p->c->sockopts[i].host == host && p->c->sockopts[i].kind == CASE_SO_KEEPALIVE)
+			return p->c->sockopts[i].value != 0;
+	return false;
+}
+
+/*
+ * Which timer ends the connection, from what the case does (docs/CASES.md):
+ *   state CLOSED, HOST closes:      orphan-fin if a fault may lose its FIN,
+ *                                   else fin-wait2
+ *   error/eof, keepalive on, no data unacknowledged at the first fault
+ *   (no periodic send, none at or after it): keepalive
+ *   error/eof, HOST sends:          zero-window if another host stops reading
+ *                                   and nothing is lost, else data-timeout
+ *   error/eof, HOST connects only:  syn-timeout
+ * Return: the scenario, or -1.
+ */
+static int infer_scenario(const struct case_parser *p, const struct case_expect *e)
+{
+	int h = e->host;
+
+	if (e->kind == CASE_EXPECT_STATE) {
+		if (e->state != CASE_STATE_CLOSED || !host_has_step(p, h, CASE_STEP_CLOSE))
+			return -1;
+		return has_silent_fault(p) ? MODEL_ORPHAN_FIN : MODEL_FIN_WAIT2;
+	}
+	if (e->kind != CASE_EXPECT_ERROR && e->kind != CASE_EXPECT_EOF)
+		return -1;
+	if (keepalive_on(p, h) && !sends_across_fault(p, h))
+		return MODEL_KEEPALIVE;
+	if (host_has_step(p, h, CASE_STEP_SEND))
+		return other_has_step(p, h, CASE_STEP_STOP_READING) && !has_silent_fault(p)
+			       ? MODEL_ZERO_WINDOW
+			       : MODEL_DATA_TIMEOUT;
+	if (host_has_step(p, h, CASE_STEP_CONNECT))
+		return MODEL_SYN_TIMEOUT;
+	return -1;
+}
+
+void case_expect_check(struct case_parser *p)
+{
+	char list[160];
+
+	for (int i = 0; i < p->c->n_expects; i++) {
+		struct case_expect *e = &p->c->expects[i];
+
+		if (!e->band_model)
+			continue;
+		if (!p->end_line && !(p->failed & CASE_FAIL_STEP))
+			case_err(p, e->loc.line, e->loc.col,
+				 "'within model' needs an 'end' long enough for the prediction "
+				 "(tcpfault predict SCENARIO says how long)");
+		if (e->model_scenario >= 0)
+			continue;
+		e->model_scenario = infer_scenario(p, e);
+		if (e->model_scenario >= 0 || (p->failed & CASE_FAIL_STEP))
+			continue;
+		model_scenario_list(list, sizeof(list));
+		case_err(p, e->loc.line, e->loc.col,
+			 "'within model' cannot tell which timer ends this: write "
+			 "'within model SCENARIO' with one of %s", list);
+	}
 }

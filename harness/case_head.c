@@ -9,13 +9,30 @@
 #include <errno.h>
 #include <string.h>
 
+/* Client is host 0 and server host 1 in every topology; @cables has bit h
+ * set when host h has a cable into the switch (what "unplug" pulls). */
 static const struct case_topo_def {
 	const char *name;
 	const char *hosts[CASE_MAX_HOSTS];
 	int n_hosts;
+	unsigned int cables;
 } topologies[] = {
-	[CASE_TOPO_PAIR] = { "pair", { "client", "server" }, 2 },
+	[CASE_TOPO_PAIR] = { "pair", { "client", "server" }, 2, 0 },
+	[CASE_TOPO_LAN] = { "lan", { "client", "server", "switch" }, 3, 0x3 },
+	[CASE_TOPO_ROUTED] = { "routed", { "client", "server", "switch", "router" }, 4, 0x9 },
 };
+
+/** case_topo_name() - "pair", "lan", "routed". */
+const char *case_topo_name(enum case_topology topo)
+{
+	return (unsigned int)topo < CASE_TOPO_COUNT ? topologies[topo].name : "?";
+}
+
+/** case_topo_has_cable() - does host @host of @c have a cable into the switch? */
+bool case_topo_has_cable(const struct case_def *c, int host)
+{
+	return host >= 0 && host < 32 && (topologies[c->topology].cables & (1u << host));
+}
 
 _Static_assert(CASE_ARRAY_SIZE(topologies) == CASE_TOPO_COUNT, "a topology without a definition");
 
@@ -108,7 +125,7 @@ int case_stmt_topology(struct case_parser *p)
 	if (p->topology_line)
 		return err_duplicate(p, p->topology_line);
 	if (p->n_tok < 2)
-		return case_err_missing(p, 0, "NAME (pair)");
+		return case_err_missing(p, 0, "NAME (pair, lan or routed)");
 	if (p->first_host_line) {
 		case_err_tok(p, &p->tok[0],
 			     "'topology' must come before the first line that names a host (line %u)",
@@ -160,9 +177,9 @@ int case_stmt_end(struct case_parser *p)
 int case_stmt_control(struct case_parser *p)
 {
 	const char *names[CASE_STEP_COUNT];
-	char list[160], hint[64];
-	uint32_t mask = 0;
-	int i, kind, n = CASE_STEP_COUNT;
+	char list[256], hint[64];
+	uint32_t mask = 0, opts = 0;
+	int i, kind, opt, n = CASE_STEP_COUNT;
 
 	if (p->control_line)
 		return err_duplicate(p, p->control_line);
@@ -187,6 +204,14 @@ int case_stmt_control(struct case_parser *p)
 		for (kind = 0; kind < CASE_STEP_COUNT; kind++)
 			if (!strcmp(t->s, names[kind]))
 				break;
+		/* A socket option: the control run does not set it ("without SO_KEEPALIVE"). */
+		opt = kind == CASE_STEP_COUNT ? sockopt_parse_name(t->s) : -1;
+		if (opt >= 0) {
+			if (!(opts & (1u << opt)))
+				p->control_opt_loc[opt] = case_loc_of(p, i);
+			opts |= 1u << opt;
+			continue;
+		}
 		if (kind == CASE_STEP_COUNT) {
 			sugg = case_suggest(t->s, names, n);
 			if (sugg)
@@ -201,6 +226,7 @@ int case_stmt_control(struct case_parser *p)
 		mask |= 1u << kind;
 	}
 	p->c->control_without = mask;
+	p->c->control_without_opts = opts;
 	p->c->has_control = true;
 	p->c->control_loc = case_loc_of(p, 0);
 	p->control_line = p->line;
@@ -381,5 +407,46 @@ int case_stmt_sockopt(struct case_parser *p)
 	for (i = 2; i < p->n_tok; i++)
 		if (sockopt_one(p, i, host))
 			return -EINVAL;
+	return 0;
+}
+
+static const char *const tier_names[CASE_TIER_COUNT] = {
+	[CASE_TIER_QUICK] = "quick",
+	[CASE_TIER_STOCK] = "stock",
+};
+
+const char *case_tier_name(enum case_tier tier)
+{
+	return (unsigned int)tier < CASE_TIER_COUNT ? tier_names[tier] : "?";
+}
+
+int case_tier_parse(const char *name)
+{
+	for (int i = 0; i < CASE_TIER_COUNT; i++)
+		if (!strcmp(tier_names[i], name))
+			return i;
+	return -1;
+}
+
+/* tier quick|stock: stock cases keep the kernel's defaults and run only with
+ * "run --tier stock" (minutes to hours; not part of make test). */
+int case_stmt_tier(struct case_parser *p)
+{
+	int tier;
+
+	if (p->tier_line)
+		return err_duplicate(p, p->tier_line);
+	if (p->n_tok < 2)
+		return case_err_missing(p, 0, "quick or stock");
+	tier = case_tier_parse(p->tok[1].s);
+	if (tier < 0) {
+		case_err_tok(p, &p->tok[1], "unknown tier '%s': expected quick or stock",
+			     p->tok[1].s);
+		return -EINVAL;
+	}
+	if (case_no_more(p, 2))
+		return -EINVAL;
+	p->c->tier = (enum case_tier)tier;
+	p->tier_line = p->line;
 	return 0;
 }

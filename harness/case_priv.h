@@ -74,11 +74,13 @@ struct case_parser {
 	int n_times, cap_times;
 
 	unsigned int title_line, topology_line, end_line, control_line;
+	unsigned int tier_line;
 	unsigned int first_host_line; /* first line that named a host */
 	struct case_loc end_loc;
 	bool has_timed;
 	int64_t last_at_ms; /* of the last timed step, for the order check */
 	struct case_loc control_kind_loc[CASE_STEP_COUNT]; /* where "without X" named X */
+	struct case_loc control_opt_loc[CASE_SOCKOPT_COUNT]; /* ... X a socket option */
 };
 
 /* case_lex.c */
@@ -125,10 +127,37 @@ int case_stmt_source(struct case_parser *p);
 int case_stmt_topology(struct case_parser *p);
 int case_stmt_end(struct case_parser *p);
 int case_stmt_control(struct case_parser *p);
+int case_stmt_tier(struct case_parser *p);
 int case_stmt_sysctl(struct case_parser *p);
 int case_stmt_sockopt(struct case_parser *p);
 
 /* case_expect.c: expect lines */
 int case_stmt_expect(struct case_parser *p);
+/* After the whole file: infer the scenario of each "within model" without
+ * one, and check that such a case has an "end" (case_expect.c). */
+void case_expect_check(struct case_parser *p);
+
+/* case_cable.c: unplug and replug (the host's cable into the switch) */
+bool case_topo_has_cable(const struct case_def *c, int host); /* case_head.c */
+int case_step_push(struct case_parser *p, const struct case_step *st); /* case_stmt.c */
+int case_args_cable(struct case_parser *p, int i, struct case_step *st);
+int case_stmt_replug(struct case_parser *p);
+
+/* case_wire.c: "expect wire HOST ..." lines */
+int case_stmt_expect_wire(struct case_parser *p);
+
+/* case_drop.c: drop, watch and lift steps; their counter expectations */
+int case_args_drop(struct case_parser *p, int i, struct case_step *st);
+int case_args_lift(struct case_parser *p, int i, struct case_step *st);
+int case_stmt_expect_counter(struct case_parser *p);
+int case_args_tw_restarts(struct case_parser *p, int i, struct case_expect *e);
+void case_check_rules(struct case_parser *p);
+
+/* case_crash.c: host-crash and reboot (a reboot follows a crash of its host),
+ * "expect HOST sysctl|keepalive-timer" */
+int case_args_crash(struct case_parser *p, int i, struct case_step *st);
+int case_args_reboot(struct case_parser *p, int i, struct case_step *st);
+int case_args_expect_sysctl(struct case_parser *p, int i, struct case_expect *e);
+int case_args_keepalive_timer(struct case_parser *p, int i, struct case_expect *e);
 
 #endif

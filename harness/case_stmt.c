@@ -228,6 +228,16 @@ static const struct case_action actions[] = {
 	[CASE_STEP_SHUTDOWN] = { "shutdown", false, 0, "", args_none },
 	[CASE_STEP_CLOSE] = { "close", false, 0, "", args_none },
 	[CASE_STEP_KILL] = { "kill", true, 1, "HOST", args_victim },
+	[CASE_STEP_UNPLUG] = { "unplug", true, 1, "HOST", case_args_cable },
+	[CASE_STEP_REPLUG] = { "replug", true, 1, "HOST", case_args_cable },
+	[CASE_STEP_DROP] = { "drop", true, 4, "NAME at HOST ingress [from HOST] SEGMENT",
+			     case_args_drop },
+	[CASE_STEP_WATCH] = { "watch", true, 4, "NAME at HOST ingress [from HOST] SEGMENT",
+			      case_args_drop },
+	[CASE_STEP_LIFT] = { "lift", true, 1, "NAME", case_args_lift },
+	[CASE_STEP_HOST_CRASH] = { "host-crash", true, 1, "HOST", case_args_crash },
+	[CASE_STEP_REBOOT] = { "reboot", true, 1, "HOST [listen PORT]", case_args_reboot },
+	[CASE_STEP_FREEZE] = { "freeze", true, 1, "HOST", args_victim },
 };
 
 _Static_assert(CASE_ARRAY_SIZE(actions) == CASE_STEP_COUNT, "a step kind without an action");
@@ -316,9 +326,12 @@ static int parse_action(struct case_parser *p, int hi, struct case_step *st)
 	return step_args(p, hi + 2, kind, st);
 }
 
+/* Timed steps stay sorted by time, equal times in file order: "at" lines come
+ * in order, but "replug HOST after T" names a time after later lines. */
 static int push_step(struct case_parser *p, const struct case_step *st)
 {
 	struct case_step *dst;
+	int i;
 
 	if (st->setup)
 		dst = case_vec_push(&p->setup, &p->n_setup, &p->cap_setup, sizeof(*dst));
@@ -327,7 +340,16 @@ static int push_step(struct case_parser *p, const struct case_step *st)
 	if (!dst)
 		return case_err_oom(p);
 	*dst = *st;
+	for (i = p->n_timed - 1; !st->setup && i > 0 && p->timed[i - 1].at_ms > st->at_ms; i--) {
+		p->timed[i] = p->timed[i - 1];
+		p->timed[i - 1] = *st;
+	}
 	return 0;
+}
+
+int case_step_push(struct case_parser *p, const struct case_step *st)
+{
+	return push_step(p, st);
 }
 
 /* HOST ACTION ARGS...: a setup step. */
@@ -436,6 +458,8 @@ static const struct case_directive {
 	{ "end", case_stmt_end, 0 },
 	{ "expect", case_stmt_expect, CASE_FAIL_EXPECT },
 	{ "control", case_stmt_control, 0 },
+	{ "tier", case_stmt_tier, 0 }, /* tier quick|stock */
+	{ "replug", case_stmt_replug, CASE_FAIL_STEP }, /* replug HOST after T */
 };
 
 /**

@@ -43,6 +43,14 @@ static int fault_kill(struct fault_env *env, const struct case_step *st, int64_t
 /* Indexed by step kind; NULL for the peers' own actions. */
 static const fault_apply_fn fault_table[CASE_STEP_COUNT] = {
 	[CASE_STEP_KILL] = fault_kill,
+	[CASE_STEP_UNPLUG] = fault_unplug,
+	[CASE_STEP_REPLUG] = fault_replug,
+	[CASE_STEP_DROP] = fault_drop,
+	[CASE_STEP_WATCH] = fault_drop,
+	[CASE_STEP_LIFT] = fault_lift,
+	[CASE_STEP_HOST_CRASH] = fault_host_crash,
+	[CASE_STEP_REBOOT] = fault_reboot,
+	[CASE_STEP_FREEZE] = fault_freeze,
 };
 
 bool fault_is_fault(enum case_step_kind kind)
@@ -61,5 +69,15 @@ int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns
 
 void fault_finish(struct fault_env *env)
 {
-	(void)env;
+	if (env->finished)
+		return;
+	env->finished = true;
+	fault_crash_finish(env); /* thaw first: a v1-frozen task cannot even be killed */
+	fault_drop_finish(env);
+}
+
+void fault_tick(struct fault_env *env, int64_t t_ms)
+{
+	if (!env->finished)
+		fault_drop_tick(env, t_ms);
 }

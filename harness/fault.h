@@ -17,8 +17,14 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "verdict.h"
 #include "../netns/lab.h"
 #include "../netns/tf_err.h"
+
+#define FAULT_MAX_RULES 32 /* drop and watch rules in one case */
+
+struct fault_rules;
+struct fault_crash;
 
 struct fault_env {
 	const struct case_def *c;
@@ -30,6 +36,20 @@ struct fault_env {
 	 * monotonic time it happened (0: now). */
 	void (*log)(void *arg, int64_t t_ns, const char *text);
 	void *log_arg;
+	int64_t t0_ns; /* monotonic time of the case clock's 0 (0 before t=0) */
+	bool finished; /* fault_finish() has run: it runs once */
+	/* drop and watch rules (fault_drop.c): live state, NULL until the first
+	 * rule and again after fault_finish(), which leaves the final counters
+	 * in counters[] for the verdict */
+	struct fault_rules *rules;
+	struct verdict_counter counters[FAULT_MAX_RULES];
+	int n_counters;
+	/* host crashes and freezes (fault_crash.c): per host, NULL when none */
+	struct fault_crash *crash[CASE_MAX_HOSTS];
+	/* "reboot HOST listen PORT": the runner starts a new peer process in
+	 * @host's namespace listening on @port, and returns once it listens
+	 * (called with log_arg). 0 or -errno. */
+	int (*listen_again)(void *arg, int host, int port, struct tf_err *err);
 };
 
 /**
@@ -41,13 +61,57 @@ struct fault_env {
 int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
 		struct tf_err *err);
 
-/** fault_finish() - undo and collect at the end of the run (also after errors). */
+/**
+ * fault_finish() - undo and collect at the end of the run (also after errors).
+ * Runs once: later calls do nothing. The runner calls it before judging, so
+ * that the final rule counters (env->counters) reach the verdict.
+ */
 void fault_finish(struct fault_env *env);
+
+/**
+ * fault_tick() - the runner's periodic call (every observer sample, case time
+ * @t_ms): faults that watch something (rule counters) look now.
+ */
+void fault_tick(struct fault_env *env, int64_t t_ms);
 
 /** fault_is_fault() - is @kind a fault (done by the runner, not by a peer)? */
 bool fault_is_fault(enum case_step_kind kind);
 
 /** fault_mono_ns() - CLOCK_MONOTONIC in ns, the clock of every timeline. */
 int64_t fault_mono_ns(void);
+
+/* ---- handlers, one file per family of faults -------------------------- */
+
+/* fault_link.c: the switch port facing st->host goes down / comes back up;
+ * the host's configuration is recorded before, during and after and must not
+ * change (-EPROTO with the difference in @err otherwise). */
+int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+
+/* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
+ * counters are read on every tick (a change is a timeline event; a "first N"
+ * drop is lifted once N are dropped), and at the end into env->counters. */
+int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+	       struct tf_err *err);
+int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+	       struct tf_err *err);
+void fault_drop_tick(struct fault_env *env, int64_t t_ms);
+void fault_drop_finish(struct fault_env *env);
+
+/* fault_crash.c: host-crash (freeze the host's peer and black-hole every
+ * interface both ways, ARP included), reboot (while black-holed: kill, destroy
+ * every socket, maybe a new listener, then lift), freeze alone. -EOPNOTSUPP
+ * when the kernel lacks nftables' netdev egress, a freezer or SOCK_DESTROY
+ * (the case is then skipped). fault_crash_finish() thaws and kills frozen
+ * processes and lifts black-holes, recording their drop counters. */
+int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		     struct tf_err *err);
+int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+void fault_crash_finish(struct fault_env *env);
 
 #endif

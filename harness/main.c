@@ -8,6 +8,8 @@
 
 #include "suite.h"
 #include "sweep.h"
+#include "model_cli.h"
+#include "claims.h"
 
 static const char usage_text[] =
 	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
@@ -16,12 +18,17 @@ static const char usage_text[] =
 	"        run the cases in PATH (case files or directories of *.case files);\n"
 	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
 	"        --keep: keep the namespaces of cases that did not pass, to enter them\n"
+	"        --tier quick|stock|all: which cases (default quick; stock cases keep the\n"
+	"        kernel's defaults and take minutes to hours); claims table in claims.md\n"
 	"        --repeat N: run everything N rounds; report verdict changes and the\n"
 	"        spread (p50/p95) of detection times\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
 	"        --check only lists leaks (exit 1 if any)\n"
-	"  list PATH...     name, claim ids and title of each case\n"
+	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
+	"                   the articles (A01-A27) has no case\n"
 	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
+	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
+	"        when the kernel gives up, and with which errno (the timing model)\n"
 	"\n"
 	"exit codes: 0 all passed, 1 a case failed or ended in error, 2 bad usage or\n"
 	"case file, 4 nothing ran (not root, or everything skipped)\n";
@@ -43,6 +50,7 @@ static int cmd_run(int argc, char **argv)
 		{ "results", required_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "repeat", required_argument, NULL, 'R' },
+		{ "tier", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
@@ -50,7 +58,7 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -68,6 +76,11 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'k':
 			o.keep = true;
+			break;
+		case 'T':
+			o.tier = strcmp(optarg, "all") ? case_tier_parse(optarg) : -1;
+			if (o.tier < 0 && strcmp(optarg, "all"))
+				return usage("--tier takes quick, stock or all");
 			break;
 		case 'R':
 			o.repeat = (int)strtol(optarg, &end, 10);
@@ -109,8 +122,12 @@ static int cmd_list(int argc, char **argv, bool quiet)
 			strcat(ids, k ? "," : "");
 			strcat(ids, c->sources[k]);
 		}
-		printf("%-36s %-12s %s\n", s.cases[i].id, ids[0] ? ids : "-", c->title);
+		printf("%-36s %-12s %s%s\n", s.cases[i].id, ids[0] ? ids : "-",
+		       c->tier == CASE_TIER_STOCK ? "[stock] " : "", c->title);
 	}
+	/* Every claim of the articles needs a case (the table is compiled in). */
+	if (!ret && !quiet && claims_report_missing(&s, stdout) > 0)
+		ret = 1;
 	if (!ret && quiet)
 		printf("ok: %d case file%s\n", s.n_cases, s.n_cases == 1 ? "" : "s");
 	suite_free(&s);
@@ -147,6 +164,8 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_list(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "predict") == 0)
+		return model_cli_predict(argc - 1, argv + 1);
 	if (strcmp(argv[1], "cleanup") == 0)
 		return cmd_cleanup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

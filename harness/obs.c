@@ -12,12 +12,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <netinet/tcp.h>
 
 #include "../netns/lab_diag.h"
 
 #define OBS_MAX_HOSTS 8
 #define OBS_KEY_MAX 112
+#define OBS_TIMER_KEEPALIVE 2 /* idiag_timer: sk_timer pending (lab_diag.h) */
 
 /* The fields whose change is worth an event. */
 struct obs_snap {
@@ -34,6 +36,10 @@ struct obs_track {
 	bool gone;
 	struct verdict_state_change *changes;
 	int n_changes, cap_changes;
+	int64_t ka_max_ms; /* longest time to expiry seen on its keepalive timer; -1: none */
+	int64_t tw_deadline_ms; /* TIME_WAIT: monotonic ms its timer fires (0: not seen) */
+	int tw_restarts; /* times that deadline moved later (obs_tw_check()) */
+	int64_t tw_first_restart_ms; /* case time of the first */
 };
 
 struct obs_host {
@@ -136,6 +142,7 @@ static struct obs_track *obs_track_add(struct obs *o, int host, const char *loca
 	}
 	t = &o->tracks[o->n_tracks++];
 	memset(t, 0, sizeof(*t));
+	t->ka_max_ms = -1;
 	t->host = host;
 	snprintf(t->local, sizeof(t->local), "%s", local);
 	snprintf(t->remote, sizeof(t->remote), "%s", remote);
@@ -199,6 +206,44 @@ static void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls)
 	}
 }
 
+/*
+ * TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s) from its last start, and a
+ * retransmitted FIN from the peer starts it again (tcp_timewait_state_process():
+ * inet_twsk_reschedule(tw, TCP_TIMEWAIT_LEN)). idiag_expires is the time left,
+ * so now + expires is the deadline: it stays put while the timer runs and moves
+ * later only on a restart. "Now" is read here, next to the dump, not the
+ * sample's start: a sample delayed on a busy machine must not look like a
+ * restart. The deadline jitters by a jiffy or two; a restart moves it by at
+ * least the peer's RTO (>= 200 ms), hence OBS_TW_RESTART_MS.
+ */
+#define OBS_TW_RESTART_MS 100
+
+static int obs_tw_check(struct obs *o, struct obs_track *t, const struct lab_sock *ls)
+{
+	struct timespec ts;
+	int64_t deadline;
+	char text[200];
+	json_t *ev;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ls->expires_ms;
+	if (!t->tw_deadline_ms || deadline <= t->tw_deadline_ms + OBS_TW_RESTART_MS) {
+		if (!t->tw_deadline_ms || deadline > t->tw_deadline_ms)
+			t->tw_deadline_ms = deadline;
+		return 0;
+	}
+	if (!t->tw_restarts++)
+		t->tw_first_restart_ms = o->now_ms;
+	snprintf(text, sizeof(text), "%s>%s TIME_WAIT timer started again: %u ms left (+%lld ms)",
+		 t->local, t->remote, ls->expires_ms, (long long)(deadline - t->tw_deadline_ms));
+	t->tw_deadline_ms = deadline;
+	ev = json_pack("{sI ss ss ss ss ss si si ss}", "t_ms", (json_int_t)o->now_ms, "src",
+		       o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote", t->remote,
+		       "call", "timewait-restart", "expires_ms", (int)ls->expires_ms, "restarts",
+		       t->tw_restarts, "text", text);
+	return timeline_add(o->tl, ev);
+}
+
 static int obs_on_sock(const struct lab_sock *ls, void *arg)
 {
 	struct obs *o = arg;
@@ -221,6 +266,18 @@ static int obs_on_sock(const struct lab_sock *ls, void *arg)
 		is_new = true;
 	}
 	t->present = true;
+	/* idiag_timer 2 is sk_timer, the keepalive timer of an established socket
+	 * (inet_diag's inet_sk_diag_fill(); in FIN_WAIT2 the same timer counts
+	 * the linger2 time); its expiry counts down, so only the longest is kept
+	 * (no event: it changes at every sample). */
+	if (ls->state == TCP_ESTABLISHED && ls->timer == OBS_TIMER_KEEPALIVE &&
+	    (int64_t)ls->expires_ms > t->ka_max_ms)
+		t->ka_max_ms = ls->expires_ms;
+	if (ls->state == TCP_TIME_WAIT) {
+		ret = obs_tw_check(o, t, ls);
+		if (ret)
+			return ret;
+	}
 	if (!is_new && !t->gone && memcmp(&snap, &t->last, sizeof(snap)) == 0)
 		return 0;
 	t->gone = false;
@@ -271,6 +328,23 @@ int obs_history(const struct obs *o, int host, const char *local, const char *re
 
 	*out = t ? t->changes : NULL;
 	return t ? t->n_changes : 0;
+}
+
+int obs_tw_restarts(const struct obs *o, int host, const char *local, const char *remote,
+		    int64_t *first_ms)
+{
+	const struct obs_track *t = obs_track_find(o, host, local, remote);
+
+	*first_ms = t && t->tw_restarts ? t->tw_first_restart_ms : -1;
+	return t ? t->tw_restarts : 0;
+}
+
+int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local,
+			     const char *remote)
+{
+	const struct obs_track *t = obs_track_find(o, host, local, remote);
+
+	return t ? t->ka_max_ms : -1;
 }
 
 int64_t obs_first_ms(const struct obs *o)

@@ -48,6 +48,24 @@ int obs_sample(struct obs *o, int64_t t_ms, struct tf_err *err);
 int obs_history(const struct obs *o, int host, const char *local, const char *remote,
 		const struct verdict_state_change **out);
 
+/**
+ * obs_keepalive_max_ms() - the longest time to expiry seen on the keepalive
+ * timer of the socket @local -> @remote in host @host: right after the last
+ * packet it is the idle time (TCP_KEEPIDLE, or tcp_keepalive_time).
+ * Return: milliseconds, or -1 if the timer was never seen armed.
+ */
+int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local,
+			     const char *remote);
+
+/**
+ * obs_tw_restarts() - how often the TIME_WAIT timer of the socket @local ->
+ * @remote in host @host was seen to start again (a retransmitted FIN restarts
+ * it: KERNEL-FACTS.md "Close path"); *@first_ms the case time of the first (-1).
+ * Each restart is also a "timewait-restart" event in the timeline.
+ */
+int obs_tw_restarts(const struct obs *o, int host, const char *local, const char *remote,
+		    int64_t *first_ms);
+
 /** obs_first_ms() / obs_last_ms() - case time of the first and last samples (-1: none). */
 int64_t obs_first_ms(const struct obs *o);
 int64_t obs_last_ms(const struct obs *o);

@@ -41,6 +41,7 @@ static void peer_conn_reset(struct peer_state *st, int fd)
 	st->cfd_quiet = false;
 	st->rx_done = false;
 	st->rx_total = 0;
+	st->rx_bad_at = -1;
 	st->tx_pending = 0;
 	st->tx_offset = 0;
 	st->tx_errors = 0;
@@ -169,13 +170,20 @@ static void peer_recv(struct peer_state *st)
 	ssize_t n = recv(st->cfd, st->rx_buf, sizeof(st->rx_buf), 0);
 	int e = errno;
 	int64_t t = peer_now_ns();
+	long long bad = -1;
+	json_t *x;
 
 	if (n < 0 && (e == EAGAIN || e == EWOULDBLOCK || e == EINTR))
 		return;
+	/* Every byte once and in order: checked until the first one off the pattern. */
+	if (n > 0 && st->rx_bad_at < 0)
+		st->rx_bad_at = bad = peer_rx_check(st, (size_t)n);
 	if (n > 0)
 		st->rx_total += n;
-	peer_emit(st, t, "recv", n, n < 0 ? e : 0,
-		  json_pack("{s:I}", "total", (json_int_t)st->rx_total));
+	x = json_pack("{s:I}", "total", (json_int_t)st->rx_total);
+	if (bad >= 0)
+		peer_json_set(x, "bad_at", json_integer(bad));
+	peer_emit(st, t, "recv", n, n < 0 ? e : 0, x);
 	/* EOF or error: stop, or level-triggered POLLIN/POLLHUP would spin. */
 	if (n <= 0)
 		st->rx_done = true;
@@ -304,7 +312,11 @@ static bool peer_cmd_connect(struct peer_state *st, const struct peer_cmd *cmd)
 	ret = connect(fd, (const struct sockaddr *)&cmd->addr, alen);
 	e = errno;
 	if (ret < 0 && e == EINPROGRESS) {
-		/* The result comes as POLLOUT; peer_connect_result() says "done". */
+		/* The result comes as POLLOUT; peer_connect_result() says "done".
+		 * The SYN is out and the socket has its local port now: report the
+		 * attempt's addresses (a connect() that then fails releases the
+		 * port, and the observer needs them to follow SYN_SENT). */
+		peer_emit(st, peer_now_ns(), "connecting", ret, e, peer_names_json(fd, &cmd->addr));
 		st->cfd = fd;
 		st->connecting = true;
 		st->connect_cmd = cmd->id;

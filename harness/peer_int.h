@@ -30,6 +30,7 @@ struct peer_state {
 	bool rx_done; /* this connection's recv() gave EOF or an error: stop polling POLLIN */
 	bool cfd_quiet; /* POLLERR/POLLHUP reported while not polling for anything */
 	long long rx_total;
+	long long rx_bad_at; /* stream offset of the first byte off the pattern; -1: none yet */
 	int64_t tx_pending; /* bytes queued behind a partial or blocked send() */
 	uint64_t tx_offset; /* stream offset of the next byte to send */
 	int64_t every_ns, tx_bytes; /* periodic send; every_ns 0 = none */
@@ -73,5 +74,10 @@ void peer_apply_opts(struct peer_state *st, int fd);
 
 /* peer_fill_pattern() - tx_buf[i] = i % PEER_PATTERN_MOD. */
 void peer_fill_pattern(struct peer_state *st);
+
+/* peer_rx_check() - the stream offset of the first of the @n bytes just read
+ * into rx_buf (stream offset st->rx_total) that is not k % PEER_PATTERN_MOD,
+ * or -1: a lost, repeated or reordered byte shows here. */
+long long peer_rx_check(const struct peer_state *st, size_t n);
 
 #endif

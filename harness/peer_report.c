@@ -163,3 +163,15 @@ void peer_fill_pattern(struct peer_state *st)
 	for (size_t i = 0; i < sizeof(st->tx_buf); i++)
 		st->tx_buf[i] = (unsigned char)(i % PEER_PATTERN_MOD);
 }
+
+long long peer_rx_check(const struct peer_state *st, size_t n)
+{
+	unsigned int want = (unsigned int)(st->rx_total % PEER_PATTERN_MOD);
+
+	for (size_t i = 0; i < n; i++) {
+		if (st->rx_buf[i] != want)
+			return st->rx_total + (long long)i;
+		want = want + 1 == PEER_PATTERN_MOD ? 0 : want + 1;
+	}
+	return -1;
+}

@@ -27,6 +27,13 @@ void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_m
 
 	if (!call)
 		return;
+	/* The attempt's addresses: the connection to follow if it never completes. */
+	if (strcmp(call, "connecting") == 0 && !r->local[0]) {
+		snprintf(r->local, sizeof(r->local), "%s",
+			 json_string_value(json_object_get(ev, "local")) ?: "");
+		snprintf(r->remote, sizeof(r->remote), "%s",
+			 json_string_value(json_object_get(ev, "remote")) ?: "");
+	}
 	if ((strcmp(call, "connect") == 0 || strcmp(call, "accept") == 0) && !eno && ret >= 0 &&
 	    !r->obs.has_conn) {
 		r->obs.has_conn = true;
@@ -42,6 +49,11 @@ void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_m
 				json_object_get(ev, "read_back"));
 	if (strcmp(call, "recv") == 0 && ret > 0)
 		r->obs.received += ret;
+	if (strcmp(call, "recv") == 0 && json_is_integer(json_object_get(ev, "bad_at")) &&
+	    !r->obs.order_broken) {
+		r->obs.order_broken = true;
+		r->obs.order_bad_at = json_integer_value(json_object_get(ev, "bad_at"));
+	}
 	if (strcmp(call, "recv") == 0 && ret == 0 && !eno && !r->obs.eof) {
 		r->obs.eof = true;
 		r->obs.eof_ms = t_ms;
@@ -85,8 +97,25 @@ static json_t *result_peers_json(const struct result_case *rc)
 				  r->remote, "final_state",
 				  fs < 0 ? json_null() : json_string(case_state_name(fs)), "sockopts",
 				  r->sockopts));
+		/* received bytes all on the sender's pattern: none lost, repeated or reordered */
+		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "order_ok",
+				    json_boolean(!r->obs.order_broken));
 	}
 	return peers;
+}
+
+/* The timing model's prediction for one "within model" expectation. */
+static json_t *result_model_json(const struct verdict_model *m)
+{
+	if (!m->ok)
+		return json_pack("{s:s s:s s:s}", "scenario", m->scenario, "origin", m->origin,
+				 "why", m->why);
+	return json_pack("{s:s s:s s:I s:b s:I s:I s:I s:o s:b s:s}", "scenario", m->scenario,
+			 "origin", m->origin, "origin_ms", (json_int_t)m->origin_ms, "never",
+			 m->never, "value_ms", (json_int_t)m->value_ms, "lo_ms",
+			 (json_int_t)m->lo_ms, "hi_ms", (json_int_t)m->hi_ms, "errno",
+			 m->errnum ? json_string(case_errno_name(m->errnum)) : json_null(),
+			 "uncertain", m->uncertain, "rule", m->rule);
 }
 
 static json_t *result_expects_json(const struct result_case *rc)
@@ -95,11 +124,16 @@ static json_t *result_expects_json(const struct result_case *rc)
 
 	for (int i = 0; rc->results && i < rc->c->n_expects; i++) {
 		const struct verdict_result *r = &rc->results[i];
+		json_t *ex = json_pack("{s:i s:s s:s s:s}", "line", (int)rc->c->expects[i].loc.line,
+				       "expected", r->expected, "observed", r->observed, "verdict",
+				       verdict_status_name(r->status));
 
-		json_array_append_new(arr, json_pack("{s:i s:s s:s s:s}", "line",
-						     (int)rc->c->expects[i].loc.line, "expected",
-						     r->expected, "observed", r->observed, "verdict",
-						     verdict_status_name(r->status)));
+		/* offset_ms: the event minus the band's origin, for the claims table */
+		if (ex && r->has_offset)
+			json_object_set_new(ex, "offset_ms", json_integer(r->offset_ms));
+		if (ex && rc->models && rc->c->expects[i].band_model)
+			json_object_set_new(ex, "model", result_model_json(&rc->models[i]));
+		json_array_append_new(arr, ex);
 	}
 	return arr;
 }
@@ -166,6 +200,8 @@ int result_write(const char *dir, struct result_case *rc)
 	if (!root)
 		return -ENOMEM;
 	json_object_set(root, "faults", rc->faults ? (json_t *)rc->faults : json_null());
+	json_object_set(root, "capture", rc->capture ? rc->capture : json_null());
+	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)
 		json_array_append_new(json_object_get(root, "sources"),

@@ -29,12 +29,15 @@ struct result_case {
 	struct timeline *tl;
 	const json_t *sysctls;
 	const json_t *faults; /* what the faults recorded (counters, snapshots) */
+	json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
 	int64_t fault_ms;
 	int64_t duration_ms;
 	int64_t obs_last_ms;
 	enum verdict_status verdict;
 	char reason[512]; /* set by the caller for errors before the verdict */
 	const struct verdict_result *results; /* NULL when the case never got to its verdict */
+	/* per expectation: the timing model's band ("within model"); NULL: none */
+	const struct verdict_model *models;
 	const struct run_peer_result *peers[CASE_MAX_HOSTS];
 	struct verdict_peer_obs peer_obs[CASE_MAX_HOSTS];
 };

@@ -15,10 +15,13 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "capture.h"
 #include "fault.h"
+#include "model_env.h"
 #include "obs.h"
 #include "peer.h"
 #include "result.h"
+#include "sequence.h"
 #include "sweep.h"
 #include "timeline.h"
 #include "topo.h"
@@ -50,6 +53,8 @@ struct run_ctx {
 	const struct case_def *c;
 	struct lab *lab;
 	struct obs *obs;
+	struct capture *cap; /* packet captures (capture.c) */
+	const char *dir; /* the case's result directory */
 	struct timeline *tl;
 	struct run_peer peers[CASE_MAX_HOSTS];
 	int64_t t0_ns;
@@ -117,6 +122,7 @@ static void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const ch
 		return;
 	}
 	json_object_set_new(ev, "t_ms", json_integer(run_ms_of(rc, t_ns)));
+	json_object_set_new(ev, "t_us", json_integer((t_ns - rc->t0_ns) / 1000));
 	json_object_del(ev, "t_ns");
 	timeline_add(rc->tl, ev);
 }
@@ -132,6 +138,10 @@ static void run_peer_event(struct run_ctx *rc, int host, json_t *ev)
 	int64_t t_ms = run_ms_of(rc, json_integer_value(json_object_get(ev, "t_ns")));
 
 	json_object_set_new(ev, "t_ms", json_integer(t_ms));
+	/* and in us: the sequence diagram orders calls and segments by it */
+	json_object_set_new(ev, "t_us",
+			    json_integer((json_integer_value(json_object_get(ev, "t_ns")) -
+					  rc->t0_ns) / 1000));
 	if (host < 0) { /* the runner's own setup event */
 		json_object_del(ev, "t_ns");
 		timeline_add(rc->tl, ev);
@@ -153,13 +163,12 @@ static void run_peer_line(struct run_ctx *rc, int host, const char *line)
 			line);
 		return;
 	}
+	/* "done" paces the setup steps, and a reboot's new listener after t=0. */
+	if (strcmp(json_string_value(json_object_get(ev, "call")) ?: "", "done") == 0)
+		rc->peers[host].last_done = (uint32_t)json_integer_value(json_object_get(ev, "cmd"));
 	if (!rc->clock_started) {
 		json_object_set_new(ev, "_host", json_integer(host));
 		json_array_append_new(rc->pending, ev);
-		/* "done" is needed before t=0 to pace the setup steps. */
-		if (strcmp(json_string_value(json_object_get(ev, "call")) ?: "", "done") == 0)
-			rc->peers[host].last_done =
-				(uint32_t)json_integer_value(json_object_get(ev, "cmd"));
 		return;
 	}
 	run_peer_event(rc, host, ev);
@@ -214,13 +223,34 @@ static void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 			run_peer_read(rc, who[i]);
 }
 
+/* A peer process for host @h with the case's socket options for it. */
+static int run_peer_spawn(struct run_ctx *rc, int h, struct tf_err *err)
+{
+	const struct case_def *c = rc->c;
+	struct peer_opt opts[32];
+	struct peer_conf conf = { .name = c->hosts[h], .opts = opts };
+	int ret;
+
+	for (int i = 0; i < c->n_sockopts && conf.n_opts < 32; i++)
+		if (c->sockopts[i].host == h)
+			opts[conf.n_opts++] = (struct peer_opt){ c->sockopts[i].kind,
+								 c->sockopts[i].value,
+								 c->sockopts[i].value2 };
+	conf.netns_fd = lab_host_netns_fd(rc->lab, h);
+	ret = peer_spawn(&conf, &rc->peers[h].proc, err);
+	if (ret)
+		return ret;
+	rc->peers[h].started = true;
+	rc->peers[h].res.obs.started = true;
+	rc->fx.peer_pids[h] = rc->peers[h].proc.pid;
+	return 0;
+}
+
 static int run_peers_start(struct run_ctx *rc, struct tf_err *err)
 {
 	const struct case_def *c = rc->c;
 
 	for (int h = 0; h < c->n_hosts; h++) {
-		struct peer_opt opts[32];
-		struct peer_conf conf = { .name = c->hosts[h], .opts = opts };
 		bool acts = false;
 		int ret;
 
@@ -228,19 +258,57 @@ static int run_peers_start(struct run_ctx *rc, struct tf_err *err)
 			acts |= c->steps[i].host == h && !fault_is_fault(c->steps[i].kind);
 		if (!acts)
 			continue;
-		for (int i = 0; i < c->n_sockopts && conf.n_opts < 32; i++)
-			if (c->sockopts[i].host == h)
-				opts[conf.n_opts++] = (struct peer_opt){ c->sockopts[i].kind,
-									 c->sockopts[i].value,
-									 c->sockopts[i].value2 };
-		conf.netns_fd = lab_host_netns_fd(rc->lab, h);
-		ret = peer_spawn(&conf, &rc->peers[h].proc, err);
+		ret = run_peer_spawn(rc, h, err);
 		if (ret)
 			return ret;
-		rc->peers[h].started = true;
-		rc->peers[h].res.obs.started = true;
-		rc->fx.peer_pids[h] = rc->peers[h].proc.pid;
 	}
+	return 0;
+}
+
+#define RUN_LISTEN_AGAIN_CMD 0xffff0000u /* command id of a reboot's new listener */
+#define RUN_LISTEN_AGAIN_MS 2000
+
+/*
+ * "reboot HOST listen PORT" (fault_crash.c, while HOST is still black-holed):
+ * the old peer was killed with the host; a new process takes its place in the
+ * namespace (its lines go on into the same peer result) and listens on PORT.
+ * Returns once it listens, so the peer's next segment meets the listener.
+ */
+static int run_listen_again(void *arg, int host, int port, struct tf_err *err)
+{
+	struct run_ctx *rc = arg;
+	struct run_peer *p = &rc->peers[host];
+	struct peer_cmd cmd = { .id = RUN_LISTEN_AGAIN_CMD, .kind = PEER_CMD_LISTEN,
+				.port = (uint16_t)port };
+	int64_t deadline = run_mono_ns() + RUN_LISTEN_AGAIN_MS * 1000000LL;
+	int ret;
+
+	if (p->started) {
+		kill(p->proc.pid, SIGKILL);
+		waitpid(p->proc.pid, NULL, 0);
+		close(p->proc.cmd_fd);
+		close(p->proc.event_fd);
+		p->started = false;
+	}
+	p->len = 0;
+	p->dead = false;
+	p->last_done = 0;
+	ret = run_peer_spawn(rc, host, err);
+	if (ret)
+		return ret;
+	rc->fx.peer_dead[host] = false;
+	run_log(rc, 0, "step", "%s: new peer process (pid %d) listens on %d after the reboot",
+		rc->c->hosts[host], (int)p->proc.pid, port);
+	ret = peer_send_cmd(&p->proc, &cmd);
+	while (!ret && p->last_done != RUN_LISTEN_AGAIN_CMD) {
+		if (p->dead || run_mono_ns() > deadline)
+			ret = p->dead ? -ESRCH : -ETIMEDOUT;
+		else
+			run_pump(rc, 10 * 1000000LL);
+	}
+	if (ret)
+		return tf_err_set(err, ret, "reboot %s listen %d: the new peer %s", rc->c->hosts[host],
+				  port, ret == -ETIMEDOUT ? "did not listen within 2 s" : "is gone");
 	return 0;
 }
 
@@ -310,6 +378,7 @@ static void run_clock_start(struct run_ctx *rc)
 	json_t *ev;
 
 	rc->t0_ns = run_mono_ns();
+	rc->fx.t0_ns = rc->t0_ns;
 	rc->clock_started = true;
 	json_array_foreach(rc->pending, i, ev)
 	{
@@ -320,6 +389,7 @@ static void run_clock_start(struct run_ctx *rc)
 	}
 	json_array_clear(rc->pending);
 	run_log(rc, 0, "clock", "t=0: setup done, timed steps start");
+	capture_clock(rc->cap, rc->t0_ns); /* the setup's segments waited in the ring */
 }
 
 static int run_timeline(struct run_ctx *rc, struct tf_err *err)
@@ -347,6 +417,8 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 			ret = obs_sample(rc->obs, now / ms, err);
 			if (ret)
 				return ret;
+			capture_poll(rc->cap); /* a broken capture is logged; its expectations error */
+			fault_tick(&rc->fx, now / ms); /* rule counters (fault_drop.c) */
 			next_sample += RUN_SAMPLE_MS * ms;
 			if (next_sample <= now) /* fell behind: do not sample in a burst */
 				next_sample = now + RUN_SAMPLE_MS * ms;
@@ -379,6 +451,45 @@ static void run_peers_stop(struct run_ctx *rc)
 	}
 }
 
+/*
+ * The connection a peer's expectations are about: its own (connected,
+ * accepted, or the addresses of its connect() attempt), else, for a peer that
+ * never got one (a request its server never accepted), the other peer's
+ * mirrored: the same tuple seen from this side.
+ */
+static void run_peer_tuple(const struct run_ctx *rc, int h, const char **local,
+			   const char **remote)
+{
+	const struct run_peer_result *r = &rc->peers[h].res;
+
+	*local = r->local;
+	*remote = r->remote;
+	if (r->local[0] || !rc->peers[h].started)
+		return;
+	for (int o = 0; o < rc->c->n_hosts; o++) {
+		const struct run_peer_result *x = &rc->peers[o].res;
+
+		if (o != h && rc->peers[o].started && x->local[0]) {
+			*local = x->remote;
+			*remote = x->local;
+			return;
+		}
+	}
+}
+
+/* A sysctl expectation's value, read in its host's namespace now (after the
+ * run): into @val, or the reason into @why. */
+static void run_read_sysctl(struct run_ctx *rc, const struct case_expect *e, char *val,
+			    size_t len, char *why, size_t why_len)
+{
+	struct tf_err err = { "" };
+	int ret = lab_sysctl_get(rc->lab, e->host, e->sysctl_key, val, len, &err);
+
+	if (ret < 0)
+		snprintf(why, why_len, "%s", ret == -ENOENT ? "no such sysctl on this kernel"
+							    : err.msg[0] ? err.msg : strerror(-ret));
+}
+
 static enum verdict_status run_judge(struct run_ctx *rc, const char *dir, bool control,
 				     int64_t duration_ms)
 {
@@ -389,26 +500,99 @@ static enum verdict_status run_judge(struct run_ctx *rc, const char *dir, bool c
 				   .sysctls = rc->sysctls, .faults = rc->fx.record,
 				   .fault_ms = rc->fault_ms, .duration_ms = duration_ms };
 	enum verdict_status v = VERDICT_ERROR;
+	size_t n_ex = (size_t)rc->c->n_expects + 1;
+	char (*sys_val)[128] = calloc(n_ex, sizeof(*sys_val));
+	char (*sys_why)[200] = calloc(n_ex, sizeof(*sys_why));
+	const char **sys_seen = calloc(n_ex, sizeof(*sys_seen));
+	const char **sys_whyp = calloc(n_ex, sizeof(*sys_whyp));
+	struct verdict_model *models = calloc(n_ex, sizeof(*models)); /* "within model" */
+	struct model_env_run mr = { .c = rc->c, .tl = rc->tl, .sysctls = rc->sysctls,
+				    .fault_ms = rc->fault_ms };
 
-	if (!res)
-		return VERDICT_ERROR;
+	if (!res || !sys_val || !sys_why || !sys_seen || !sys_whyp) {
+		v = VERDICT_ERROR;
+		goto out_free;
+	}
+	fault_finish(&rc->fx); /* undo now: the final rule counters are judged */
+	in.counters = rc->fx.counters;
+	in.n_counters = rc->fx.n_counters;
+	capture_stop(rc->cap);
+	in.wire = capture_wire(rc->cap);
+	out.capture = capture_json(rc->cap);
 	in.obs_first_ms = obs_first_ms(rc->obs);
 	in.obs_last_ms = obs_last_ms(rc->obs);
+	for (int i = 0; i < rc->c->n_expects; i++) {
+		if (rc->c->expects[i].kind != CASE_EXPECT_SYSCTL)
+			continue;
+		sys_val[i][0] = sys_why[i][0] = '\0';
+		run_read_sysctl(rc, &rc->c->expects[i], sys_val[i], sizeof(sys_val[i]), sys_why[i],
+				sizeof(sys_why[i]));
+		sys_seen[i] = sys_why[i][0] ? NULL : sys_val[i];
+		sys_whyp[i] = sys_why[i][0] ? sys_why[i] : NULL;
+	}
+	in.sysctl_seen = sys_seen;
+	in.sysctl_why = sys_whyp;
 	for (int h = 0; h < rc->c->n_hosts; h++) {
 		struct run_peer_result *r = &rc->peers[h].res;
 
+		const char *local, *remote;
+
+		run_peer_tuple(rc, h, &local, &remote);
 		peers[h] = r->obs;
-		peers[h].n_states = obs_history(rc->obs, h, r->local, r->remote, &peers[h].states);
+		peers[h].n_states = obs_history(rc->obs, h, local, remote, &peers[h].states);
+		peers[h].tw_restarts = obs_tw_restarts(rc->obs, h, local, remote,
+						       &peers[h].tw_first_restart_ms);
+		peers[h].ka_timer_max_ms = obs_keepalive_max_ms(rc->obs, h, local, remote);
 		out.peers[h] = r;
 		out.peer_obs[h] = peers[h];
+		mr.sockopts[h] = r->sockopts;
+		mr.local[h] = local;
+		mr.remote[h] = remote;
+	}
+	if (models) {
+		model_env_case(&mr, models);
+		in.models = models;
+		out.models = models;
 	}
 	v = verdict_eval(&in, res);
 	out.verdict = v;
 	out.results = res;
 	out.obs_last_ms = in.obs_last_ms;
 	result_write(dir, &out);
+	json_decref(out.capture);
+out_free:
+	free(models);
+	free(sys_val);
+	free(sys_why);
+	free(sys_seen);
+	free(sys_whyp);
 	free(res);
 	return v;
+}
+
+/* sequence.txt and sequence.svg: what crossed the wire, drawn from the timeline. */
+static void run_sequence(struct run_ctx *rc, const char *dir, bool control)
+{
+	const struct wire_host *w;
+	const char *hosts[CASE_MAX_HOSTS];
+	bool captured[CASE_MAX_HOSTS] = { false };
+	char title[CASE_TITLE_MAX + 160];
+
+	if (!rc->tl)
+		return;
+	capture_stop(rc->cap);
+	w = capture_wire(rc->cap);
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		hosts[h] = rc->c->hosts[h];
+		captured[h] = w && w[h].captured;
+	}
+	snprintf(title, sizeof(title), "%s%s: %s", rc->c->name, control ? " [control]" : "",
+		 rc->c->title);
+	sequence_write(dir, &(struct sequence_conf){ .title = title,
+						     .hosts = hosts,
+						     .n_hosts = rc->c->n_hosts,
+						     .captured = captured },
+		       rc->tl);
 }
 
 static void run_ctx_free(struct run_ctx *rc)
@@ -419,6 +603,7 @@ static void run_ctx_free(struct run_ctx *rc)
 	json_decref(rc->fx.record);
 	for (int h = 0; h < CASE_MAX_HOSTS; h++)
 		json_decref(rc->peers[h].res.sockopts);
+	capture_free(rc->cap);
 	obs_free(rc->obs);
 	lab_free(rc->lab);
 	json_decref(rc->pending);
@@ -445,6 +630,12 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 		if (ret < 0)
 			return ret;
 	}
+	/* Before the peers: their handshake is on the capture too. */
+	rc->cap = capture_start(&(struct capture_conf){ .c = c, .lab = rc->lab, .dir = rc->dir,
+						       .tl = rc->tl },
+				&ret);
+	if (!rc->cap)
+		return tf_err_set(err, ret, "packet capture: %s", strerror(-ret));
 	ret = run_peers_start(rc, err);
 	if (ret)
 		return ret;
@@ -507,8 +698,9 @@ enum verdict_status run_case(const struct case_def *c, const struct run_opts *o,
 		c = variant;
 	}
 	rc.c = c;
+	rc.dir = dir;
 	rc.fx = (struct fault_env){ .c = c, .record = json_object(), .log = run_fault_log,
-				    .log_arg = &rc };
+				    .log_arg = &rc, .listen_again = run_listen_again };
 	for (int h = 0; h < CASE_MAX_HOSTS; h++)
 		rc.peers[h].res.sockopts = json_object();
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
@@ -522,14 +714,18 @@ enum verdict_status run_case(const struct case_def *c, const struct run_opts *o,
 					   .fault_ms = rc.fault_ms, .verdict = VERDICT_ERROR };
 
 		snprintf(out.reason, sizeof(out.reason), "%s", err.msg[0] ? err.msg : strerror(-ret));
+		/* What the kernel lacks (a freezer, netdev egress, SOCK_DESTROY) skips the case. */
+		if (ret == -EOPNOTSUPP)
+			out.verdict = VERDICT_SKIP;
 		out.duration_ms = (run_mono_ns() - start) / 1000000;
 		result_write(dir, &out);
-		v = VERDICT_ERROR;
+		v = out.verdict;
 	} else {
 		v = run_judge(&rc, dir, control, (run_mono_ns() - start) / 1000000);
 	}
 	if (o->keep && v != VERDICT_PASS && !control)
 		run_keep(&rc, o, dir);
+	run_sequence(&rc, dir, control);
 	run_ctx_free(&rc);
 	case_free(variant);
 	return v;

@@ -24,6 +24,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "claims.h"
 #include "run.h"
 #include "suite_repeat.h"
 #include "sweep.h"
@@ -54,6 +55,8 @@ struct suite_ctx {
 	int n_pass, n_fail, n_error, n_skip;
 	FILE *ktap;
 	json_t *summary_cases;
+	json_t *claims; /* the claims table (claims.c) */
+	int n_claims_failed; /* claims the run should have measured and did not */
 	char run_dir[2048];
 	bool interrupted, progress;
 	sigset_t blocked;
@@ -352,6 +355,8 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 			if (o->filter && fnmatch(o->filter, sc->id, 0) != 0 &&
 			    fnmatch(o->filter, sc->def->name, 0) != 0)
 				continue;
+			if (o->tier >= 0 && (int)sc->def->tier != o->tier)
+				continue; /* --tier: stock cases run apart (minutes to hours) */
 			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
 			if (o->with_controls && sc->def->has_control)
 				sx->jobs[sx->n_jobs++] =
@@ -374,6 +379,8 @@ static void suite_write_summary(struct suite_ctx *sx, const char *started)
 			 sx->n_fail, "error", sx->n_error, "skip", sx->n_skip, "not_run",
 			 sx->n_jobs - sx->n_done, "cases", sx->summary_cases);
 	snprintf(path, sizeof(path), "%s/summary.json", sx->run_dir);
+	if (root && sx->claims)
+		json_object_set(root, "claims", sx->claims);
 	if (root)
 		json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
@@ -459,6 +466,10 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 		sx.n_fail++; /* a verdict that changed between rounds fails the run */
 	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
 		  sx.n_fail, sx.n_skip, sx.n_error);
+	sx.claims = claims_for_run(s, sx.summary_cases, sx.run_dir, &sx.n_claims_failed);
+	if (sx.n_claims_failed)
+		suite_out(&sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
+			  sx.n_claims_failed, sx.run_dir);
 	suite_write_summary(&sx, started);
 	if (sx.progress)
 		fputs("\r\033[K", stderr);
@@ -469,8 +480,12 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	if (sx.ktap)
 		fclose(sx.ktap);
 	json_decref(sx.summary_cases);
+	json_decref(sx.claims);
 	free(sx.jobs);
 	if (sx.n_pass + sx.n_fail + sx.n_error == 0 && sx.n_skip > 0 && !sx.interrupted)
 		return 4;
-	return sx.interrupted || sx.n_fail || sx.n_error || sx.n_done < sx.n_jobs ? 1 : 0;
+	return sx.interrupted || sx.n_fail || sx.n_error || sx.n_done < sx.n_jobs ||
+			       sx.n_claims_failed
+		       ? 1
+		       : 0;
 }

@@ -35,6 +35,7 @@ struct suite_opts {
 	const char *filter; /* fnmatch() glob on the case id, or NULL */
 	bool with_controls; /* also run each case's control */
 	const char *results_root; /* "results" */
+	int tier; /* run the cases of this enum case_tier (0: quick, the default), -1: all */
 	int repeat; /* run everything this many rounds and report flakes (0 or 1: once) */
 	bool keep; /* keep the labs of cases that did not pass (tcpfault cleanup removes them) */
 };

@@ -1,6 +1,5 @@
-/* topo.c - topologies; see topo.h.
- *
- *   pair:   [client] eth0 198.18.0.1/24 ===veth=== 198.18.0.2/24 eth0 [server]
+/* topo.c - topologies: build one (wiring in topo_wire.c), then the sysctls
+ * of every namespace; see topo.h.
  */
 #include "topo.h"
 
@@ -8,13 +7,14 @@
 #include <errno.h>
 #include <string.h>
 
-#define TOPO_LINK_UP_TIMEOUT_MS 5000
+#define TOPO_MAX_IFACES 8
 
 /* Set in every namespace, whatever the case says after: the neighbour timers
  * decide between ETIMEDOUT and EHOSTUNREACH (KERNEL-FACTS.md), rp_filter and
  * the buffer sizes are copied from the host at namespace creation, so each is
- * pinned to the kernel's own default. The neighbour values are the kernel's
- * defaults too; later topologies override them per case. */
+ * pinned to the kernel's own default. The neighbour timers are pinned per
+ * interface (topo_neigh_defaults, below); a case overrides them with its own
+ * "sysctl HOST net.ipv4.neigh.eth0.KEY=VALUE" lines. */
 static const struct {
 	const char *key, *value;
 } topo_baseline[] = {
@@ -22,12 +22,28 @@ static const struct {
 	{ "net.ipv4.conf.default.rp_filter", "0" },
 	{ "net.ipv4.tcp_rmem", "4096 131072 6291456" },
 	{ "net.ipv4.tcp_wmem", "4096 16384 4194304" },
-	{ "net.ipv4.neigh.eth0.base_reachable_time_ms", "30000" },
-	{ "net.ipv4.neigh.eth0.delay_first_probe_time", "5" },
-	{ "net.ipv4.neigh.eth0.ucast_solicit", "3" },
-	{ "net.ipv4.neigh.eth0.mcast_solicit", "3" },
-	{ "net.ipv4.neigh.eth0.retrans_time_ms", "1000" },
 };
+
+/*
+ * The kernel's defaults (arp_tbl in net/ipv4/arp.c; ip-sysctl.rst, neigh/):
+ * REACHABLE lasts base_reachable_time x random(0.5..1.5), DELAY
+ * delay_first_probe_time s, then ucast_solicit + app_solicit + mcast_resolicit
+ * unicast probes retrans_time apart before FAILED; an unresolved entry sends
+ * mcast_solicit broadcasts. Set on every interface of every namespace: there
+ * is no net.ipv4.neigh.default outside the initial namespace (M, 6.18), a new
+ * device copies the kernel's built-in arp_tbl values.
+ */
+const struct topo_neigh_default topo_neigh_defaults[] = {
+	{ "base_reachable_time_ms", "30000" },
+	{ "delay_first_probe_time", "5" },
+	{ "ucast_solicit", "3" },
+	{ "mcast_solicit", "3" },
+	{ "mcast_resolicit", "0" },
+	{ "app_solicit", "0" },
+	{ "retrans_time_ms", "1000" },
+};
+
+const int topo_n_neigh_defaults = sizeof(topo_neigh_defaults) / sizeof(topo_neigh_defaults[0]);
 
 /* Read back and recorded in the results for every host: the timers the
  * articles argue about. */
@@ -35,42 +51,8 @@ static const char *const topo_recorded[] = {
 	"net.ipv4.tcp_retries1",	 "net.ipv4.tcp_retries2",     "net.ipv4.tcp_syn_retries",
 	"net.ipv4.tcp_synack_retries",	 "net.ipv4.tcp_orphan_retries", "net.ipv4.tcp_fin_timeout",
 	"net.ipv4.tcp_keepalive_time",	 "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
-	"net.ipv4.tcp_syn_linear_timeouts", "net.ipv4.tcp_rto_max_ms",
+	"net.ipv4.tcp_syn_linear_timeouts", "net.ipv4.tcp_rto_max_ms", "net.ipv4.ip_forward",
 };
-
-struct topo_host_addr {
-	const char *name, *cidr, *addr;
-};
-
-static const struct topo_host_addr topo_pair_hosts[] = {
-	{ "client", "198.18.0.1/24", "198.18.0.1" },
-	{ "server", "198.18.0.2/24", "198.18.0.2" },
-};
-
-static int topo_build_pair(struct lab *lab, struct tf_err *err)
-{
-	int ret;
-
-	for (int i = 0; i < 2; i++) {
-		ret = lab_host_add(lab, topo_pair_hosts[i].name, err);
-		if (ret < 0)
-			return ret;
-	}
-	ret = lab_veth_add(lab, 0, "eth0", 1, "eth0", err);
-	if (ret)
-		return ret;
-	for (int i = 0; i < 2; i++) {
-		ret = lab_addr_add(lab, i, "eth0", topo_pair_hosts[i].cidr, err);
-		if (ret)
-			return ret;
-	}
-	for (int i = 0; i < 2; i++) {
-		ret = lab_link_wait_oper_up(lab, i, "eth0", TOPO_LINK_UP_TIMEOUT_MS, err);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
 
 static int topo_record(struct lab *lab, int host, const char *key, json_t *vals)
 {
@@ -79,6 +61,27 @@ static int topo_record(struct lab *lab, int host, const char *key, json_t *vals)
 
 	if (lab_sysctl_get(lab, host, key, buf, sizeof(buf), &e) == 0)
 		json_object_set_new(vals, key, json_string(buf));
+	return 0;
+}
+
+/* net.ipv4.neigh.<dev>.* to the defaults on every interface of @host. */
+static int topo_neigh_pin(const struct case_def *c, struct lab *lab, int host, json_t *vals,
+			  struct tf_err *err)
+{
+	const char *ifs[TOPO_MAX_IFACES];
+	int n = topo_host_ifaces(c, host, ifs, TOPO_MAX_IFACES), ret;
+	char key[128];
+
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < topo_n_neigh_defaults; k++) {
+			snprintf(key, sizeof(key), "net.ipv4.neigh.%s.%s", ifs[i],
+				 topo_neigh_defaults[k].key);
+			ret = lab_sysctl_set(lab, host, key, topo_neigh_defaults[k].value, err);
+			if (ret)
+				return ret;
+			topo_record(lab, host, key, vals);
+		}
+	}
 	return 0;
 }
 
@@ -99,6 +102,9 @@ static int topo_sysctls(const struct case_def *c, struct lab *lab, json_t *all,
 				return ret;
 			topo_record(lab, h, topo_baseline[i].key, vals);
 		}
+		ret = topo_neigh_pin(c, lab, h, vals, err);
+		if (ret)
+			return ret;
 	}
 	for (int i = 0; i < c->n_sysctls; i++) {
 		const struct case_sysctl *s = &c->sysctls[i];
@@ -118,16 +124,10 @@ static int topo_sysctls(const struct case_def *c, struct lab *lab, json_t *all,
 int topo_build(const struct case_def *c, struct lab *lab, json_t **sysctls_out,
 	       struct tf_err *err)
 {
-	int ret = -EINVAL;
+	int ret;
 
 	*sysctls_out = json_object();
-	switch (c->topology) {
-	case CASE_TOPO_PAIR:
-		ret = topo_build_pair(lab, err);
-		break;
-	case CASE_TOPO_COUNT:
-		return tf_err_set(err, -EINVAL, "unknown topology");
-	}
+	ret = topo_wire(c, lab, err);
 	if (ret)
 		return ret;
 	return topo_sysctls(c, lab, *sysctls_out, err);
@@ -136,17 +136,14 @@ int topo_build(const struct case_def *c, struct lab *lab, json_t **sysctls_out,
 int topo_host_addr(const struct case_def *c, int host, int port, struct sockaddr_storage *out)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)out;
+	const char *cidr = topo_host_ip(c, host);
+	char ip[INET_ADDRSTRLEN];
 
 	memset(out, 0, sizeof(*out));
-	if (host < 0 || host >= c->n_hosts)
+	if (!cidr)
 		return -ENOENT;
-	for (size_t i = 0; i < sizeof(topo_pair_hosts) / sizeof(topo_pair_hosts[0]); i++) {
-		if (strcmp(topo_pair_hosts[i].name, c->hosts[host]) != 0)
-			continue;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		inet_pton(AF_INET, topo_pair_hosts[i].addr, &sin->sin_addr);
-		return 0;
-	}
-	return -ENOENT;
+	snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(cidr, "/"), cidr);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, ip, &sin->sin_addr) == 1 ? 0 : -ENOENT;
 }

@@ -48,17 +48,93 @@ int64_t verdict_detect_ms(const struct verdict_peer_obs *p, int64_t fault_ms)
 	return t < 0 ? -1 : t - fault_ms;
 }
 
-/* "within LO..HI s after the fault" appended to @buf when the expectation has a band. */
-static void describe_band(const struct case_expect *e, char *buf, size_t len)
+/* The model's band of a "within model" expectation, or NULL. */
+static const struct verdict_model *model_of(const struct verdict_input *in,
+					    const struct case_expect *e)
 {
+	if (!e->band_model || !in->models)
+		return NULL;
+	return &in->models[e - in->c->expects];
+}
+
+/* "within LO..HI s after the fault" (or the model's band and origin) appended
+ * to @buf when the expectation has a band. */
+static void describe_band(const struct verdict_input *in, const struct case_expect *e, char *buf,
+			  size_t len)
+{
+	const struct verdict_model *m = model_of(in, e);
 	char lo[24], hi[24];
 	size_t used = strlen(buf);
 
-	if (!e->has_band || used >= len)
+	if (used >= len)
+		return;
+	if (e->band_model && m && m->ok && !m->never) {
+		fmt_s(lo, sizeof(lo), m->lo_ms);
+		fmt_s(hi, sizeof(hi), m->hi_ms);
+		snprintf(buf + used, len - used, " within model %s: %s..%s s after %s", m->scenario,
+			 lo, hi, m->origin);
+		return;
+	}
+	if (e->band_model) {
+		snprintf(buf + used, len - used, " within model %s",
+			 m && m->scenario[0] ? m->scenario : "");
+		return;
+	}
+	if (!e->has_band)
 		return;
 	fmt_s(lo, sizeof(lo), e->band_lo_ms);
 	fmt_s(hi, sizeof(hi), e->band_hi_ms);
 	snprintf(buf + used, len - used, " within %s..%s s after the fault", lo, hi);
+}
+
+/* An event at @t_ms against the timing model's band. */
+static enum verdict_status check_model(const struct verdict_input *in, const struct case_expect *e,
+				       int64_t t_ms, struct verdict_result *r)
+{
+	const struct verdict_model *m = model_of(in, e);
+	size_t used = strlen(r->observed);
+	char rel_s[24], val[24];
+	int64_t rel;
+
+	if (!m || !m->ok) {
+		snprintf(r->observed + used, sizeof(r->observed) - used, ", but %s",
+			 m && m->why[0] ? m->why : "the run computed no model band");
+		return VERDICT_ERROR;
+	}
+	if (m->never) {
+		snprintf(r->observed + used, sizeof(r->observed) - used,
+			 ", but the model predicts no timer ends it (%s)", m->scenario);
+		return VERDICT_FAIL;
+	}
+	rel = t_ms - m->origin_ms;
+	r->has_offset = true;
+	r->offset_ms = rel;
+	fmt_s(rel_s, sizeof(rel_s), rel);
+	fmt_s(val, sizeof(val), m->value_ms);
+	snprintf(r->observed + used, sizeof(r->observed) - used, " (%s s after %s; model %s s%s%s)",
+		 rel_s, m->origin, val,
+		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum ? ", errno " : "",
+		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum
+			 ? case_errno_name(m->errnum)
+			 : "");
+	return rel >= m->lo_ms && rel <= m->hi_ms ? VERDICT_PASS : VERDICT_FAIL;
+}
+
+/* The awaited event did not come: was the case too short for the model's band? */
+static enum verdict_status band_unfinished(const struct verdict_input *in,
+					   const struct case_expect *e, struct verdict_result *r,
+					   enum verdict_status otherwise)
+{
+	const struct verdict_model *m = model_of(in, e);
+	size_t used = strlen(r->observed);
+	char end[24];
+
+	if (!m || !m->ok || m->never || m->origin_ms + m->hi_ms <= in->obs_last_ms)
+		return otherwise;
+	fmt_s(end, sizeof(end), m->origin_ms + m->hi_ms);
+	snprintf(r->observed + used, sizeof(r->observed) - used,
+		 "; the case ended before the model's band (until %s s): raise 'end'", end);
+	return VERDICT_ERROR;
 }
 
 /* Is an event at @t_ms inside the expectation's band? Sets the verdict text. */
@@ -69,6 +145,8 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 	size_t used = strlen(r->observed);
 	int64_t rel;
 
+	if (e->band_model)
+		return check_model(in, e, t_ms, r);
 	if (!e->has_band)
 		return VERDICT_PASS;
 	if (in->fault_ms < 0) {
@@ -76,6 +154,8 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 		return VERDICT_ERROR;
 	}
 	rel = t_ms - in->fault_ms;
+	r->has_offset = true;
+	r->offset_ms = rel;
 	fmt_s(after, sizeof(after), rel);
 	snprintf(r->observed + used, sizeof(r->observed) - used, " (%s s after the fault)", after);
 	return rel >= e->band_lo_ms && rel <= e->band_hi_ms ? VERDICT_PASS : VERDICT_FAIL;
@@ -88,11 +168,11 @@ static enum verdict_status eval_error(const struct verdict_input *in, const stru
 
 	snprintf(r->expected, sizeof(r->expected), "%s error %s", in->c->hosts[e->host],
 		 case_errno_name(e->errnum));
-	describe_band(e, r->expected, sizeof(r->expected));
+	describe_band(in, e, r->expected, sizeof(r->expected));
 	if (!p->first_errno) {
 		snprintf(r->observed, sizeof(r->observed), "no errno at all%s",
 			 p->eof ? " (EOF only)" : "");
-		return VERDICT_FAIL;
+		return band_unfinished(in, e, r, VERDICT_FAIL);
 	}
 	r->t_ms = p->first_errno_ms;
 	fmt_s(at, sizeof(at), p->first_errno_ms);
@@ -129,12 +209,12 @@ static enum verdict_status eval_eof(const struct verdict_input *in, const struct
 	char at[24];
 
 	snprintf(r->expected, sizeof(r->expected), "%s reads EOF", in->c->hosts[e->host]);
-	describe_band(e, r->expected, sizeof(r->expected));
+	describe_band(in, e, r->expected, sizeof(r->expected));
 	if (!p->eof) {
 		snprintf(r->observed, sizeof(r->observed), "no EOF%s%s",
 			 p->first_errno ? "; first errno " : "",
 			 p->first_errno ? case_errno_name(p->first_errno) : "");
-		return VERDICT_FAIL;
+		return band_unfinished(in, e, r, VERDICT_FAIL);
 	}
 	r->t_ms = p->eof_ms;
 	fmt_s(at, sizeof(at), p->eof_ms);
@@ -149,6 +229,13 @@ static enum verdict_status eval_received(const struct verdict_input *in,
 	snprintf(r->expected, sizeof(r->expected), "%s receives %lld bytes", in->c->hosts[e->host],
 		 e->bytes);
 	snprintf(r->observed, sizeof(r->observed), "%lld bytes", p->received);
+	if (p->order_broken) {
+		/* the count alone would hide a lost block made up by a repeated one */
+		snprintf(r->observed, sizeof(r->observed),
+			 "%lld bytes, but byte %lld is off the sender's pattern (lost, repeated or reordered data)",
+			 p->received, p->order_bad_at);
+		return VERDICT_FAIL;
+	}
 	return p->received == e->bytes ? VERDICT_PASS : VERDICT_FAIL;
 }
 
@@ -188,6 +275,41 @@ static enum verdict_status eval_state_during(const struct verdict_input *in,
 	return VERDICT_PASS;
 }
 
+/* "state STATE within ...": the first sample in STATE at or after the band's
+ * origin (the first fault, or the model's clock origin) lies in the band. */
+static enum verdict_status eval_state_entered(const struct verdict_input *in,
+					      const struct case_expect *e,
+					      const struct verdict_peer_obs *p,
+					      struct verdict_result *r)
+{
+	const struct verdict_model *m = model_of(in, e);
+	int64_t origin = e->band_model ? (m && m->ok ? m->origin_ms : -1) : in->fault_ms;
+	char at[24];
+
+	snprintf(r->expected, sizeof(r->expected), "%s enters %s", in->c->hosts[e->host],
+		 case_state_name(e->state));
+	describe_band(in, e, r->expected, sizeof(r->expected));
+	for (int i = 0; origin >= 0 && i < p->n_states; i++) {
+		if (p->states[i].t_ms < origin || p->states[i].state != e->state)
+			continue;
+		r->t_ms = p->states[i].t_ms;
+		fmt_s(at, sizeof(at), r->t_ms);
+		snprintf(r->observed, sizeof(r->observed), "%s at %s s", case_state_name(e->state),
+			 at);
+		return check_band(in, e, r->t_ms, r);
+	}
+	for (int i = 0; origin < 0 && i < p->n_states; i++) {
+		if (p->states[i].state != e->state)
+			continue;
+		/* it did enter the state, but there is no origin to count from */
+		snprintf(r->observed, sizeof(r->observed), "%s", case_state_name(e->state));
+		return check_band(in, e, p->states[i].t_ms, r);
+	}
+	snprintf(r->observed, sizeof(r->observed), "never %s%s", case_state_name(e->state),
+		 origin < 0 ? "" : " after the band's origin");
+	return band_unfinished(in, e, r, VERDICT_FAIL);
+}
+
 static enum verdict_status eval_state(const struct verdict_input *in, const struct case_expect *e,
 				      const struct verdict_peer_obs *p, struct verdict_result *r)
 {
@@ -213,12 +335,17 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 	case CASE_WHEN_COUNT:
 		return VERDICT_ERROR;
 	}
-	if (!p->has_conn || p->n_states == 0) {
+	/* A connection the application never got (a SYN_SENT that failed, a
+	 * request the server never accepted) has a history too when the runner
+	 * knew its addresses (the attempt's, or the other side's mirrored). */
+	if (p->n_states == 0) {
 		snprintf(r->observed, sizeof(r->observed), "%s",
 			 p->has_conn ? "the observer never saw the connection"
 				     : "the peer never had a connection");
 		return VERDICT_ERROR;
 	}
+	if (e->has_band || e->band_model)
+		return eval_state_entered(in, e, p, r);
 	if (e->when == CASE_WHEN_DURING)
 		return eval_state_during(in, e, p, r);
 	t = e->when == CASE_WHEN_END ? in->obs_last_ms : e->from_ms;
@@ -233,12 +360,18 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 }
 
 static enum verdict_status eval_one(const struct verdict_input *in, const struct case_expect *e,
-				    struct verdict_result *r)
+				    struct verdict_result *r, int idx)
 {
-	const struct verdict_peer_obs *p = &in->peers[e->host];
+	const struct verdict_peer_obs *p = e->host >= 0 ? &in->peers[e->host] : NULL;
 
 	memset(r, 0, sizeof(*r));
 	r->t_ms = -1;
+	if (e->kind == CASE_EXPECT_WIRE) /* the capture, not the peer: any host */
+		return verdict_eval_wire(in, e, r);
+	if (e->kind == CASE_EXPECT_COUNTER) /* a rule's counter: no host (host is -1) */
+		return verdict_eval_counter(in, e, r);
+	if (e->kind == CASE_EXPECT_SYSCTL) /* the host's namespace: no peer needed */
+		return verdict_eval_sysctl(in, idx, r);
 	if (!p->started) {
 		snprintf(r->expected, sizeof(r->expected), "an expectation on %s",
 			 in->c->hosts[e->host]);
@@ -256,6 +389,18 @@ static enum verdict_status eval_one(const struct verdict_input *in, const struct
 		return eval_state(in, e, p, r);
 	case CASE_EXPECT_RECEIVED:
 		return eval_received(in, e, p, r);
+	case CASE_EXPECT_WIRE:
+		return verdict_eval_wire(in, e, r);
+	case CASE_EXPECT_COUNTER:
+		return verdict_eval_counter(in, e, r);
+	case CASE_EXPECT_NO_CONNECTION:
+		return verdict_eval_no_connection(in, e, p, r);
+	case CASE_EXPECT_TW_RESTARTS:
+		return verdict_eval_tw_restarts(in, e, p, r);
+	case CASE_EXPECT_SYSCTL:
+		return verdict_eval_sysctl(in, idx, r);
+	case CASE_EXPECT_KEEPALIVE_TIMER:
+		return verdict_eval_keepalive_timer(in, e, p, r);
 	case CASE_EXPECT_COUNT:
 		break;
 	}
@@ -267,7 +412,7 @@ enum verdict_status verdict_eval(const struct verdict_input *in, struct verdict_
 	bool any_fail = false, any_error = false;
 
 	for (int i = 0; i < in->c->n_expects; i++) {
-		out[i].status = eval_one(in, &in->c->expects[i], &out[i]);
+		out[i].status = eval_one(in, &in->c->expects[i], &out[i], i);
 		any_fail |= out[i].status == VERDICT_FAIL;
 		any_error |= out[i].status == VERDICT_ERROR;
 	}

@@ -5,8 +5,9 @@
  * namespace, created inside that namespace and always used from inside it (a
  * context binds to the namespace where its netlink socket was opened: used
  * from elsewhere it changes the wrong ruleset; DESIGN.md). Rules live in
- * tables the lab creates; they vanish with the namespace, and lab_fw_close()
- * deletes them earlier.
+ * tables their user creates (with lab_fw_run()); they vanish with the
+ * namespace, or earlier when that user deletes its table. lab_fw_close() frees
+ * only the context: it cannot know which tables are whose.
  *
  * Where to drop (DESIGN.md, KERNEL-FACTS.md): on the receiver's ingress or in
  * a router, never on the sender's own egress (a local drop changes TCP's
@@ -47,5 +48,18 @@ int lab_fw_run(struct lab_fw *fw, const char *cmds, struct tf_err *err);
  */
 int lab_fw_counter(struct lab_fw *fw, const char *family, const char *table, const char *name,
 		   uint64_t *packets, uint64_t *bytes, struct tf_err *err);
+
+/* Called by lab_fw_counters() for each counter object; a negative return stops. */
+typedef int (*lab_fw_counter_cb)(const char *name, uint64_t packets, uint64_t bytes, void *arg);
+
+/**
+ * lab_fw_counters() - every named counter object of table @family @table, in
+ * one request (what a runner sampling several counters every few ms wants).
+ * Names, family and table are nft identifiers (letters, digits, '_', '-', '.').
+ * Return: the number of counters reported, -ENOENT when there is no such table,
+ * a negative value from @cb, or -errno with nft's text in @err.
+ */
+int lab_fw_counters(struct lab_fw *fw, const char *family, const char *table,
+		    lab_fw_counter_cb cb, void *arg, struct tf_err *err);
 
 #endif

@@ -8,6 +8,7 @@
 #define LAB_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "tf_err.h"
 
@@ -31,5 +32,46 @@ void lab_ns_restore(int saved_fd);
  * Implemented in lab_link.c. Return: 0 or -errno.
  */
 int lab_link_up_current(const char *where, const char *ifname, struct tf_err *err);
+
+/*
+ * libnl request helpers of lab_link.c, shared with lab_bridge.c and
+ * lab_view.c. A request for host X opens its socket inside X:
+ * lab_nl_enter(), requests, lab_nl_close().
+ */
+struct lab;
+struct nl_sock;
+struct rtnl_link;
+
+/* One request context: the socket, and what the kernel said when it refused. */
+struct lab_nl {
+	struct nl_sock *sk;
+	int saved_ns; /* from lab_enter(), -1 when opened in the current namespace */
+	int kerr; /* errno of the kernel's last NLMSG_ERROR, 0 if none */
+	char ack[200]; /* its extended-ack text, "" if none */
+};
+
+/* lab_nl_open() - a NETLINK_ROUTE socket (ext-ack on) in the current namespace. 0 or -errno. */
+int lab_nl_open(struct lab_nl *nl, const char *where, struct tf_err *err);
+
+/* lab_nl_enter() - lab_enter(@host), then lab_nl_open() there; @where gets "host NAME". */
+int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where,
+		 size_t where_len, struct tf_err *err);
+
+/* lab_nl_close() - free the socket, go back to where lab_nl_enter() came from. */
+void lab_nl_close(struct lab_nl *nl);
+
+/*
+ * lab_nl_fail() - convert libnl's @nle (or the kernel's errno) to -errno and
+ * write "<what>: <error text>[ (kernel: <ext-ack>)]" into @err.
+ */
+int lab_nl_fail(struct lab_nl *nl, int nle, struct tf_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* lab_ifname_check() - 1 to IFNAMSIZ-1 characters. 0 or -EINVAL. */
+int lab_ifname_check(const char *where, const char *ifname, struct tf_err *err);
+
+/* lab_nl_link_get() - the link @ifname of the socket's namespace (put it). 0 or -errno. */
+int lab_nl_link_get(struct lab_nl *nl, const char *where, const char *ifname,
+		    struct rtnl_link **link, struct tf_err *err);
 
 #endif

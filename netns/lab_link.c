@@ -27,14 +27,6 @@
 
 #define LAB_OPER_POLL_NS (5 * 1000 * 1000L)
 
-/* One request context: the socket, and what the kernel said when it refused. */
-struct lab_nl {
-	struct nl_sock *sk;
-	int saved_ns; /* from lab_enter(), -1 when opened in the current namespace */
-	int kerr; /* errno of the kernel's last NLMSG_ERROR, 0 if none */
-	char ack[200]; /* its extended-ack text, "" if none */
-};
-
 /* An address parsed by inet_pton(): family, bytes, prefix length (-1: none given). */
 struct lab_cidr {
 	int family;
@@ -114,10 +106,7 @@ static int lab_nl_on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *ar
  * lab_nl_fail() - convert @nle, write "<what>: <error text>[ (kernel: <ext-ack>)]"
  * into @err, forget the kernel's answer so the next request starts clean.
  */
-static int lab_nl_fail(struct lab_nl *nl, int nle, struct tf_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int lab_nl_fail(struct lab_nl *nl, int nle, struct tf_err *err, const char *fmt, ...)
+int lab_nl_fail(struct lab_nl *nl, int nle, struct tf_err *err, const char *fmt, ...)
 {
 	int ret = lab_nl_errno(nl, nle);
 	const char *text;
@@ -139,7 +128,7 @@ static int lab_nl_fail(struct lab_nl *nl, int nle, struct tf_err *err, const cha
 }
 
 /* lab_nl_open() - a NETLINK_ROUTE socket in the calling thread's current namespace. */
-static int lab_nl_open(struct lab_nl *nl, const char *where, struct tf_err *err)
+int lab_nl_open(struct lab_nl *nl, const char *where, struct tf_err *err)
 {
 	int one = 1, ret;
 
@@ -164,8 +153,8 @@ static int lab_nl_open(struct lab_nl *nl, const char *where, struct tf_err *err)
 }
 
 /* lab_nl_enter() - lab_enter(@host), then lab_nl_open() there. */
-static int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where,
-			size_t where_len, struct tf_err *err)
+int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where,
+		 size_t where_len, struct tf_err *err)
 {
 	const char *name = lab_host_name(lab, host);
 	int saved, ret;
@@ -187,7 +176,7 @@ static int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char
 }
 
 /* lab_nl_close() - free the socket, go back to where lab_nl_enter() came from. */
-static void lab_nl_close(struct lab_nl *nl)
+void lab_nl_close(struct lab_nl *nl)
 {
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
@@ -195,7 +184,7 @@ static void lab_nl_close(struct lab_nl *nl)
 	nl->saved_ns = -1;
 }
 
-static int lab_ifname_check(const char *where, const char *ifname, struct tf_err *err)
+int lab_ifname_check(const char *where, const char *ifname, struct tf_err *err)
 {
 	size_t len = ifname ? strlen(ifname) : 0;
 
@@ -205,8 +194,8 @@ static int lab_ifname_check(const char *where, const char *ifname, struct tf_err
 	return 0;
 }
 
-static int lab_nl_link_get(struct lab_nl *nl, const char *where, const char *ifname,
-			   struct rtnl_link **link, struct tf_err *err)
+int lab_nl_link_get(struct lab_nl *nl, const char *where, const char *ifname,
+		    struct rtnl_link **link, struct tf_err *err)
 {
 	int ret;
 

@@ -5,6 +5,7 @@
  * field; durations, errno names and case_control() have their own tables.
  */
 #include "case.h"
+#include "model.h"
 
 #include <check.h>
 #include <errno.h>
@@ -192,7 +193,31 @@ static const struct bad_case {
 	{ "bad band", T "at 1 kill server\nexpect client eof within 1-2\n", 0,
 	  "t.case:3:26: error: bad band '1-2': expected LO..HI like 0..0.5 or 0..300ms" },
 	{ "band missing", T "at 1 kill server\nexpect client eof within\n", 0,
-	  "t.case:3:19: error: 'within' needs LO..HI" },
+	  "t.case:3:19: error: 'within' needs LO..HI or model" },
+	/* within model (timing model bands) and tiers */
+	{ "model scenario unknown", T "end 5\nclient connect server 80\n"
+				       "expect client error ETIMEDOUT within model syn\n", 0,
+	  "t.case:4:44: error: unknown model scenario 'syn': expected data-timeout, zero-window, "
+	  "syn-timeout, synack-timeout, keepalive, fin-wait2, orphan-fin or time-wait" },
+	{ "model extra", T "end 5\nexpect client eof within model keepalive now\n", 0,
+	  "t.case:3:42: error: unexpected 'now' after 'expect client eof within model keepalive'" },
+	{ "model without end", T "at 1 client send 10\nexpect client error ETIMEDOUT within model\n",
+	  0,
+	  "t.case:3:1: error: 'within model' needs an 'end' long enough for the prediction "
+	  "(tcpfault predict SCENARIO says how long)" },
+	{ "model not inferred", T "end 5\nexpect client eof within model\n", 0,
+	  "t.case:3:1: error: 'within model' cannot tell which timer ends this: write 'within "
+	  "model SCENARIO' with one of data-timeout, zero-window, syn-timeout, synack-timeout, "
+	  "keepalive, fin-wait2, orphan-fin or time-wait" },
+	{ "model state not inferred", T "end 5\nexpect client state FIN_WAIT2 within model\n", 0,
+	  "t.case:3:1: error: 'within model' cannot tell which timer ends this: write 'within "
+	  "model SCENARIO' with one of data-timeout, zero-window, syn-timeout, synack-timeout, "
+	  "keepalive, fin-wait2, orphan-fin or time-wait" },
+	{ "tier unknown", T "tier slow\n" E, 0,
+	  "t.case:2:6: error: unknown tier 'slow': expected quick or stock" },
+	{ "tier missing", T "tier\n" E, 0, "t.case:2:1: error: 'tier' needs quick or stock" },
+	{ "tier twice", T "tier stock\ntier quick\n" E, 0,
+	  "t.case:3:1: error: duplicate 'tier' (the first is on line 2)" },
 	{ "band without fault", T "expect client eof within 0..1\n", 0,
 	  "t.case:2:19: error: 'within' counts from the first fault, but the case has none" },
 	/* end */
@@ -224,7 +249,9 @@ static const struct bad_case {
 	{ "topology twice", T "topology pair\ntopology pair\n" E, 0,
 	  "t.case:3:1: error: duplicate 'topology' (the first is on line 2)" },
 	{ "topology unknown", T "topology star\n" E, 0,
-	  "t.case:2:10: error: unknown topology 'star': expected pair" },
+	  "t.case:2:10: error: unknown topology 'star': expected pair, lan or routed" },
+	{ "topology missing", T "topology\n" E, 0,
+	  "t.case:2:1: error: 'topology' needs NAME (pair, lan or routed)" },
 	{ "topology late", T "server listen 1\ntopology pair\n" E, 0,
 	  "t.case:3:1: error: 'topology' must come before the first line that names a host (line 2)" },
 	{ "end twice", T "end 5\nend 6\n" E, 0,
@@ -238,13 +265,13 @@ static const struct bad_case {
 	  "t.case:2:1: error: 'source' needs CLAIM... (claim ids like A04)" },
 	/* expectations */
 	{ "expect missing", T "expect client\n", 0,
-	  "t.case:2:1: error: 'expect' needs HOST and what to expect (error, no-error, eof, state "
-	  "or received)" },
+	  "t.case:2:1: error: 'expect' needs HOST and what to expect (error, no-error, eof, state, "
+	  "received, no-connection, timewait-restarts, sysctl or keepalive-timer)" },
 	{ "expectation typo", T "expect client eoff\n", 0,
 	  "t.case:2:15: error: unknown expectation 'eoff'; did you mean 'eof'?" },
 	{ "expectation unknown", T "expect client happiness\n", 0,
 	  "t.case:2:15: error: unknown expectation 'happiness': expected error, no-error, eof, "
-	  "state or received" },
+	  "state, received, no-connection, timewait-restarts, sysctl or keepalive-timer" },
 	{ "errno missing", T "expect client error\n", 0,
 	  "t.case:2:15: error: 'error' needs ERRNO (like ECONNRESET)" },
 	{ "errno typo", T "expect client error ECONNRESE\n", 0,
@@ -261,16 +288,89 @@ static const struct bad_case {
 	  "t.case:3:17: error: unknown step 'kil'; did you mean 'kill'?" },
 	{ "control unknown", T "at 1 kill server\ncontrol without fun\n" E, 0,
 	  "t.case:3:17: error: unknown step 'fun': expected listen, connect, send, read, "
-	  "stop-reading, shutdown, close or kill" },
+	  "stop-reading, shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, "
+	  "reboot or freeze" },
 	{ "control not without", T "control with kill\n" E, 0,
 	  "t.case:2:9: error: expected 'without' after 'control', got 'with'" },
 	{ "control missing step", T "control without\n" E, 0,
 	  "t.case:2:9: error: 'without' needs a step: listen, connect, send, read, stop-reading, "
-	  "shutdown, close or kill" },
+	  "shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, reboot or freeze" },
 	{ "control removes nothing", T "server listen 1\ncontrol without listen kill\n" E, 0,
 	  "t.case:3:24: error: control without kill removes nothing: the case has no kill step" },
 	{ "control twice", T "at 1 kill server\ncontrol without kill\ncontrol without kill\n" E, 0,
 	  "t.case:4:1: error: duplicate 'control' (the first is on line 3)" },
+	/* cables: unplug, replug */
+	{ "unplug in pair", T "at 1 unplug client\n" E, 0,
+	  "t.case:2:6: error: 'unplug' needs a switch, and topology pair has none (one veth joins "
+	  "client and server): use topology lan or routed" },
+	{ "unplug no cable", T "topology routed\nat 1 unplug server\n" E, 0,
+	  "t.case:3:13: error: server has no cable into the switch in topology routed: unplug client "
+	  "or router" },
+	{ "unplug the switch", T "topology lan\nat 1 unplug switch\n" E, 0,
+	  "t.case:3:13: error: the switch has no cable of its own: unplug client or server" },
+	{ "unplug unknown host", T "topology lan\nat 1 unplug router\n" E, 0,
+	  "t.case:3:13: error: unknown host 'router': this case's hosts are client, server, switch" },
+	{ "unplug twice", T "topology lan\nat 1 unplug client\nat 2 unplug client\n" E, 0,
+	  "t.case:4:13: error: client is already unplugged (line 3)" },
+	{ "unplug without at", T "topology lan\nunplug client\n" E, 0,
+	  "t.case:3:1: error: 'unplug' is a fault and needs a time: at TIME unplug HOST" },
+	{ "replug not unplugged", T "topology lan\nat 1 replug client\n" E, 0,
+	  "t.case:3:13: error: client is not unplugged at that time: replug follows 'at TIME unplug "
+	  "client'" },
+	{ "replug after without unplug", T "topology lan\nreplug client after 2\n" E, 0,
+	  "t.case:3:1: error: 'replug client after' needs an earlier 'at TIME unplug client' line" },
+	{ "replug without time", T "topology lan\nat 1 unplug client\nreplug client\n" E, 0,
+	  "t.case:4:1: error: 'replug' needs a time: at TIME replug HOST, or replug HOST after "
+	  "DURATION" },
+	{ "replug not after", T "topology lan\nat 1 unplug client\nreplug client in 2\n" E, 0,
+	  "t.case:4:15: error: expected 'after', got 'in'" },
+	{ "replug after bad duration", T "topology lan\nat 1 unplug client\nreplug client after x\n" E,
+	  0, "t.case:4:21: error: bad duration 'x': expected seconds like 1.5, 1.5s or 250ms" },
+	{ "replug after extra", T "topology lan\nat 1 unplug client\nreplug client after 2 now\n" E,
+	  0, "t.case:4:23: error: unexpected 'now' after 'replug client after 2'" },
+	{ "replug after end", T "topology lan\nend 3\nat 1 unplug client\nreplug client after 2.5\n" E,
+	  0, "t.case:5:21: error: step at 3.5 s is after the end of the case (3.0 s)" },
+	/* host crash, reboot, freeze; sysctl and keepalive-timer expectations */
+	{ "reboot without crash", T "at 1 reboot server\n" E, 0,
+	  "t.case:2:13: error: server has not crashed at that time: reboot follows 'at TIME "
+	  "host-crash server'" },
+	{ "reboot before crash", T "at 1 reboot server\nat 2 host-crash server\n" E, 0,
+	  "t.case:2:13: error: server has not crashed at that time: reboot follows 'at TIME "
+	  "host-crash server'" },
+	{ "crash twice", T "at 1 host-crash server\nat 2 host-crash server\n" E, 0,
+	  "t.case:3:17: error: server has already crashed (line 2) and not rebooted since" },
+	{ "reboot twice", T "at 1 host-crash server\nat 2 reboot server\nat 3 reboot server\n" E,
+	  0,
+	  "t.case:4:13: error: server has not crashed at that time: reboot follows 'at TIME "
+	  "host-crash server'" },
+	{ "crash missing host", T "at 1 host-crash\n" E, 0,
+	  "t.case:2:6: error: 'host-crash' needs HOST" },
+	{ "crash unknown host", T "at 1 host-crash srv\n" E, 0,
+	  "t.case:2:17: error: unknown host 'srv': this case's hosts are client, server" },
+	{ "reboot listen no port", T "at 1 host-crash server\nat 2 reboot server listen\n" E, 0,
+	  "t.case:3:20: error: 'listen' needs PORT" },
+	{ "reboot listen bad port", T "at 1 host-crash server\nat 2 reboot server listen 0\n" E, 0,
+	  "t.case:3:27: error: bad port '0': expected 1..65535" },
+	{ "reboot extra", T "at 1 host-crash server\nat 2 reboot server now\n" E, 0,
+	  "t.case:3:20: error: unexpected 'now' after 'at 2 reboot server'" },
+	{ "freeze without at", T "freeze server\n" E, 0,
+	  "t.case:2:1: error: 'freeze' is a fault and needs a time: at TIME freeze HOST" },
+	{ "crash typo", T "at 1 host-crsh server\n" E, 0,
+	  "t.case:2:6: error: unknown fault 'host-crsh'; did you mean 'host-crash'?" },
+	{ "sysctl expect bad key", T "expect client sysctl kernel.x 1\n", 0,
+	  "t.case:2:22: error: bad sysctl key 'kernel.x': expected a network sysctl like "
+	  "net.ipv4.tcp_keepalive_time" },
+	{ "sysctl expect no value", T "expect client sysctl net.a\n", 0,
+	  "t.case:2:15: error: 'sysctl' needs KEY VALUE" },
+	{ "keepalive-timer bad", T "expect client keepalive-timer 10\n", 0,
+	  "t.case:2:31: error: bad band '10': expected LO..HI like 9.9..10 or 7190..7200" },
+	{ "keepalive-timer empty", T "expect client keepalive-timer 10..9\n", 0,
+	  "t.case:2:31: error: empty band '10..9': 10.0 s is after 9.0 s" },
+	{ "keepalive-timer extra", T "expect client keepalive-timer 1..2 now\n", 0,
+	  "t.case:2:36: error: unexpected 'now' after 'expect client keepalive-timer 1..2'" },
+	{ "control sockopt unset", T "control without SO_KEEPALIVE\n" E, 0,
+	  "t.case:2:17: error: control without SO_KEEPALIVE removes nothing: no sockopt line "
+	  "sets it" },
 	/* bytes */
 	{ "NUL byte", T "at 1\0 client close\n" E, sizeof(T "at 1\0 client close\n" E) - 1,
 	  "t.case:2:5: error: NUL byte in the line" },
@@ -629,6 +729,98 @@ START_TEST(test_name)
 }
 END_TEST
 
+/* "within model": the scenario as written, or inferred from what the case does. */
+START_TEST(test_model_bands)
+{
+	struct case_def *c;
+
+	c = parse_ok("title t\ntier stock\nend 100\n"
+		     "sockopt server SO_KEEPALIVE=1\n"
+		     "server listen 80\nserver stop-reading\nclient connect server 80\n"
+		     "at 1 client send 10\nat 2 client close\n"
+		     "expect client error ETIMEDOUT within model data-timeout\n"
+		     "expect client error ETIMEDOUT within model\n"
+		     "expect server eof within model\n"
+		     "expect client state CLOSED within model\n"
+		     "expect client state TIME_WAIT within model time-wait\n");
+	ck_assert_int_eq(c->tier, CASE_TIER_STOCK);
+	ck_assert(c->expects[0].band_model && !c->expects[0].has_band);
+	ck_assert_int_eq(c->expects[0].model_scenario, MODEL_DATA_TIMEOUT);
+	ck_assert_int_eq(c->expects[1].model_scenario, MODEL_ZERO_WINDOW);
+	ck_assert_int_eq(c->expects[2].model_scenario, MODEL_KEEPALIVE);
+	ck_assert_int_eq(c->expects[3].model_scenario, MODEL_FIN_WAIT2);
+	ck_assert_int_eq(c->expects[3].when, CASE_WHEN_END);
+	ck_assert_int_eq(c->expects[4].model_scenario, MODEL_TIME_WAIT);
+	ck_assert_str_eq(case_tier_name(c->tier), "stock");
+	case_free(c);
+	c = parse_ok("title t\nend 200\nclient connect server 80\n"
+		     "expect client error ETIMEDOUT within model\n");
+	ck_assert_int_eq(c->tier, CASE_TIER_QUICK);
+	ck_assert_int_eq(c->expects[0].model_scenario, MODEL_SYN_TIMEOUT);
+	case_free(c);
+	c = parse_ok("title t\nend 9\nat 1 kill server\nexpect client state CLOSED within 0..2\n");
+	ck_assert(c->expects[0].has_band && !c->expects[0].band_model);
+	ck_assert_int_eq(c->expects[0].band_hi_ms, 2000);
+	case_free(c);
+}
+END_TEST
+
+/* host-crash, reboot [listen PORT], freeze; sysctl and keepalive-timer
+ * expectations; a control without a socket option. */
+START_TEST(test_crash)
+{
+	struct case_def *c, *v;
+
+	c = parse_ok("title t\nend 30\n"
+		     "sockopt client SO_KEEPALIVE=1 TCP_KEEPIDLE=2\n"
+		     "sockopt server TCP_USER_TIMEOUT=3000\n"
+		     "server listen 8080\nclient connect server 8080\n"
+		     "at 1 freeze client\n"
+		     "at 1 host-crash server\n"
+		     "at 2 reboot server\n"
+		     "at 3 host-crash server\n"
+		     "at 4 reboot server listen 8080\n"
+		     "expect client sysctl net.ipv4.tcp_rmem 4096   131072 6291456\n"
+		     "expect server sysctl net.ipv4.tcp_keepalive_time 7200\n"
+		     "expect client keepalive-timer 1.9..2\n"
+		     "expect client keepalive-timer 7190..7200\n"
+		     "control without SO_KEEPALIVE host-crash reboot\n");
+	ck_assert_int_eq(c->n_steps, 7);
+	ck_assert_int_eq(c->steps[2].kind, CASE_STEP_FREEZE);
+	ck_assert_int_eq(c->steps[2].host, 0);
+	ck_assert_int_eq(c->steps[3].kind, CASE_STEP_HOST_CRASH);
+	ck_assert_int_eq(c->steps[3].host, 1);
+	ck_assert_int_eq(c->steps[4].kind, CASE_STEP_REBOOT);
+	ck_assert_int_eq(c->steps[4].port, 0);
+	ck_assert_int_eq(c->steps[6].kind, CASE_STEP_REBOOT);
+	ck_assert_int_eq(c->steps[6].port, 8080);
+	ck_assert_int_eq(c->steps[6].at_ms, 4000);
+	ck_assert_str_eq(case_step_name(CASE_STEP_HOST_CRASH), "host-crash");
+	ck_assert_int_eq(c->expects[0].kind, CASE_EXPECT_SYSCTL);
+	ck_assert_str_eq(c->expects[0].sysctl_key, "net.ipv4.tcp_rmem");
+	ck_assert_str_eq(c->expects[0].sysctl_value, "4096 131072 6291456");
+	ck_assert_int_eq(c->expects[1].host, 1);
+	ck_assert_str_eq(c->expects[1].sysctl_value, "7200");
+	ck_assert_int_eq(c->expects[2].kind, CASE_EXPECT_KEEPALIVE_TIMER);
+	ck_assert_int_eq(c->expects[2].timer_lo_ms, 1900);
+	ck_assert_int_eq(c->expects[2].timer_hi_ms, 2000);
+	ck_assert_int_eq(c->expects[3].timer_lo_ms, 7190000);
+	ck_assert_uint_eq(c->control_without_opts, 1u << CASE_SO_KEEPALIVE);
+	ck_assert_uint_eq(c->control_without,
+			  (1u << CASE_STEP_HOST_CRASH) | (1u << CASE_STEP_REBOOT));
+	v = case_control(c);
+	ck_assert_ptr_nonnull(v);
+	/* the other options stay, and the freeze */
+	ck_assert_int_eq(v->n_sockopts, c->n_sockopts - 1);
+	for (int i = 0; i < v->n_sockopts; i++)
+		ck_assert_int_ne(v->sockopts[i].kind, CASE_SO_KEEPALIVE);
+	ck_assert_int_eq(v->n_steps, 3);
+	ck_assert_int_eq(v->steps[2].kind, CASE_STEP_FREEZE);
+	case_free(v);
+	case_free(c);
+}
+END_TEST
+
 START_TEST(test_control)
 {
 	struct case_def *c = parse_ok(good), *v;
@@ -656,6 +848,63 @@ START_TEST(test_control)
 	c = parse_ok(T E);
 	ck_assert_ptr_null(case_control(c));
 	ck_assert_ptr_null(case_control(NULL));
+	case_free(c);
+}
+END_TEST
+
+/* Topologies name their hosts (client 0, server 1); unplug and replug are
+ * faults; "replug HOST after T" lands in time order among the "at" steps. */
+START_TEST(test_cable)
+{
+	static const char text[] = T "topology routed\n"
+				     "server listen 80\n"
+				     "client connect server 80\n"
+				     "at 1 unplug client\n"
+				     "replug client after 2.5\n" /* 3.5 s */
+				     "at 2 server send 10\n"
+				     "at 3.5 client send 10\n" /* after the replug: same time, later line */
+				     "at 5 unplug router\n"
+				     "at 6 replug router\n" E "control without replug\n";
+	static const struct {
+		enum case_step_kind kind;
+		int host;
+		int64_t at_ms;
+		unsigned int line;
+	} want[] = {
+		{ CASE_STEP_UNPLUG, 0, 1000, 5 }, { CASE_STEP_SEND, 1, 2000, 7 },
+		{ CASE_STEP_REPLUG, 0, 3500, 6 }, { CASE_STEP_SEND, 0, 3500, 8 },
+		{ CASE_STEP_UNPLUG, 3, 5000, 9 }, { CASE_STEP_REPLUG, 3, 6000, 10 },
+	};
+	struct case_def *c = parse_ok(text), *v;
+	size_t i;
+
+	ck_assert_int_eq(c->topology, CASE_TOPO_ROUTED);
+	ck_assert_int_eq(c->n_hosts, 4);
+	ck_assert_str_eq(c->hosts[0], "client");
+	ck_assert_str_eq(c->hosts[1], "server");
+	ck_assert_str_eq(c->hosts[2], "switch");
+	ck_assert_str_eq(c->hosts[3], "router");
+	ck_assert_int_eq(c->n_steps, 2 + ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct case_step *st = &c->steps[2 + i];
+
+		ck_assert_int_eq(st->kind, want[i].kind);
+		ck_assert_int_eq(st->host, want[i].host);
+		ck_assert_int_eq(st->at_ms, want[i].at_ms);
+		ck_assert_uint_eq(st->loc.line, want[i].line);
+	}
+	ck_assert_int_eq(c->end_ms, 7000);
+	ck_assert_str_eq(case_step_name(CASE_STEP_UNPLUG), "unplug");
+	ck_assert_str_eq(case_step_name(CASE_STEP_REPLUG), "replug");
+	ck_assert_str_eq(case_topo_name(CASE_TOPO_LAN), "lan");
+	v = case_control(c);
+	ck_assert_int_eq(v->n_steps, c->n_steps - 2);
+	case_free(v);
+	case_free(c);
+
+	c = parse_ok(T "topology lan\nat 1 unplug server\nat 2 replug server\n" E);
+	ck_assert_int_eq(c->n_hosts, 3);
+	ck_assert_int_eq(c->steps[0].host, 1);
 	case_free(c);
 }
 END_TEST
@@ -771,6 +1020,9 @@ static Suite *case_suite(void)
 	tcase_add_test(tc, test_crlf_and_blanks);
 	tcase_add_test(tc, test_name);
 	tcase_add_test(tc, test_control);
+	tcase_add_test(tc, test_crash);
+	tcase_add_test(tc, test_model_bands);
+	tcase_add_test(tc, test_cable);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("values");
