@@ -125,6 +125,17 @@ integration-bridge: $(B)/tests/integration/test_bridge
 
 integration: integration-bridge
 
+# A host renumbered and numbered back keeps its routes (lab_addr, issue 6).
+.PHONY: integration-lab-addr
+$(B)/tests/integration/test_lab_addr: tests/integration/test_lab_addr.c $(NETNS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+integration-lab-addr: $(B)/tests/integration/test_lab_addr
+	CK_FORK=yes $<
+
+integration: integration-lab-addr
+
 # Leak check self-test, and runs interrupted at random moments (issue 8).
 .PHONY: integration-leaks integration-interrupt
 integration-leaks: $(B)/tcpfault

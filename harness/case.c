@@ -134,6 +134,7 @@ static void check_whole(struct case_parser *p, unsigned int n_lines)
 	check_times(p);
 	case_expect_check(p);
 	case_check_rules(p); /* a drop is proven by its counter (case_drop.c) */
+	case_check_mbox(p); /* so is a middlebox (case_mbox.c) */
 	for (k = 0; k < CASE_STEP_COUNT; k++) {
 		const char *name = case_step_name((enum case_step_kind)k);
 

@@ -17,6 +17,7 @@
 #define CASE_NAME_MAX 32
 #define CASE_MAX_SOURCES 16
 #define CASE_TITLE_MAX 200
+#define CASE_ADDR_MAX 24 /* "198.18.255.255/32" */
 
 struct case_loc {
 	const char *file; /* owned by the case_def */
@@ -84,6 +85,10 @@ enum case_step_kind {
 	CASE_STEP_HOST_CRASH, /* freeze the host's processes, black-hole its interfaces */
 	CASE_STEP_REBOOT, /* after a crash: kill, destroy every socket, lift; port: new listener */
 	CASE_STEP_FREEZE, /* freeze the host's processes only: its kernel still answers */
+	CASE_STEP_MIDDLEBOX, /* router conntrack forgets idle flows, then drops or resets (case_mbox.c) */
+	CASE_STEP_READDRESS, /* the host's address changes to addr (back: the old one returns) */
+	/* peer action */
+	CASE_STEP_HEARTBEAT, /* application heartbeat: ping every every_ms, or answer (case_beat.c) */
 	CASE_STEP_COUNT
 };
 
@@ -121,7 +126,20 @@ struct case_step {
 	int port; /* listen, connect */
 	long long bytes; /* send */
 	int64_t every_ms; /* send: 0 = once */
-	struct case_rule rule; /* drop, watch; lift: rule.name */
+	struct case_rule rule; /* drop, watch; lift: rule.name; middlebox: rule.name */
+	/* middlebox: conntrack's established timeout, and "reset" (answer a
+	 * forgotten flow's packets with a TCP reset instead of dropping them) */
+	int64_t idle_ms;
+	bool reset;
+	/* readdress: the new address "198.18.0.9/24" (prefix as given, else the
+	 * old one's); back: the generated step that puts the old address back */
+	char addr[CASE_ADDR_MAX];
+	bool back;
+	/* heartbeat: every_ms is the period; misses the unanswered pings (or, with
+	 * answer, the missing ones) that declare the other side dead; answer:
+	 * answer every byte received with one byte (misses 0: never declares) */
+	int misses;
+	bool answer;
 	struct case_loc loc;
 };
 
@@ -201,6 +219,7 @@ struct case_expect {
 	struct case_wire wire; /* WIRE */
 	char rule[CASE_RULE_NAME_MAX]; /* COUNTER: the drop or watch NAME (host is -1) */
 	bool rule_watch; /* COUNTER: "expect watch NAME" */
+	bool rule_mbox; /* COUNTER: "expect middlebox NAME" (case_mbox.c) */
 	enum case_cmp cmp; /* COUNTER, TW_RESTARTS */
 	long long count;
 	char sysctl_key[128]; /* SYSCTL: dotted, as in "sysctl" lines */
@@ -289,7 +308,22 @@ const char *case_sockopt_name(enum case_sockopt_kind kind);
 /** case_state_name() - "ESTABLISHED", ..., "CLOSED" for CASE_STATE_CLOSED. */
 const char *case_state_name(int state);
 
-/** case_errno_parse() - "ECONNRESET" -> ECONNRESET; -1 if not an errno name. */
+/*
+ * Pseudo-errnos: what an application decides about its connection, reported
+ * and expected like an errno ("expect HOST error HEARTBEAT_TIMEOUT"), never
+ * returned by a syscall. Above every real errno value.
+ */
+#define CASE_ERRNO_PSEUDO_BASE 1000
+#define CASE_ERRNO_HEARTBEAT_TIMEOUT 1000 /* the heartbeat declared the other side dead */
+
+/** case_errno_is_pseudo() - is @errnum an application's pseudo-errno? */
+static inline bool case_errno_is_pseudo(int errnum)
+{
+	return errnum >= CASE_ERRNO_PSEUDO_BASE;
+}
+
+/** case_errno_parse() - "ECONNRESET" -> ECONNRESET, "HEARTBEAT_TIMEOUT" ->
+ * CASE_ERRNO_HEARTBEAT_TIMEOUT; -1 if not an errno name. */
 int case_errno_parse(const char *name);
 
 /** case_errno_name() - ECONNRESET -> "ECONNRESET"; "E?" for unknown values. */

@@ -55,7 +55,8 @@ static int cable_order(struct case_parser *p, int i, const struct case_step *st)
 		return -EINVAL;
 	}
 	if (st->kind == CASE_STEP_REPLUG && (!last || last->kind != CASE_STEP_UNPLUG)) {
-		case_err_tok(p, &p->tok[i], "%s is not unplugged at that time: replug follows 'at TIME unplug %s'",
+		case_err_tok(p, &p->tok[i],
+			     "%s is not unplugged at that time: replug follows 'at TIME unplug %s'",
 			     host, host);
 		return -EINVAL;
 	}
@@ -75,9 +76,10 @@ int case_args_cable(struct case_parser *p, int i, struct case_step *st)
 	if (case_arg_host(p, i, &st->host))
 		return -EINVAL;
 	if (p->c->topology == CASE_TOPO_PAIR) {
-		case_err_tok(p, kw,
-			     "'%s' needs a switch, and topology pair has none (one veth joins client and server): use topology lan or routed",
-			     kw->s);
+		case_err_tok(
+			p, kw,
+			"'%s' needs a switch, and topology pair has none (one veth joins client and server): use topology lan or routed",
+			kw->s);
 		return -EINVAL;
 	}
 	if (!case_topo_has_cable(p->c, st->host)) {
@@ -105,8 +107,9 @@ int case_stmt_replug(struct case_parser *p)
 	int i, ret;
 
 	if (p->n_tok < 4) {
-		case_err_tok(p, &p->tok[0],
-			     "'replug' needs a time: at TIME replug HOST, or replug HOST after DURATION");
+		case_err_tok(
+			p, &p->tok[0],
+			"'replug' needs a time: at TIME replug HOST, or replug HOST after DURATION");
 		return -EINVAL;
 	}
 	if (case_arg_host(p, 1, &st.host))
@@ -121,7 +124,8 @@ int case_stmt_replug(struct case_parser *p)
 		if (p->timed[i].kind == CASE_STEP_UNPLUG && p->timed[i].host == st.host)
 			unplug = &p->timed[i];
 	if (!unplug) {
-		case_err_tok(p, &p->tok[0], "'replug %s after' needs an earlier 'at TIME unplug %s' line",
+		case_err_tok(p, &p->tok[0],
+			     "'replug %s after' needs an earlier 'at TIME unplug %s' line",
 			     p->tok[1].s, p->tok[1].s);
 		return -EINVAL;
 	}

@@ -102,7 +102,8 @@ int case_args_expect_sysctl(struct case_parser *p, int i, struct case_expect *e)
 		return -EINVAL;
 	}
 	if (t->len >= sizeof(e->sysctl_key)) {
-		case_err_tok(p, t, "sysctl key is longer than %zu bytes", sizeof(e->sysctl_key) - 1);
+		case_err_tok(p, t, "sysctl key is longer than %zu bytes",
+			     sizeof(e->sysctl_key) - 1);
 		return -EINVAL;
 	}
 	memcpy(e->sysctl_key, t->s, t->len + 1);

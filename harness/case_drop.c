@@ -67,6 +67,12 @@ static int arg_rule_name(struct case_parser *p, int i, char *name)
 	return 0;
 }
 
+/** case_arg_rule_name() - a drop, watch or middlebox NAME at token @i into @name. */
+int case_arg_rule_name(struct case_parser *p, int i, char *name)
+{
+	return arg_rule_name(p, i, name);
+}
+
 /* The drop or watch called @name among the timed steps read so far. */
 static const struct case_step *rule_find(const struct case_parser *p, const char *name)
 {
@@ -399,6 +405,7 @@ int case_stmt_expect_counter(struct case_parser *p)
 	int next;
 
 	e.rule_watch = case_tok_is(&p->tok[1], "watch");
+	e.rule_mbox = case_tok_is(&p->tok[1], "middlebox"); /* checked in case_mbox.c */
 	if (p->n_tok < 5)
 		return case_err_missing(p, 1, "NAME count N (or count >= N, <= N, > N, < N)");
 	if (arg_rule_name(p, 2, e.rule))
@@ -445,7 +452,7 @@ static void check_expects(struct case_parser *p)
 		const struct case_step *st;
 		const char *want = e->rule_watch ? "watch" : "drop";
 
-		if (e->kind != CASE_EXPECT_COUNTER)
+		if (e->kind != CASE_EXPECT_COUNTER || e->rule_mbox)
 			continue;
 		st = rule_find(p, e->rule);
 		if (!st)

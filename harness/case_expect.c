@@ -244,7 +244,8 @@ int case_stmt_expect(struct case_parser *p)
 
 	if (p->n_tok >= 2 && case_tok_is(&p->tok[1], "wire"))
 		return case_stmt_expect_wire(p);
-	if (p->n_tok >= 2 && (case_tok_is(&p->tok[1], "drop") || case_tok_is(&p->tok[1], "watch")))
+	if (p->n_tok >= 2 && (case_tok_is(&p->tok[1], "drop") || case_tok_is(&p->tok[1], "watch") ||
+			      case_tok_is(&p->tok[1], "middlebox")))
 		return case_stmt_expect_counter(p);
 	expect_names(list, sizeof(list));
 	if (p->n_tok < 3) {
@@ -375,6 +376,30 @@ static int infer_scenario(const struct case_parser *p, const struct case_expect 
 	return -1;
 }
 
+/* The model times the end of a connection: the socket vanishing (every
+ * scenario) and, where an application holds it, its errno; an orphan's end
+ * (fin-wait2, orphan-fin, time-wait) and a request's (synack-timeout) show
+ * only as the socket's state. */
+static bool scenario_has_app(int s)
+{
+	return s != MODEL_FIN_WAIT2 && s != MODEL_ORPHAN_FIN && s != MODEL_TIME_WAIT &&
+	       s != MODEL_SYNACK_TIMEOUT;
+}
+
+static void check_model_use(struct case_parser *p, const struct case_expect *e)
+{
+	if (e->kind == CASE_EXPECT_STATE && e->state != CASE_STATE_CLOSED)
+		case_err(p, e->loc.line, e->loc.col,
+			 "'within model' times the end of the connection: write 'state CLOSED "
+			 "within model'");
+	else if (e->kind != CASE_EXPECT_STATE && e->model_scenario >= 0 &&
+		 !scenario_has_app(e->model_scenario))
+		case_err(p, e->loc.line, e->loc.col,
+			 "no application sees the end of %s: write 'state CLOSED within model %s'",
+			 model_scenario_name((enum model_scenario)e->model_scenario),
+			 model_scenario_name((enum model_scenario)e->model_scenario));
+}
+
 void case_expect_check(struct case_parser *p)
 {
 	char list[160];
@@ -384,6 +409,7 @@ void case_expect_check(struct case_parser *p)
 
 		if (!e->band_model)
 			continue;
+		check_model_use(p, e);
 		if (!p->end_line && !(p->failed & CASE_FAIL_STEP))
 			case_err(p, e->loc.line, e->loc.col,
 				 "'within model' needs an 'end' long enough for the prediction "

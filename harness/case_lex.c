@@ -408,6 +408,14 @@ static const struct {
 	{ "ENOTSUP", ENOTSUP },
 };
 
+/* The applications' own verdicts (case.h, CASE_ERRNO_PSEUDO_BASE). */
+static const struct {
+	const char *name;
+	int num;
+} errno_pseudo[] = {
+	{ "HEARTBEAT_TIMEOUT", CASE_ERRNO_HEARTBEAT_TIMEOUT },
+};
+
 int case_errno_parse(const char *name)
 {
 	size_t i;
@@ -415,6 +423,9 @@ int case_errno_parse(const char *name)
 
 	if (!name)
 		return -1;
+	for (i = 0; i < sizeof(errno_pseudo) / sizeof(errno_pseudo[0]); i++)
+		if (!strcmp(errno_pseudo[i].name, name))
+			return errno_pseudo[i].num;
 	for (e = 1; e <= CASE_ERRNO_MAX; e++) {
 		const char *n = strerrorname_np(e);
 
@@ -431,18 +442,23 @@ const char *case_errno_name(int errnum)
 {
 	const char *n = errnum > 0 ? strerrorname_np(errnum) : NULL;
 
+	for (size_t i = 0; i < sizeof(errno_pseudo) / sizeof(errno_pseudo[0]); i++)
+		if (errno_pseudo[i].num == errnum)
+			return errno_pseudo[i].name;
 	return n ? n : "E?";
 }
 
 /** case_errno_suggest() - the closest errno name to @name, or NULL. */
 const char *case_errno_suggest(const char *name)
 {
-	const char *cands[CASE_ERRNO_MAX];
-	int e;
+	const char *cands[CASE_ERRNO_MAX + sizeof(errno_pseudo) / sizeof(errno_pseudo[0])];
+	int e, n = CASE_ERRNO_MAX;
 
 	for (e = 1; e <= CASE_ERRNO_MAX; e++)
 		cands[e - 1] = strerrorname_np(e);
-	return case_suggest(name, cands, CASE_ERRNO_MAX);
+	for (size_t i = 0; i < sizeof(errno_pseudo) / sizeof(errno_pseudo[0]); i++)
+		cands[n++] = errno_pseudo[i].name;
+	return case_suggest(name, cands, n);
 }
 
 /**

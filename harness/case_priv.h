@@ -160,4 +160,16 @@ int case_args_reboot(struct case_parser *p, int i, struct case_step *st);
 int case_args_expect_sysctl(struct case_parser *p, int i, struct case_expect *e);
 int case_args_keepalive_timer(struct case_parser *p, int i, struct case_expect *e);
 
+/* case_mbox.c: the middlebox fault; its counter expectation is parsed by
+ * case_stmt_expect_counter() (rule_mbox); case_check_mbox() needs the whole file */
+int case_arg_rule_name(struct case_parser *p, int i, char *name); /* case_drop.c */
+int case_args_mbox(struct case_parser *p, int i, struct case_step *st);
+void case_check_mbox(struct case_parser *p);
+
+/* case_addr.c: readdress HOST NEW [back after D] (pushes the "back" step) */
+int case_args_readdress(struct case_parser *p, int i, struct case_step *st);
+
+/* case_beat.c: HOST heartbeat every D misses K | answer [every D misses K] */
+int case_args_heartbeat(struct case_parser *p, int i, struct case_step *st);
+
 #endif

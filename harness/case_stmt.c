@@ -238,6 +238,13 @@ static const struct case_action actions[] = {
 	[CASE_STEP_HOST_CRASH] = { "host-crash", true, 1, "HOST", case_args_crash },
 	[CASE_STEP_REBOOT] = { "reboot", true, 1, "HOST [listen PORT]", case_args_reboot },
 	[CASE_STEP_FREEZE] = { "freeze", true, 1, "HOST", args_victim },
+	[CASE_STEP_MIDDLEBOX] = { "middlebox", true, 5, "NAME in router idle-timeout DURATION [reset]",
+				  case_args_mbox },
+	[CASE_STEP_READDRESS] = { "readdress", true, 2, "HOST NEW [back after DURATION]",
+				  case_args_readdress },
+	[CASE_STEP_HEARTBEAT] = { "heartbeat", false, 1,
+				  "every DURATION misses K, or answer [every DURATION misses K]",
+				  case_args_heartbeat },
 };
 
 _Static_assert(CASE_ARRAY_SIZE(actions) == CASE_STEP_COUNT, "a step kind without an action");

@@ -67,6 +67,9 @@ json_t *claims_build(const struct suite *s, const json_t *results,
 json_t *claims_for_run(const struct suite *s, const json_t *results, const char *run_dir,
 		       int *n_failed);
 
+/** claims_summary() - "claims: 20 confirmed, 3 differ, 1 failed, 3 not run" into @buf. */
+void claims_summary(const json_t *rows, char *buf, size_t size);
+
 /**
  * claims_write_md() - @rows as a Markdown table into @path, with @kernel
  * (one line: release and how the defaults were found) above it.

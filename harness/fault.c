@@ -51,6 +51,8 @@ static const fault_apply_fn fault_table[CASE_STEP_COUNT] = {
 	[CASE_STEP_HOST_CRASH] = fault_host_crash,
 	[CASE_STEP_REBOOT] = fault_reboot,
 	[CASE_STEP_FREEZE] = fault_freeze,
+	[CASE_STEP_MIDDLEBOX] = fault_middlebox,
+	[CASE_STEP_READDRESS] = fault_readdress,
 };
 
 bool fault_is_fault(enum case_step_kind kind)
@@ -74,10 +76,13 @@ void fault_finish(struct fault_env *env)
 	env->finished = true;
 	fault_crash_finish(env); /* thaw first: a v1-frozen task cannot even be killed */
 	fault_drop_finish(env);
+	fault_mbox_finish(env);
 }
 
 void fault_tick(struct fault_env *env, int64_t t_ms)
 {
-	if (!env->finished)
-		fault_drop_tick(env, t_ms);
+	if (env->finished)
+		return;
+	fault_drop_tick(env, t_ms);
+	fault_mbox_tick(env, t_ms);
 }

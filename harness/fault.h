@@ -25,6 +25,8 @@
 
 struct fault_rules;
 struct fault_crash;
+struct fault_mbox;
+struct lab_view;
 
 struct fault_env {
 	const struct case_def *c;
@@ -46,6 +48,9 @@ struct fault_env {
 	int n_counters;
 	/* host crashes and freezes (fault_crash.c): per host, NULL when none */
 	struct fault_crash *crash[CASE_MAX_HOSTS];
+	/* the middlebox (fault_mbox.c): NULL when none; fault_finish() leaves
+	 * its final counter in counters[] */
+	struct fault_mbox *mbox;
 	/* "reboot HOST listen PORT": the runner starts a new peer process in
 	 * @host's namespace listening on @port, and returns once it listens
 	 * (called with log_arg). 0 or -errno. */
@@ -89,6 +94,15 @@ int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_n
 		 struct tf_err *err);
 int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
 		 struct tf_err *err);
+/* A host's configuration as JSON: "links", "addrs", "routes" (IPv4),
+ * "routes6" and "neigh_settings"; with @with_state also the carrier and
+ * operstate of @ifname, the linkdown routes and the neighbour entries. @v is
+ * the caller's scratch. Shared with fault_addr.c. 0 or -errno. */
+int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
+		   struct lab_view *v, json_t **out, struct tf_err *err);
+/* Do two snapshots differ in links, addresses, IPv4 routes or neighbour
+ * settings? What differs first goes in @buf. */
+bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len);
 
 /* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
  * counters are read on every tick (a change is a timeline event; a "first N"
@@ -113,5 +127,21 @@ int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_n
 int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
 		 struct tf_err *err);
 void fault_crash_finish(struct fault_env *env);
+
+/* fault_mbox.c: the router tracks connections (conntrack, its established
+ * timeout set to the case's idle-timeout, nf_conntrack_tcp_loose=0, both in
+ * the router's namespace only) and drops, or resets, the packets of a flow it
+ * has forgotten. Counters read on every tick; at the end into env->counters.
+ * -EOPNOTSUPP when the kernel has no conntrack. */
+int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		    struct tf_err *err);
+void fault_mbox_tick(struct fault_env *env, int64_t t_ms);
+void fault_mbox_finish(struct fault_env *env);
+
+/* fault_addr.c: readdress (the host's address changes, its routes are put
+ * back) and its "back" step (the old address returns; the host's
+ * configuration must then be what it was before: -EPROTO otherwise). */
+int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		    struct tf_err *err);
 
 #endif

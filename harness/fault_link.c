@@ -85,8 +85,8 @@ static json_t *fault_neigh_settings(struct fault_env *env, int host)
  * host whose link came up a second ago differ with the clock, not the cable.
  * The lab's traffic is IPv4.
  */
-static int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
-			  struct lab_view *v, json_t **out, struct tf_err *err)
+int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
+		   struct lab_view *v, json_t **out, struct tf_err *err)
 {
 	json_t *snap, *linkdown;
 	int ret = lab_view_get(env->lab, host, v, err);
@@ -125,15 +125,12 @@ static int fault_snapshot(struct fault_env *env, int host, const char *ifname, b
 /* The first line of array @a missing from @b, or NULL. */
 static const char *fault_missing(const json_t *a, const json_t *b)
 {
-	size_t i, j;
-	json_t *x, *y;
-
-	json_array_foreach(a, i, x)
-	{
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *x = json_array_get(a, i);
 		bool found = false;
 
-		json_array_foreach(b, j, y)
-			found |= json_equal(x, y);
+		for (size_t j = 0; j < json_array_size(b) && !found; j++)
+			found = json_equal(x, json_array_get(b, j));
 		if (!found)
 			return json_string_value(x);
 	}
@@ -141,7 +138,7 @@ static const char *fault_missing(const json_t *a, const json_t *b)
 }
 
 /* "" if @a and @b match on the compared members, else what differs, in @buf. */
-static bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len)
+bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len)
 {
 	static const char *const lists[] = { "links", "addrs", "routes" };
 	const char *line;
@@ -157,7 +154,8 @@ static bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size
 		if (buf[0])
 			return true;
 	}
-	if (!json_equal(json_object_get(a, "neigh_settings"), json_object_get(b, "neigh_settings"))) {
+	if (!json_equal(json_object_get(a, "neigh_settings"),
+			json_object_get(b, "neigh_settings"))) {
 		snprintf(buf, len, "neighbour settings changed");
 		return true;
 	}
@@ -185,7 +183,8 @@ static int fault_cable_of(struct fault_env *env, const struct case_step *st,
 			  struct topo_cable_info *cab, struct tf_err *err)
 {
 	if (topo_cable(env->c, st->host, cab) < 0)
-		return tf_err_set(err, -EINVAL, "%s %s: the host has no cable into a switch in topology %s",
+		return tf_err_set(err, -EINVAL,
+				  "%s %s: the host has no cable into a switch in topology %s",
 				  case_step_name(st->kind), env->c->hosts[st->host],
 				  case_topo_name(env->c->topology));
 	return 0;
@@ -233,14 +232,17 @@ int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_n
 	json_array_append_new(fault_cable_log(env, st->host), ev);
 	if (fault_snap_differs(before, during, diff, sizeof(diff))) {
 		json_object_set_new(ev, "same", json_false());
-		return tf_err_set(err, -EPROTO, "unplug %s: the host's configuration changed when its cable was pulled: %s",
-				  host, diff);
+		return tf_err_set(
+			err, -EPROTO,
+			"unplug %s: the host's configuration changed when its cable was pulled: %s",
+			host, diff);
 	}
-	snprintf(text, sizeof(text),
-		 "unplug %s: switch port %s down; %s %s has no carrier (operstate %s), addresses and routes kept (%zu linkdown)",
-		 host, cab.port, host, cab.host_if,
-		 json_string_value(json_object_get(during, "operstate")) ?: "?",
-		 json_array_size(json_object_get(during, "linkdown")));
+	snprintf(
+		text, sizeof(text),
+		"unplug %s: switch port %s down; %s %s has no carrier (operstate %s), addresses and routes kept (%zu linkdown)",
+		host, cab.port, host, cab.host_if,
+		json_string_value(json_object_get(during, "operstate")) ?: "?",
+		json_array_size(json_object_get(during, "linkdown")));
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
@@ -253,9 +255,9 @@ static json_t *fault_all_neighbours(struct fault_env *env, struct lab_view *v)
 
 	for (int h = 0; h < env->c->n_hosts; h++)
 		if (lab_view_get(env->lab, h, v, &e) == 0)
-			json_object_set_new(all, env->c->hosts[h],
-					    fault_lines(v->neighs[0], sizeof(v->neighs[0]),
-							v->n_neighs));
+			json_object_set_new(
+				all, env->c->hosts[h],
+				fault_lines(v->neighs[0], sizeof(v->neighs[0]), v->n_neighs));
 	return all;
 }
 
@@ -271,8 +273,8 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 		ret = lab_link_wait_carrier(env->lab, st->host, cab->host_if, true,
 					    FAULT_CARRIER_TIMEOUT_MS, err);
 	if (ret == 0)
-		ret = lab_link_wait_oper_up(env->lab, st->host, cab->host_if,
-					    FAULT_OPER_TIMEOUT_MS, err);
+		ret = lab_link_wait_oper_up(env->lab, st->host, cab->host_if, FAULT_OPER_TIMEOUT_MS,
+					    err);
 	if (ret == 0)
 		ret = lab_link_wait_oper_up(env->lab, cab->switch_host, cab->port,
 					    FAULT_OPER_TIMEOUT_MS, err);
@@ -303,7 +305,8 @@ int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_n
 		 * control run that left the unplug out. The cable is in. */
 		free(v);
 		*t_ns = fault_mono_ns();
-		snprintf(text, sizeof(text), "replug %s: the cable is plugged in, nothing to do", host);
+		snprintf(text, sizeof(text), "replug %s: the cable is plugged in, nothing to do",
+			 host);
 		env->log(env->log_arg, *t_ns, text);
 		return 0;
 	}
@@ -318,13 +321,16 @@ int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_n
 	json_object_set_new(ev, "after", after);
 	if (fault_snap_differs(json_object_get(ev, "before"), after, diff, sizeof(diff))) {
 		json_object_set_new(ev, "same", json_false());
-		return tf_err_set(err, -EPROTO, "replug %s: the host's configuration is not what it was before the unplug: %s",
-				  host, diff);
+		return tf_err_set(
+			err, -EPROTO,
+			"replug %s: the host's configuration is not what it was before the unplug: %s",
+			host, diff);
 	}
 	json_object_set_new(ev, "same", json_true());
-	snprintf(text, sizeof(text),
-		 "replug %s: switch port %s up; %s %s has carrier again; addresses, routes and neighbour settings as before the unplug",
-		 host, cab.port, host, cab.host_if);
+	snprintf(
+		text, sizeof(text),
+		"replug %s: switch port %s up; %s %s has carrier again; addresses, routes and neighbour settings as before the unplug",
+		host, cab.port, host, cab.host_if);
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }

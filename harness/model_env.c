@@ -282,6 +282,43 @@ static int64_t origin_last_recv(const struct timeline *tl, const char *host, int
 	return last;
 }
 
+/*
+ * retrans_stamp is the head segment's timestamp at the first RTO firing
+ * (tcp_retransmit_skb(): "stamp of the first (attempted) retransmit"), which
+ * the retransmission updates only when it leaves. The observer's first sample
+ * with retransmits >= 1 follows the RTO; if tcpi_total_retrans moved since
+ * the sample before, the retransmission left and that is the origin; if not
+ * (it failed locally: M, host-crash/idle-no-keepalive), the segment's last
+ * transmission is: the last tail loss probe (a total_retrans increase) or the
+ * peer's last successful send before it.
+ */
+static int64_t origin_first_retrans(const struct timeline *tl, const char *host,
+				    const char *local, const char *remote)
+{
+	int64_t last_tx = MODEL_ENV_NONE;
+	long long prev_total = -1;
+
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		const json_t *ev = timeline_get(tl, i);
+		int64_t t = ev_int(ev, "t_ms");
+
+		if (!strcmp(ev_str(ev, "src"), host) && !strcmp(ev_str(ev, "call"), "send") &&
+		    ev_int(ev, "ret") > 0)
+			last_tx = t;
+		if (!is_conn_obs(ev, host, local, remote))
+			continue;
+		if (ev_int(ev, "retransmits") > 0)
+			return prev_total < 0 || ev_int(ev, "total_retrans") > prev_total ||
+					       last_tx == MODEL_ENV_NONE
+				       ? t
+				       : last_tx;
+		if (prev_total >= 0 && ev_int(ev, "total_retrans") > prev_total)
+			last_tx = t; /* a tail loss probe left */
+		prev_total = ev_int(ev, "total_retrans");
+	}
+	return MODEL_ENV_NONE;
+}
+
 int64_t model_env_origin(const struct timeline *tl, enum model_origin origin, const char *host,
 			 const char *local, const char *remote, int64_t fault_ms)
 {
@@ -293,6 +330,7 @@ int64_t model_env_origin(const struct timeline *tl, enum model_origin origin, co
 	case MODEL_ORIGIN_LAST_RECV:
 		return origin_last_recv(tl, host, fault_ms);
 	case MODEL_ORIGIN_FIRST_RETRANS:
+		return origin_first_retrans(tl, host, local, remote);
 	case MODEL_ORIGIN_FIRST_PROBE:
 	case MODEL_ORIGIN_FIN_WAIT2:
 	case MODEL_ORIGIN_TIME_WAIT:
@@ -305,8 +343,7 @@ int64_t model_env_origin(const struct timeline *tl, enum model_origin origin, co
 
 		if (!is_conn_obs(ev, host, local, remote))
 			continue;
-		if ((origin == MODEL_ORIGIN_FIRST_RETRANS && ev_int(ev, "retransmits") > 0) ||
-		    (origin == MODEL_ORIGIN_FIRST_PROBE && ev_int(ev, "retransmits") == 0 &&
+		if ((origin == MODEL_ORIGIN_FIRST_PROBE && ev_int(ev, "retransmits") == 0 &&
 		     (ev_int(ev, "probes") > 0 || ev_int(ev, "backoff") > 0)) ||
 		    ((origin == MODEL_ORIGIN_FIN_WAIT2 || origin == MODEL_ORIGIN_TIME_WAIT) &&
 		     !strcmp(ev_str(ev, "state"), state)))

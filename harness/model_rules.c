@@ -111,11 +111,12 @@ static void say_delays(struct model_pred *out, const struct walk *w)
 static void finish(struct model_pred *out, const struct walk *w, int64_t value_us)
 {
 	int64_t hi_us = walk_t_us(w) + w->slack_us, limit;
+	bool peer_origin = out->origin == MODEL_ORIGIN_CONNECT || out->origin == MODEL_ORIGIN_LAST_RECV;
 	char a[32], b[32], c[32], d[32];
 
 	out->firing = w->firing - w->not_firing;
 	out->value_ms = (value_us + 500) / 1000;
-	out->lo_ms = value_us / 1000 - MODEL_OBS_EARLY_MS;
+	out->lo_ms = value_us / 1000 - (peer_origin ? MODEL_OBS_EARLY_PEER_MS : MODEL_OBS_EARLY_MS);
 	if (out->lo_ms < 0)
 		out->lo_ms = 0;
 	out->hi_ms = (hi_us + 999) / 1000 + MODEL_OBS_LATE_MS;
@@ -403,7 +404,7 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 		out->uncertain = false;
 		out->firing = 0;
 		out->value_ms = arp_us / 1000;
-		out->lo_ms = arp_us / 1000 - MODEL_OBS_EARLY_MS;
+		out->lo_ms = arp_us / 1000 - MODEL_OBS_EARLY_PEER_MS;
 		out->hi_ms = (arp_us + s) / 1000 + MODEL_OBS_LATE_MS;
 		model_say(out, "Nobody answers ARP: the neighbour entry fails after mcast_solicit=%lld "
 			       "probes %lld ms apart, %s after the first SYN; the ICMP host-unreachable "

@@ -46,6 +46,7 @@ static void peer_conn_reset(struct peer_state *st, int fd)
 	st->tx_offset = 0;
 	st->tx_errors = 0;
 	st->every_ns = 0;
+	st->beat = (struct peer_beat){ 0 }; /* a heartbeat belongs to one connection */
 }
 
 static void peer_conn_forget(struct peer_state *st)
@@ -86,7 +87,7 @@ static void peer_accept(struct peer_state *st)
 }
 
 /* Report ENOTCONN for @call when there is no connection; false then. */
-static bool peer_need_conn(struct peer_state *st, const char *call)
+bool peer_need_conn(struct peer_state *st, const char *call)
 {
 	if (st->cfd < 0 && st->lfd >= 0)
 		peer_accept(st);
@@ -142,7 +143,7 @@ static void peer_tx_flush(struct peer_state *st)
 	}
 }
 
-static void peer_tx_queue(struct peer_state *st, int64_t bytes)
+void peer_tx_queue(struct peer_state *st, int64_t bytes)
 {
 	bool idle = st->tx_pending == 0;
 
@@ -184,6 +185,8 @@ static void peer_recv(struct peer_state *st)
 	if (bad >= 0)
 		peer_json_set(x, "bad_at", json_integer(bad));
 	peer_emit(st, t, "recv", n, n < 0 ? e : 0, x);
+	if (n > 0)
+		peer_beat_rx(st, n, t); /* after the recv line: an answer follows what it answers */
 	/* EOF or error: stop, or level-triggered POLLIN/POLLHUP would spin. */
 	if (n <= 0)
 		st->rx_done = true;
@@ -411,6 +414,8 @@ static const peer_cmd_fn peer_cmd_table[PEER_CMD_COUNT] = {
 	[PEER_CMD_STOP_READING] = peer_cmd_stop_reading,
 	[PEER_CMD_SHUTDOWN] = peer_cmd_shutdown,
 	[PEER_CMD_CLOSE] = peer_cmd_close,
+	[PEER_CMD_HEARTBEAT] = peer_beat_cmd_ping,
+	[PEER_CMD_ANSWER] = peer_beat_cmd_answer,
 };
 
 /* Return: false when the runner is gone (EOF on the command socket). */
@@ -437,11 +442,13 @@ static bool peer_handle_cmd(struct peer_state *st)
 
 static struct timespec *peer_timeout(const struct peer_state *st, struct timespec *ts)
 {
-	int64_t left;
+	int64_t left, due = st->every_ns ? st->next_send_ns : 0, beat = peer_beat_due(st);
 
-	if (!st->every_ns)
+	if (beat && (!due || beat < due))
+		due = beat;
+	if (!due)
 		return NULL;
-	left = st->next_send_ns - peer_now_ns();
+	left = due - peer_now_ns();
 	if (left < 0)
 		left = 0;
 	ts->tv_sec = left / 1000000000;
@@ -476,6 +483,7 @@ static void peer_loop(struct peer_state *st)
 			peer_conn_event(st, ev, pfd[i_conn].revents);
 		if (st->every_ns && peer_now_ns() >= st->next_send_ns)
 			peer_tick(st, peer_now_ns());
+		peer_beat_tick(st, peer_now_ns());
 		if (i_lis >= 0 && pfd[i_lis].revents)
 			peer_accept(st);
 		/* Commands last: CLOSE invalidates the fds polled above. */

@@ -12,6 +12,8 @@
  *   {"t_ns":...,"peer":"client","call":"recv","ret":0,"errno":null}        (EOF)
  *   {"t_ns":...,"peer":"client","call":"setsockopt","opt":"TCP_KEEPIDLE","ret":0,"value":2}
  *   {"t_ns":...,"peer":"client","call":"done","cmd":3}   (command 3 has completed)
+ *   {"t_ns":...,"peer":"server","call":"heartbeat","ret":-1,"errno":"HEARTBEAT_TIMEOUT",
+ *    "role":"ping","missed":3,"every_ms":1000}  (the heartbeat declared the other side dead)
  *
  * t_ns is CLOCK_MONOTONIC in nanoseconds. "done" follows every command when
  * its syscall(s) have completed (for connect: when connect() has succeeded or
@@ -37,6 +39,8 @@ enum peer_cmd_kind {
 	PEER_CMD_STOP_READING,
 	PEER_CMD_SHUTDOWN,
 	PEER_CMD_CLOSE,
+	PEER_CMD_HEARTBEAT, /* ping every every_ms; misses unanswered in a row: HEARTBEAT_TIMEOUT */
+	PEER_CMD_ANSWER, /* answer every byte; misses > 0: also expect a ping every every_ms */
 	PEER_CMD_COUNT
 };
 
@@ -47,7 +51,9 @@ struct peer_cmd {
 	struct sockaddr_storage addr; /* CONNECT: target address and port */
 	uint16_t port; /* LISTEN, host order */
 	int64_t bytes; /* SEND */
-	int64_t every_ms; /* SEND: 0 = once; otherwise repeat every_ms until CLOSE */
+	int64_t every_ms; /* SEND: 0 = once; otherwise repeat every_ms until CLOSE;
+			   * HEARTBEAT, ANSWER: the heartbeat's period */
+	int32_t misses; /* HEARTBEAT, ANSWER: missed pings that declare the other side dead */
 };
 
 struct peer_opt {

@@ -18,6 +18,19 @@
 #define PEER_TX_CHUNK (64 * 1024) /* largest single send() */
 #define PEER_RX_BUF (64 * 1024)
 
+/* The connection's application heartbeat (peer_beat.c); all zero: none. */
+struct peer_beat {
+	int64_t every_ns; /* the period; 0: no heartbeat */
+	int misses; /* K: missed pings that declare the other side dead; 0: never */
+	bool pinging; /* sends a one-byte ping every every_ns */
+	bool answering; /* answers every byte received with one byte */
+	bool dead; /* declared: no more pings, no more watching */
+	int64_t next_ns; /* pinging: the next ping; answering with misses: the deadline */
+	bool answered; /* pinging: a byte arrived since the last ping */
+	int missed; /* pinging: unanswered pings in a row */
+	long long pings, answers;
+};
+
 struct peer_state {
 	const struct peer_conf *conf;
 	int cmd_fd, ev_fd;
@@ -36,6 +49,7 @@ struct peer_state {
 	int64_t every_ns, tx_bytes; /* periodic send; every_ns 0 = none */
 	int64_t next_send_ns;
 	int tx_errors; /* consecutive send() errors */
+	struct peer_beat beat;
 	unsigned char tx_buf[PEER_TX_CHUNK + PEER_PATTERN_MOD];
 	unsigned char rx_buf[PEER_RX_BUF];
 };
@@ -71,6 +85,23 @@ socklen_t peer_addr_len(const struct sockaddr_storage *ss);
 /* peer_apply_opts() - sockopt_apply() each of conf->opts on @fd, one
  * "setsockopt" line each with the value, the read-back and any detail. */
 void peer_apply_opts(struct peer_state *st, int fd);
+
+/* peer_need_conn() - the connection a command acts on, accepting a pending
+ * one; false (and ENOTCONN reported for @call) when there is none (peer.c). */
+bool peer_need_conn(struct peer_state *st, const char *call);
+
+/* peer_tx_queue() - queue @bytes more of the pattern and send what the
+ * socket takes now (peer.c). */
+void peer_tx_queue(struct peer_state *st, int64_t bytes);
+
+/* peer_beat.c: the heartbeat. The commands (true: "done" now); what a recv()
+ * of @n > 0 bytes means to it; its next deadline (0: none), which bounds
+ * ppoll(); and the tick that pings and declares. */
+bool peer_beat_cmd_ping(struct peer_state *st, const struct peer_cmd *cmd);
+bool peer_beat_cmd_answer(struct peer_state *st, const struct peer_cmd *cmd);
+void peer_beat_rx(struct peer_state *st, ssize_t n, int64_t now);
+int64_t peer_beat_due(const struct peer_state *st);
+void peer_beat_tick(struct peer_state *st, int64_t now);
 
 /* peer_fill_pattern() - tx_buf[i] = i % PEER_PATTERN_MOD. */
 void peer_fill_pattern(struct peer_state *st);

@@ -58,6 +58,12 @@ void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_m
 		r->obs.eof = true;
 		r->obs.eof_ms = t_ms;
 	}
+	/* The heartbeat's verdict, a pseudo-errno: a channel of its own. */
+	if (!strcmp(call, "heartbeat") && eno && !r->obs.app_errno &&
+	    case_errno_is_pseudo(case_errno_parse(eno))) {
+		r->obs.app_errno = case_errno_parse(eno);
+		r->obs.app_errno_ms = t_ms;
+	}
 	if (!eno || r->obs.first_errno || !result_is_conn_call(call))
 		return;
 	errnum = case_errno_parse(eno);
@@ -97,6 +103,12 @@ static json_t *result_peers_json(const struct result_case *rc)
 				  r->remote, "final_state",
 				  fs < 0 ? json_null() : json_string(case_state_name(fs)), "sockopts",
 				  r->sockopts));
+		/* the application's own verdict (a heartbeat), apart from the kernel's errno */
+		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno",
+				    r->obs.app_errno ? json_string(case_errno_name(r->obs.app_errno))
+						     : json_null());
+		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno_ms",
+				    result_ms_or_null(r->obs.app_errno ? r->obs.app_errno_ms : -1));
 		/* received bytes all on the sender's pattern: none lost, repeated or reordered */
 		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "order_ok",
 				    json_boolean(!r->obs.order_broken));

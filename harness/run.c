@@ -77,6 +77,7 @@ static const int run_step_cmd[CASE_STEP_COUNT] = {
 	[CASE_STEP_STOP_READING] = PEER_CMD_STOP_READING,
 	[CASE_STEP_SHUTDOWN] = PEER_CMD_SHUTDOWN,
 	[CASE_STEP_CLOSE] = PEER_CMD_CLOSE,
+	[CASE_STEP_HEARTBEAT] = PEER_CMD_HEARTBEAT, /* PEER_CMD_ANSWER with st->answer */
 };
 
 static int64_t run_mono_ns(void)
@@ -333,6 +334,9 @@ static int run_step(struct run_ctx *rc, int idx)
 	cmd.port = (uint16_t)st->port;
 	cmd.bytes = st->bytes;
 	cmd.every_ms = st->every_ms;
+	cmd.misses = st->misses;
+	if (st->kind == CASE_STEP_HEARTBEAT && st->answer)
+		cmd.kind = PEER_CMD_ANSWER;
 	if (st->kind == CASE_STEP_CONNECT)
 		topo_host_addr(rc->c, st->target_host, st->port, &cmd.addr);
 	if (!rc->peers[st->host].started || rc->peers[st->host].dead || rc->fx.peer_dead[st->host])

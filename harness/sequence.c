@@ -318,8 +318,8 @@ static bool sq_benign_errno(const char *e)
 }
 
 /* The peer calls worth a note, and how they read when they work. */
-static const char *const sq_calls[] = { "listen", "connect", "accept", "send",
-					"recv",	  "shutdown", "close" };
+static const char *const sq_calls[] = { "listen", "connect", "accept",   "send",
+					"recv",	  "shutdown", "close", "heartbeat" };
 
 static int sq_peer_note(struct sq_build *b, const json_t *ev, int idx)
 {
@@ -350,6 +350,12 @@ static int sq_peer_note(struct sq_build *b, const json_t *ev, int idx)
 		snprintf(text, sizeof(text), "send %lld", (long long)ret);
 	} else if (!strcmp(call, "listen")) {
 		return 0; /* the listener's port shows in every segment */
+	} else if (!strcmp(call, "heartbeat")) {
+		/* its start (ret 0), then each missed ping (ret: missed in a row) */
+		if (ret > 0)
+			snprintf(text, sizeof(text), "heartbeat: %lld missed", (long long)ret);
+		else
+			snprintf(text, sizeof(text), "heartbeat %s", ev_str(ev, "role") ?: "");
 	} else {
 		snprintf(text, sizeof(text), "%s", call);
 	}

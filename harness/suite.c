@@ -462,11 +462,16 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	suite_out(&sx, "TAP version 13\n1..%d\n", sx.n_jobs);
 	suite_out(&sx, "# tcpfault %s, results in %s\n", SUITE_VERSION, sx.run_dir);
 	suite_loop(&sx, sfd);
+	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
+	 * group (fault_crash.c): its owner is dead now, so this removes it. */
+	sweep_stale(stderr);
 	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
 		sx.n_fail++; /* a verdict that changed between rounds fails the run */
 	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
 		  sx.n_fail, sx.n_skip, sx.n_error);
 	sx.claims = claims_for_run(s, sx.summary_cases, sx.run_dir, &sx.n_claims_failed);
+	claims_summary(sx.claims, path, sizeof(path));
+	suite_out(&sx, "# %s (%s/claims.md)\n", path, sx.run_dir);
 	if (sx.n_claims_failed)
 		suite_out(&sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
 			  sx.n_claims_failed, sx.run_dir);

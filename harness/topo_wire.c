@@ -172,7 +172,8 @@ int topo_wire(const struct case_def *c, struct lab *lab, struct tf_err *err)
 		ret = lab_route_add(lab, topo_idx(c, w->routes[i].host), w->routes[i].dst,
 				    w->routes[i].via, err);
 	if (ret == 0 && w->forwarder)
-		ret = lab_sysctl_set(lab, topo_idx(c, w->forwarder), "net.ipv4.ip_forward", "1", err);
+		ret = lab_sysctl_set(lab, topo_idx(c, w->forwarder), "net.ipv4.ip_forward", "1",
+				     err);
 	return ret ? ret : topo_wait_up(c, w, lab, err);
 }
 

@@ -45,6 +45,9 @@ int64_t verdict_detect_ms(const struct verdict_peer_obs *p, int64_t fault_ms)
 		t = p->first_errno_ms;
 	if (p->eof && p->eof_ms >= fault_ms && (t < 0 || p->eof_ms < t))
 		t = p->eof_ms;
+	/* the application's heartbeat found it first */
+	if (p->app_errno && p->app_errno_ms >= fault_ms && (t < 0 || p->app_errno_ms < t))
+		t = p->app_errno_ms;
 	return t < 0 ? -1 : t - fault_ms;
 }
 
@@ -99,7 +102,9 @@ static enum verdict_status check_model(const struct verdict_input *in, const str
 	if (!m || !m->ok) {
 		snprintf(r->observed + used, sizeof(r->observed) - used, ", but %s",
 			 m && m->why[0] ? m->why : "the run computed no model band");
-		return VERDICT_ERROR;
+		/* The event came but the scenario's clock never started: another
+		 * cause ended the connection (a control run, typically). */
+		return m && m->origin[0] ? VERDICT_FAIL : VERDICT_ERROR;
 	}
 	if (m->never) {
 		snprintf(r->observed + used, sizeof(r->observed) - used,
@@ -161,6 +166,31 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 	return rel >= e->band_lo_ms && rel <= e->band_hi_ms ? VERDICT_PASS : VERDICT_FAIL;
 }
 
+/* "error HEARTBEAT_TIMEOUT": the application's own verdict, judged apart
+ * from the kernel's first errno (a case expects both side by side). */
+static enum verdict_status eval_app_error(const struct verdict_input *in,
+					  const struct case_expect *e,
+					  const struct verdict_peer_obs *p, struct verdict_result *r)
+{
+	char at[24];
+
+	if (!p->app_errno) {
+		snprintf(r->observed, sizeof(r->observed), "the application declared nothing%s%s",
+			 p->first_errno ? "; first errno " : "",
+			 p->first_errno ? case_errno_name(p->first_errno) : "");
+		return band_unfinished(in, e, r, VERDICT_FAIL);
+	}
+	r->t_ms = p->app_errno_ms;
+	fmt_s(at, sizeof(at), p->app_errno_ms);
+	snprintf(r->observed, sizeof(r->observed), "%s from the heartbeat at %s s",
+		 case_errno_name(p->app_errno), at);
+	if (p->app_errno != e->errnum) {
+		check_band(in, e, p->app_errno_ms, r);
+		return VERDICT_FAIL;
+	}
+	return check_band(in, e, p->app_errno_ms, r);
+}
+
 static enum verdict_status eval_error(const struct verdict_input *in, const struct case_expect *e,
 				      const struct verdict_peer_obs *p, struct verdict_result *r)
 {
@@ -169,6 +199,8 @@ static enum verdict_status eval_error(const struct verdict_input *in, const stru
 	snprintf(r->expected, sizeof(r->expected), "%s error %s", in->c->hosts[e->host],
 		 case_errno_name(e->errnum));
 	describe_band(in, e, r->expected, sizeof(r->expected));
+	if (case_errno_is_pseudo(e->errnum))
+		return eval_app_error(in, e, p, r);
 	if (!p->first_errno) {
 		snprintf(r->observed, sizeof(r->observed), "no errno at all%s",
 			 p->eof ? " (EOF only)" : "");
@@ -192,6 +224,13 @@ static enum verdict_status eval_no_error(const struct verdict_input *in,
 	char at[24];
 
 	snprintf(r->expected, sizeof(r->expected), "%s sees no errno", in->c->hosts[e->host]);
+	if (p->app_errno && (!p->first_errno || p->app_errno_ms <= p->first_errno_ms)) {
+		r->t_ms = p->app_errno_ms;
+		fmt_s(at, sizeof(at), p->app_errno_ms);
+		snprintf(r->observed, sizeof(r->observed), "%s from the heartbeat at %s s",
+			 case_errno_name(p->app_errno), at);
+		return VERDICT_FAIL;
+	}
 	if (!p->first_errno) {
 		snprintf(r->observed, sizeof(r->observed), "no errno");
 		return VERDICT_PASS;

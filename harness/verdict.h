@@ -36,6 +36,11 @@ struct verdict_peer_obs {
 	int first_errno; /* 0: none */
 	int64_t first_errno_ms;
 	char first_errno_call[16];
+	/* The application's own first verdict on the connection, a pseudo-errno
+	 * (CASE_ERRNO_HEARTBEAT_TIMEOUT): kept apart from first_errno, the
+	 * kernel's, so that a case can expect both; 0: none. */
+	int app_errno;
+	int64_t app_errno_ms;
 	bool eof;
 	int64_t eof_ms;
 	long long received;

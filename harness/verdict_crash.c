@@ -42,8 +42,8 @@ enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 
 	crash_fmt_s(lo, sizeof(lo), e->timer_lo_ms);
 	crash_fmt_s(hi, sizeof(hi), e->timer_hi_ms);
-	snprintf(r->expected, sizeof(r->expected),
-		 "%s's keepalive timer armed %s..%s s ahead at most", in->c->hosts[e->host], lo, hi);
+	snprintf(r->expected, sizeof(r->expected), "%s's keepalive timer armed %s..%s s ahead at most",
+		 in->c->hosts[e->host], lo, hi);
 	if (p->n_states == 0) {
 		snprintf(r->observed, sizeof(r->observed), "%s",
 			 p->has_conn ? "the observer never saw the connection"

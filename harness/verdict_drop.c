@@ -49,12 +49,13 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 					 const struct case_expect *e, struct verdict_result *r)
 {
 	const struct verdict_counter *k = counter_find(in, e);
-	const char *what = e->rule_watch ? "counted" : "dropped";
+	const char *what = e->rule_watch ? "counted" : e->rule_mbox ? "of forgotten flows stopped"
+								     : "dropped";
 	char n[32];
 
 	fmt_count(n, sizeof(n), e->cmp, e->count);
 	snprintf(r->expected, sizeof(r->expected), "%s %s: %s packets %s",
-		 e->rule_watch ? "watch" : "drop", e->rule, n, what);
+		 e->rule_watch ? "watch" : e->rule_mbox ? "middlebox" : "drop", e->rule, n, what);
 	if (!k || !k->installed) {
 		/* The control run removed the rule: this expectation cannot tell
 		 * anything; the case's other expectations must make it fail. */
@@ -64,6 +65,8 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 	if (e->rule_watch)
 		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets counted",
 			 k->packets);
+	else if (e->rule_mbox)
+		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets stopped", k->packets);
 	else
 		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets dropped (%" PRIu64
 			 " matched)", k->packets, k->matched);

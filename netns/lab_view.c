@@ -121,7 +121,8 @@ static void lab_view_nexthop(const struct lab_view_ctx *x, struct rtnl_route *r,
 		snprintf(buf + used, len - used, " dev %s", ifname);
 	used = strlen(buf);
 	if (rtnl_route_get_nnexthops(r) > 1 && used < len)
-		snprintf(buf + used, len - used, " (+%d nexthops)", rtnl_route_get_nnexthops(r) - 1);
+		snprintf(buf + used, len - used, " (+%d nexthops)",
+			 rtnl_route_get_nnexthops(r) - 1);
 }
 
 static void lab_view_route_cb(struct nl_object *obj, void *arg)
@@ -237,4 +238,3 @@ out_close:
 	lab_nl_close(&nl);
 	return ret;
 }
-

@@ -31,7 +31,8 @@ struct lab_view_link {
 };
 
 struct lab_view_route {
-	char line[LAB_VIEW_LINE]; /* compared: "main 198.18.0.0/24 dev eth0 proto kernel scope link src 198.18.0.1" */
+	/* compared: "main unicast 198.18.0.0/24 dev eth0 proto kernel scope link src ..." */
+	char line[LAB_VIEW_LINE];
 	bool linkdown; /* RTNH_F_LINKDOWN on its nexthop: the device has no carrier */
 	int family; /* AF_INET, AF_INET6 */
 };
@@ -43,7 +44,8 @@ struct lab_view {
 	int n_addrs;
 	struct lab_view_route routes[LAB_VIEW_MAX_ROUTES];
 	int n_routes;
-	char neighs[LAB_VIEW_MAX_NEIGHS][LAB_VIEW_LINE]; /* "198.18.0.2 dev eth0 lladdr 02:.. REACHABLE" */
+	/* "198.18.0.2 dev eth0 lladdr 02:... reachable" */
+	char neighs[LAB_VIEW_MAX_NEIGHS][LAB_VIEW_LINE];
 	int n_neighs;
 	bool truncated; /* more than the arrays hold: comparisons are then unreliable */
 };

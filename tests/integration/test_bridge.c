@@ -78,7 +78,8 @@ START_TEST(switch_ports_are_enslaved)
 	ck_assert_ptr_nonnull(find_link(&v, "to-server up master br0"));
 	ck_assert_ptr_nonnull(find_link(&v, "br0 up"));
 	for (int i = 0; i < v.n_addrs; i++) /* the switch has no IPv4 address of its own */
-		ck_assert_msg(strncmp(v.addrs[i], "lo ", 3) == 0 || strstr(v.addrs[i], " inet ") == NULL,
+		ck_assert_msg(strncmp(v.addrs[i], "lo ", 3) == 0 ||
+				      strstr(v.addrs[i], " inet ") == NULL,
 			      "%s", v.addrs[i]);
 	lab_free(l.lab);
 }

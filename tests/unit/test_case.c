@@ -85,7 +85,7 @@ static const struct bad_case {
 	  "t.case:2:13: error: 'kill' is a fault, not an action: write 'at TIME kill client'" },
 	{ "host without action", T "client\n" E, 0,
 	  "t.case:2:1: error: 'client' needs an ACTION: listen, connect, send, read, "
-	  "stop-reading, shutdown or close" },
+	  "stop-reading, shutdown, close or heartbeat" },
 	{ "missing args", T "client connect server\n" E, 0,
 	  "t.case:2:8: error: 'connect' needs HOST PORT" },
 	{ "missing args at", T "at 1\n" E, 0,
@@ -209,10 +209,17 @@ static const struct bad_case {
 	  "t.case:3:1: error: 'within model' cannot tell which timer ends this: write 'within "
 	  "model SCENARIO' with one of data-timeout, zero-window, syn-timeout, synack-timeout, "
 	  "keepalive, fin-wait2, orphan-fin or time-wait" },
-	{ "model state not inferred", T "end 5\nexpect client state FIN_WAIT2 within model\n", 0,
+	{ "model state not inferred", T "end 5\nexpect client state CLOSED within model\n", 0,
 	  "t.case:3:1: error: 'within model' cannot tell which timer ends this: write 'within "
 	  "model SCENARIO' with one of data-timeout, zero-window, syn-timeout, synack-timeout, "
 	  "keepalive, fin-wait2, orphan-fin or time-wait" },
+	{ "model state not CLOSED", T "end 5\nexpect client state FIN_WAIT2 within model fin-wait2\n",
+	  0,
+	  "t.case:3:1: error: 'within model' times the end of the connection: write 'state CLOSED "
+	  "within model'" },
+	{ "model orphan errno", T "end 5\nexpect client error ETIMEDOUT within model orphan-fin\n", 0,
+	  "t.case:3:1: error: no application sees the end of orphan-fin: write 'state CLOSED within "
+	  "model orphan-fin'" },
 	{ "tier unknown", T "tier slow\n" E, 0,
 	  "t.case:2:6: error: unknown tier 'slow': expected quick or stock" },
 	{ "tier missing", T "tier\n" E, 0, "t.case:2:1: error: 'tier' needs quick or stock" },
@@ -289,12 +296,13 @@ static const struct bad_case {
 	{ "control unknown", T "at 1 kill server\ncontrol without fun\n" E, 0,
 	  "t.case:3:17: error: unknown step 'fun': expected listen, connect, send, read, "
 	  "stop-reading, shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, "
-	  "reboot or freeze" },
+	  "reboot, freeze, middlebox, readdress or heartbeat" },
 	{ "control not without", T "control with kill\n" E, 0,
 	  "t.case:2:9: error: expected 'without' after 'control', got 'with'" },
 	{ "control missing step", T "control without\n" E, 0,
 	  "t.case:2:9: error: 'without' needs a step: listen, connect, send, read, stop-reading, "
-	  "shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, reboot or freeze" },
+	  "shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, reboot, freeze, "
+	  "middlebox, readdress or heartbeat" },
 	{ "control removes nothing", T "server listen 1\ncontrol without listen kill\n" E, 0,
 	  "t.case:3:24: error: control without kill removes nothing: the case has no kill step" },
 	{ "control twice", T "at 1 kill server\ncontrol without kill\ncontrol without kill\n" E, 0,
@@ -742,7 +750,7 @@ START_TEST(test_model_bands)
 		     "expect client error ETIMEDOUT within model\n"
 		     "expect server eof within model\n"
 		     "expect client state CLOSED within model\n"
-		     "expect client state TIME_WAIT within model time-wait\n");
+		     "expect client state CLOSED within model time-wait\n");
 	ck_assert_int_eq(c->tier, CASE_TIER_STOCK);
 	ck_assert(c->expects[0].band_model && !c->expects[0].has_band);
 	ck_assert_int_eq(c->expects[0].model_scenario, MODEL_DATA_TIMEOUT);

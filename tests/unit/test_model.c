@@ -359,8 +359,10 @@ START_TEST(test_verdict_model)
 	m.ok = false;
 	strcpy(m.why, "the model's clock starts at the first RTO retransmission of client, "
 		      "which this run never showed");
-	ck_assert_int_eq(judge(c, &m, p, &r), VERDICT_ERROR);
+	ck_assert_int_eq(judge(c, &m, p, &r), VERDICT_FAIL); /* not this timer's doing */
 	ck_assert_ptr_nonnull(strstr(r.observed, "which this run never showed"));
+	m.origin[0] = '\0'; /* no model at all: cannot judge */
+	ck_assert_int_eq(judge(c, &m, p, &r), VERDICT_ERROR);
 	/* nothing came, and the case ended inside the band: the case is too short */
 	m = model_3s();
 	m.origin_ms = 6000;
@@ -422,10 +424,11 @@ START_TEST(test_env_case)
 	ck_assert_int_eq(c->expects[0].model_scenario, MODEL_DATA_TIMEOUT); /* inferred: sends */
 	tl_add(tl, "{\"t_ms\":-20,\"src\":\"client\",\"call\":\"socket\",\"ret\":4,\"errno\":null}");
 	tl_add(tl, "{\"t_ms\":-19,\"src\":\"client\",\"call\":\"connect\",\"ret\":0,\"errno\":null}");
-	tl_add(tl, OBS(-18, "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0"));
+	tl_add(tl, OBS(-18, "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0,\"total_retrans\":0"));
 	tl_add(tl, "{\"t_ms\":1000,\"src\":\"client\",\"call\":\"send\",\"ret\":100,\"errno\":null}");
 	tl_add(tl, "{\"t_ms\":1001,\"kind\":\"fault\",\"src\":\"runner\",\"call\":\"fault\"}");
-	tl_add(tl, OBS(1430, "\"state\":\"ESTABLISHED\",\"rto_ms\":408,\"retransmits\":1,\"backoff\":1,\"probes\":0"));
+	tl_add(tl, OBS(1210, "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0,\"total_retrans\":1"));
+	tl_add(tl, OBS(1430, "\"state\":\"ESTABLISHED\",\"rto_ms\":408,\"retransmits\":1,\"backoff\":1,\"probes\":0,\"total_retrans\":2"));
 	tl_add(tl, "{\"t_ms\":2000,\"src\":\"client\",\"call\":\"recv\",\"ret\":5,\"errno\":null}");
 	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, b, -1), 1430);
 	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_PROBE, "client", a, b, -1),
@@ -436,6 +439,10 @@ START_TEST(test_env_case)
 	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIN_WAIT2, "client", a, b, -1),
 			 MODEL_ENV_NONE);
 	ck_assert_int_eq(model_env_rto_ms(tl, "client", a, b, 1430), 204);
+	/* a retransmission that did not leave (total_retrans stayed): the tail
+	 * loss probe's time is the segment's last transmission */
+	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, "x:1", -1),
+			 MODEL_ENV_NONE);
 	r.sockopts[0] = opts;
 	r.local[0] = a;
 	r.remote[0] = b;
@@ -454,6 +461,22 @@ START_TEST(test_env_case)
 	json_decref(sysctls);
 	timeline_free(tl);
 	case_free(c);
+}
+END_TEST
+
+/* The first RTO retransmission did not leave: the origin is the last send. */
+START_TEST(test_env_failed_retrans)
+{
+	int ret;
+	struct timeline *tl = timeline_new(NULL, &ret);
+	const char *a = "198.18.0.1:4000", *b = "198.18.0.2:80";
+
+	tl_add(tl, OBS(0, "\"retransmits\":0,\"total_retrans\":0"));
+	tl_add(tl, "{\"t_ms\":12013,\"src\":\"client\",\"call\":\"send\",\"ret\":100,\"errno\":null}");
+	tl_add(tl, OBS(12019, "\"retransmits\":0,\"total_retrans\":0"));
+	tl_add(tl, OBS(12235, "\"retransmits\":1,\"total_retrans\":0"));
+	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, b, -1), 12013);
+	timeline_free(tl);
 }
 END_TEST
 
@@ -492,6 +515,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_verdict_state_entered);
 	tcase_add_test(tc, test_env_case);
 	tcase_add_test(tc, test_env_params);
+	tcase_add_test(tc, test_env_failed_retrans);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -191,6 +191,23 @@ START_TEST(received_and_detect)
 }
 END_TEST
 
+/* The right count with a byte off the pattern (lost, repeated, reordered) still fails. */
+START_TEST(received_out_of_order_fails)
+{
+	struct verdict_peer_obs p = conn_obs();
+	struct verdict_result r;
+	struct case_expect e = { .kind = CASE_EXPECT_RECEIVED, .bytes = 5000 };
+
+	p.received = 5000;
+	ck_assert_int_eq(eval1(e, p, 500, &r), VERDICT_PASS);
+	p.order_broken = true;
+	p.order_bad_at = 1000;
+	ck_assert_int_eq(eval1(e, p, 500, &r), VERDICT_FAIL);
+	ck_assert_str_eq(r.observed, "5000 bytes, but byte 1000 is off the sender's pattern (lost, "
+				     "repeated or reordered data)");
+}
+END_TEST
+
 static Suite *verdict_suite(void)
 {
 	Suite *s = suite_create("verdict");
@@ -206,6 +223,7 @@ static Suite *verdict_suite(void)
 	tcase_add_test(tc, state_unobserved_is_error);
 	tcase_add_test(tc, no_peer_is_error);
 	tcase_add_test(tc, received_and_detect);
+	tcase_add_test(tc, received_out_of_order_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

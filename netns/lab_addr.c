@@ -1,0 +1,251 @@
+/* lab_addr.c - renumber a lab host; see lab_addr.h.
+ *
+ *   save the interface's routes (not proto kernel) ── delete the old address
+ *   (the kernel flushes the interface's routes) ── add the new address (the
+ *   kernel adds local, broadcast and prefix routes) ── put the saved routes back
+ *
+ * All in one netlink socket opened inside the host (lab_nl_enter()).
+ */
+#include "lab_addr.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+
+#include "lab_internal.h"
+
+struct lab_addr_v4 {
+	unsigned char a[4];
+	int plen; /* -1: none given */
+};
+
+/* "198.18.0.9" or "198.18.0.9/24" inside 198.18.0.0/15; 0 or -EINVAL. */
+static int lab_addr_parse(const char *s, struct lab_addr_v4 *out)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash, *end;
+	long plen;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	out->plen = -1;
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	if (inet_pton(AF_INET, buf, out->a) != 1 || out->a[0] != 198 || (out->a[1] & 0xfe) != 18)
+		return -EINVAL;
+	if (!slash)
+		return 0;
+	if (slash[1] < '0' || slash[1] > '9')
+		return -EINVAL;
+	plen = strtol(slash + 1, &end, 10);
+	if (*end || plen < 15 || plen > 32)
+		return -EINVAL;
+	out->plen = (int)plen;
+	return 0;
+}
+
+static bool lab_addr_is(struct nl_addr *a, const unsigned char *want)
+{
+	return a && nl_addr_get_family(a) == AF_INET && nl_addr_get_len(a) == 4 &&
+	       !memcmp(nl_addr_get_binary_addr(a), want, 4);
+}
+
+/* The IPv4 address @want of the socket's namespace (a new reference), or NULL. */
+static struct rtnl_addr *lab_addr_find(struct nl_cache *cache, const unsigned char *want)
+{
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+
+		if (rtnl_addr_get_family(a) == AF_INET &&
+		    lab_addr_is(rtnl_addr_get_local(a), want)) {
+			nl_object_get(o);
+			return a;
+		}
+	}
+	return NULL;
+}
+
+struct lab_addr_routes {
+	struct rtnl_route *r[LAB_ADDR_MAX_ROUTES];
+	int n;
+};
+
+static void lab_addr_routes_free(struct lab_addr_routes *rs)
+{
+	for (int i = 0; i < rs->n; i++)
+		rtnl_route_put(rs->r[i]);
+	rs->n = 0;
+}
+
+static bool lab_route_uses(struct rtnl_route *r, int ifindex)
+{
+	for (int i = 0; i < rtnl_route_get_nnexthops(r); i++)
+		if (rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, i)) == ifindex)
+			return true;
+	return false;
+}
+
+/* Copies of the IPv4 routes through @ifindex the kernel will not re-create. */
+static int lab_addr_save_routes(struct lab_nl *nl, const char *where, int ifindex,
+				struct lab_addr_routes *rs, struct tf_err *err)
+{
+	struct nl_cache *cache;
+	int ret = rtnl_route_alloc_cache(nl->sk, AF_INET, 0, &cache);
+
+	if (ret < 0)
+		return lab_nl_fail(nl, ret, err, "%s: list routes", where);
+	for (struct nl_object *o = nl_cache_get_first(cache); o && !ret; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+
+		if (rtnl_route_get_protocol(r) == RTPROT_KERNEL || !lab_route_uses(r, ifindex))
+			continue;
+		if (rs->n == LAB_ADDR_MAX_ROUTES)
+			ret = tf_err_set(err, -E2BIG, "%s: more than %d routes through the interface",
+					 where, LAB_ADDR_MAX_ROUTES);
+		else if (!(rs->r[rs->n] = (struct rtnl_route *)nl_object_clone(o)))
+			ret = tf_err_set(err, -ENOMEM, "%s: out of memory", where);
+		else
+			rs->n++;
+	}
+	nl_cache_free(cache);
+	return ret;
+}
+
+/* Put the saved routes back; a preferred source @from becomes @to. */
+static int lab_addr_restore_routes(struct lab_nl *nl, const char *where,
+				   const struct lab_addr_routes *rs, const unsigned char *from,
+				   struct nl_addr *to, struct tf_err *err)
+{
+	int ret;
+
+	for (int i = 0; i < rs->n; i++) {
+		struct rtnl_route *r = rs->r[i];
+
+		/* The kernel refuses a request that carries these state flags. */
+		for (int k = 0; k < rtnl_route_get_nnexthops(r); k++)
+			rtnl_route_nh_unset_flags(rtnl_route_nexthop_n(r, k),
+						  RTNH_F_DEAD | RTNH_F_LINKDOWN);
+		if (lab_addr_is(rtnl_route_get_pref_src(r), from))
+			rtnl_route_set_pref_src(r, to);
+		ret = rtnl_route_add(nl->sk, r, NLM_F_EXCL);
+		/* EEXIST: the interface had another address, the kernel kept it. */
+		if (ret < 0 && nl->kerr != EEXIST && ret != -NLE_EXIST)
+			return lab_nl_fail(nl, ret, err, "%s: put route %d of %d back", where, i + 1,
+					   rs->n);
+	}
+	return rs->n;
+}
+
+static int lab_addr_put(struct lab_nl *nl, const char *where, int ifindex,
+			const unsigned char *a, int plen, struct nl_addr **local_out,
+			struct tf_err *err)
+{
+	struct rtnl_addr *addr = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET, a, 4);
+	char text[INET_ADDRSTRLEN];
+	int ret;
+
+	if (!addr || !local) {
+		ret = tf_err_set(err, -ENOMEM, "%s: out of memory", where);
+		goto out;
+	}
+	nl_addr_set_prefixlen(local, plen);
+	rtnl_addr_set_ifindex(addr, ifindex);
+	rtnl_addr_set_family(addr, AF_INET);
+	rtnl_addr_set_local(addr, local);
+	rtnl_addr_set_prefixlen(addr, plen);
+	ret = rtnl_addr_add(nl->sk, addr, NLM_F_EXCL);
+	if (ret < 0)
+		ret = lab_nl_fail(nl, ret, err, "%s: add %s/%d", where,
+				  inet_ntop(AF_INET, a, text, sizeof(text)) ?: "?", plen);
+	if (ret == 0 && local_out) {
+		*local_out = local;
+		local = NULL;
+	}
+out:
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	return ret;
+}
+
+/* The move itself, @old found as @oa on its interface; routes saved in @rs. */
+static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr *oa,
+			 const struct lab_addr_v4 *old, const struct lab_addr_v4 *new,
+			 struct lab_addr_routes *rs, struct tf_err *err)
+{
+	int ifindex = rtnl_addr_get_ifindex(oa), oplen = rtnl_addr_get_prefixlen(oa);
+	struct nl_addr *local = NULL;
+	struct tf_err undo;
+	int ret;
+
+	ret = lab_addr_save_routes(nl, where, ifindex, rs, err);
+	if (ret < 0)
+		return ret;
+	ret = rtnl_addr_delete(nl->sk, oa, 0);
+	if (ret < 0)
+		return lab_nl_fail(nl, ret, err, "%s: delete the old address", where);
+	ret = lab_addr_put(nl, where, ifindex, new->a, new->plen >= 0 ? new->plen : oplen, &local,
+			   err);
+	if (ret < 0) {
+		/* Best effort: the host as it was, then the first error. */
+		if (lab_addr_put(nl, where, ifindex, old->a, oplen, &local, &undo) == 0)
+			lab_addr_restore_routes(nl, where, rs, old->a, local, &undo);
+		nl_addr_put(local);
+		return ret;
+	}
+	ret = lab_addr_restore_routes(nl, where, rs, old->a, local, err);
+	nl_addr_put(local);
+	return ret;
+}
+
+int lab_addr_move(struct lab *lab, int host, const char *old_cidr, const char *new_cidr,
+		  struct tf_err *err)
+{
+	struct lab_addr_routes rs = { .n = 0 };
+	struct lab_addr_v4 old, new;
+	struct nl_cache *cache = NULL;
+	struct rtnl_addr *oa = NULL, *dup;
+	char where[LAB_NAME_MAX + 8];
+	struct lab_nl nl;
+	int ret;
+
+	if (lab_addr_parse(old_cidr, &old) < 0 || lab_addr_parse(new_cidr, &new) < 0)
+		return tf_err_set(err, -EINVAL,
+				  "readdress %s -> %s: both must be IPv4 addresses of 198.18.0.0/15",
+				  old_cidr ? old_cidr : "(null)", new_cidr ? new_cidr : "(null)");
+	ret = lab_nl_enter(lab, host, &nl, where, sizeof(where), err);
+	if (ret < 0)
+		return ret;
+	ret = rtnl_addr_alloc_cache(nl.sk, &cache);
+	if (ret < 0) {
+		ret = lab_nl_fail(&nl, ret, err, "%s: list addresses", where);
+		goto out_close;
+	}
+	oa = lab_addr_find(cache, old.a);
+	if (!oa) {
+		ret = tf_err_set(err, -ENOENT, "%s has no address %s", where, old_cidr);
+		goto out_free;
+	}
+	dup = lab_addr_find(cache, new.a);
+	if (dup) {
+		rtnl_addr_put(dup);
+		ret = tf_err_set(err, -EEXIST, "%s already has the address %s", where, new_cidr);
+		goto out_free;
+	}
+	ret = lab_addr_swap(&nl, where, oa, &old, &new, &rs, err);
+out_free:
+	lab_addr_routes_free(&rs);
+	rtnl_addr_put(oa);
+	nl_cache_free(cache);
+out_close:
+	lab_nl_close(&nl);
+	return ret;
+}
