@@ -162,7 +162,7 @@ asan:
 # The case parser under libFuzzer for FUZZ_SECONDS (default 60), seeded with
 # the shipped cases; a finding fails the target.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(filter harness/case%.c harness/sockopt.c,$(wildcard harness/*.c))
+FUZZ_SRCS := $(filter harness/case%.c harness/sockopt.c harness/model.c harness/model_rules.c,$(wildcard harness/*.c))
 $(B)/fuzz/fuzz_case: tests/fuzz/fuzz_case.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -o $@ $^

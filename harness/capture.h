@@ -58,6 +58,7 @@
  * segment lost where it was dropped. "sent" and "received" do not count them.
  */
 #define CAPTURE_NFLOG_GROUP 7
+#define CAPTURE_NFLOG_GROUP_STR "7" /* the same, for nft command text */
 
 struct capture;
 

@@ -425,10 +425,11 @@ static int stmt_unknown(struct case_parser *p, const char *const *keywords, int 
 	const struct case_tok *t = &p->tok[0];
 	const char *cands[CASE_MAX_HOSTS + 16];
 	char hint[64];
-	int i, n = 0;
+	int i, n = 0, k = action_find(t->s, CASE_ACT_FAULT);
 
-	if (action_find(t->s, CASE_ACT_FAULT) >= 0) {
-		case_err_tok(p, t, "'%s' is a fault and needs a time: at TIME %s HOST", t->s, t->s);
+	if (k >= 0) {
+		case_err_tok(p, t, "'%s' is a fault and needs a time: at TIME %s %s", t->s, t->s,
+			     actions[k].usage);
 		return -EINVAL;
 	}
 	if (action_find(t->s, CASE_ACT_PEER) >= 0) {

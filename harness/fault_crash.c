@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "topo.h"
 #include "../netns/lab_diag.h"
 #include "../netns/lab_freeze.h"
@@ -120,7 +121,8 @@ static int fault_crash_cmds(const struct fault_crash *cr, char *buf, size_t len)
 			w = snprintf(buf + used, len - used,
 				     "add counter netdev " FAULT_CRASH_TABLE " %s_%s\n"
 				     "add chain netdev " FAULT_CRASH_TABLE " %s_%s { type filter hook %s device \"%s\" priority " FAULT_CRASH_PRIO "; policy accept; }\n"
-				     "add rule netdev " FAULT_CRASH_TABLE " %s_%s counter name \"%s_%s\" drop\n",
+				     "add rule netdev " FAULT_CRASH_TABLE " %s_%s counter name \"%s_%s\" "
+				     "log prefix \"host-crash\" group " CAPTURE_NFLOG_GROUP_STR " snaplen 128 drop\n",
 				     hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][1],
 				     cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i]);
 			if (w < 0 || (size_t)w >= len - used)

@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "topo.h"
 #include "../netns/lab_fw.h"
 
@@ -135,9 +136,12 @@ static int fault_rule_cmds(const struct fault_env *env, const struct case_step *
 				      T, ru->name, from);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n,
-				      "add rule %s c_%s iifname != \"lo\" %s%s counter name m_%s %scounter name d_%s%s\n",
+				      "add rule %s c_%s iifname != \"lo\" %s%s counter name m_%s %scounter name d_%s%s%s%s\n",
 				      T, ru->name, from, what, ru->name, first, ru->name,
-				      watch ? "" : " drop");
+				      /* The capture reads this NFLOG group: drops show as lost
+				       * segments in the sequence diagram (capture.h). */
+				      watch ? "" : " log prefix \"", watch ? "" : ru->name,
+				      watch ? "" : "\" group " CAPTURE_NFLOG_GROUP_STR " snaplen 128 drop");
 	if (n >= len)
 		return tf_err_set(err, -E2BIG, "%s %s: nft commands too long", case_step_name(st->kind),
 				  ru->name);

@@ -455,6 +455,8 @@ static int sq_row_cmp(const void *a, const void *b)
 /* Rows in time order; equal times in the order of their events. */
 static void sq_sort_rows(struct sequence *sq)
 {
+	if (!sq->n_rows) /* qsort(NULL, 0, ...) is undefined */
+		return;
 	qsort(sq->rows, (size_t)sq->n_rows, sizeof(*sq->rows), sq_row_cmp);
 }
 

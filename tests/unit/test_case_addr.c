@@ -117,7 +117,8 @@ static const struct bad_case bad_cases[] = {
 	{ "back past the end", T "at 1 readdress client 198.18.0.9 back after 9\nend 5\n" E,
 	  "t.case:5:45: error: step at 10.0 s is after the end of the case (5.0 s)" },
 	{ "without a time", T "readdress client 198.18.0.9\n" E,
-	  "t.case:5:1: error: 'readdress' is a fault and needs a time: at TIME readdress HOST" },
+	  "t.case:5:1: error: 'readdress' is a fault and needs a time: at TIME readdress HOST NEW "
+	  "[back after DURATION]" },
 	{ "control without and none", T E "control without readdress\n",
 	  "t.case:6:17: error: control without readdress removes nothing: the case has no readdress "
 	  "step" },

@@ -123,7 +123,7 @@ static const struct bad_case {
 	{ "lift twice", T "at 0 drop d at server ingress SYN until lifted\nat 1 lift d\nat 2 lift d\n" ED E,
 	  "t.case:6:11: error: 'd' is already lifted on line 5" },
 	{ "lift without time", T D "lift d\n" ED E,
-	  "t.case:5:1: error: 'lift' is a fault and needs a time: at TIME lift HOST" },
+	  "t.case:5:1: error: 'lift' is a fault and needs a time: at TIME lift NAME" },
 	/* expectations */
 	{ "expect drop without count", T D "expect drop d 3\n" E,
 	  "t.case:5:8: error: 'drop' needs NAME count N (or count >= N, <= N, > N, < N)" },

@@ -125,7 +125,8 @@ static const struct bad_case bad_cases[] = {
 	  "expect drop d count 1\n" EM E,
 	  "t.case:7:1: error: 'd' is a drop (line 6): write 'expect drop d ...'" },
 	{ "without a time", T "middlebox fw in router idle-timeout 3\n" C EM E,
-	  "t.case:4:1: error: 'middlebox' is a fault and needs a time: at TIME middlebox HOST" },
+	  "t.case:4:1: error: 'middlebox' is a fault and needs a time: at TIME middlebox NAME in "
+	  "router idle-timeout DURATION [reset]" },
 };
 
 START_TEST(test_bad_case)
