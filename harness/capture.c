@@ -25,7 +25,9 @@
 #define CAPTURE_MAX_EVENTS 20000 /* wire events per host in the timeline; the pcap has all */
 #define CAPTURE_MAX_ADDRS 16
 #define CAPTURE_MAX_IFS 16
-#define CAPTURE_NFLOG_SNAPLEN 512 /* NFLOG attributes around a 128-byte copy of the packet */
+#define CAPTURE_NFLOG_SNAPLEN 2048 /* NFLOG attributes around a 128-byte copy of the packet,
+					* with room: libpcap's NFLOG buffer is 128 + snaplen,
+					* and a record that overran it was read past its end */
 /* A tick reads at most this long (about 120 segments at ~16 us each); the
  * rest waits in the ring (~8000 frames) for the next tick, so that a bulk
  * transfer cannot make the runner's 10 ms sampling slip by more. */
@@ -399,7 +401,9 @@ static void capture_on_drop(u_char *user, const struct pcap_pkthdr *h, const u_c
 	int64_t t_real_us, t_ns;
 
 	cap->packets++;
-	if (wire_decode_nflog(bytes, h->caplen, &s, rule, sizeof(rule), &t_real_us))
+	/* Never trust a record length past the buffer libpcap sized from the snaplen. */
+	if (wire_decode_nflog(bytes, h->caplen < CAPTURE_NFLOG_SNAPLEN ? h->caplen : CAPTURE_NFLOG_SNAPLEN,
+			      &s, rule, sizeof(rule), &t_real_us))
 		return;
 	/* The kernel's stamp when the record has one; else libpcap's, taken
 	 * when it read the record (up to a tick late). */
