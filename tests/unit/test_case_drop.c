@@ -8,6 +8,7 @@
  * diagnostic; good files are checked field by field.
  */
 #include "case.h"
+#include "case_check.h"
 
 #include <check.h>
 #include <glob.h>
@@ -15,47 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Parse @text as "t.case"; the diagnostics (malloc'd) and the case, if any. */
-static char *parse_diag(const char *text, struct case_def **out)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	struct case_def *c;
-
-	ck_assert_ptr_nonnull(f);
-	c = case_parse_buffer("t.case", text, strlen(text), f);
-	fclose(f);
-	if (out)
-		*out = c;
-	else
-		case_free(c);
-	return buf;
-}
-
-static struct case_def *parse_ok(const char *text)
-{
-	struct case_def *c;
-	char *diag = parse_diag(text, &c);
-
-	ck_assert_msg(c != NULL, "parse failed:\n%s", diag);
-	ck_assert_str_eq(diag, "");
-	free(diag);
-	return c;
-}
-
 #define T "title t\nserver listen 8080\nat 0 client connect server 8080\n"
 #define E "expect client no-error\n"
 #define D "at 0 drop d at server ingress from client SYN\n"
 #define ED "expect drop d count >= 1\n"
 
-static const struct bad_case {
-	const char *name;
-	const char *text;
-	const char *first; /* the exact first line of the diagnostics */
-} bad_cases[] = {
+static const struct bad_case bad_cases[] = {
 	/* the rule a drop is proven by its counter */
 	{ "drop without expectation", T D E,
 	  "t.case:4:1: error: drop d is not proven: a case that drops must expect its counter "
@@ -145,26 +111,9 @@ static const struct bad_case {
 
 START_TEST(test_bad_case)
 {
-	const struct bad_case *bc = &bad_cases[_i];
-	struct case_def *c;
-	char *diag = parse_diag(bc->text, &c);
-	size_t n = strcspn(diag, "\n");
-
-	ck_assert_msg(c == NULL, "%s: parsed", bc->name);
-	ck_assert_msg(strlen(bc->first) == n && !strncmp(diag, bc->first, n),
-		      "%s:\nexpected: %s\ngot:      %.*s", bc->name, bc->first, (int)n, diag);
-	free(diag);
+	check_bad(&bad_cases[_i]);
 }
 END_TEST
-
-static const struct case_step *step_of(const struct case_def *c, enum case_step_kind kind, int nth)
-{
-	for (int i = 0; i < c->n_steps; i++)
-		if (c->steps[i].kind == kind && nth-- == 0)
-			return &c->steps[i];
-	ck_abort_msg("no step %s #%d", case_step_name(kind), nth);
-	return NULL;
-}
 
 START_TEST(test_good_drops)
 {
