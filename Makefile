@@ -38,7 +38,7 @@ unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do CK_FORK=yes CK_DEFAULT_TIMEOUT=10 $$t; done
 
 cases: $(B)/tcpfault
-	$(B)/tcpfault run -j $(JOBS) --with-controls cases/
+	$(B)/tcpfault run -j $(JOBS) --with-controls --fail-on-skip cases/
 
 # Unit tests first (fast, no root), then the integration tests and the cases
 # (root: real namespaces, links and processes). The host's own namespace is

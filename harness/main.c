@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"        --keep: keep the namespaces of cases that did not pass, to enter them\n"
 	"        --tier quick|stock|all: which cases (default quick; stock cases keep the\n"
 	"        kernel's defaults and take minutes to hours); claims table in claims.md\n"
+	"        --fail-on-skip: a skipped case fails the run (make test uses it)\n"
 	"        --repeat N: run everything N rounds; report verdict changes and the\n"
 	"        spread (p50/p95) of detection times\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
@@ -49,6 +50,7 @@ static int cmd_run(int argc, char **argv)
 		{ "with-controls", no_argument, NULL, 'c' },
 		{ "results", required_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
+		{ "fail-on-skip", no_argument, NULL, 'S' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "tier", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
@@ -58,7 +60,7 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:S", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -76,6 +78,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'k':
 			o.keep = true;
+			break;
+		case 'S':
+			o.fail_on_skip = true;
 			break;
 		case 'T':
 			o.tier = strcmp(optarg, "all") ? case_tier_parse(optarg) : -1;

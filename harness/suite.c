@@ -248,7 +248,13 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 	sx->n_done++;
 	snprintf(name, sizeof(name), "%s%s", j->sc->id, j->control ? " [control]" : "");
 	ok = j->control ? strcmp(verdict, "fail") == 0 : strcmp(verdict, "pass") == 0;
-	if (strcmp(verdict, "skip") == 0) {
+	if (strcmp(verdict, "skip") == 0 && sx->o->fail_on_skip) {
+		/* On the CI machine a skip would hide a broken feature. */
+		sx->n_fail++;
+		ok = false;
+		suite_out(sx, "not ok %d %s # skipped, and --fail-on-skip: %s\n", ++sx->ktap_no, name,
+			  reason);
+	} else if (strcmp(verdict, "skip") == 0) {
 		sx->n_skip++;
 		suite_out(sx, "ok %d %s # SKIP %s\n", ++sx->ktap_no, name, reason);
 	} else if (ok) {
@@ -269,7 +275,8 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 	}
 	json_object_set_new(r, "id", json_string(j->sc->id));
 	json_object_set_new(r, "round", json_integer(j->round + 1));
-	json_object_set_new(r, "ktap", json_string(ok || strcmp(verdict, "skip") == 0 ? "ok" : "not ok"));
+	json_object_set_new(r, "ktap", json_string(ok || (strcmp(verdict, "skip") == 0 &&
+							  !sx->o->fail_on_skip) ? "ok" : "not ok"));
 	json_object_set_new(r, "dir", json_string(j->dir));
 	json_array_append_new(sx->summary_cases, r);
 	suite_progress(sx);

@@ -37,6 +37,7 @@ struct suite_opts {
 	const char *results_root; /* "results" */
 	int tier; /* run the cases of this enum case_tier (0: quick, the default), -1: all */
 	int repeat; /* run everything this many rounds and report flakes (0 or 1: once) */
+	bool fail_on_skip; /* a skipped case fails the run (make test: no feature may go missing) */
 	bool keep; /* keep the labs of cases that did not pass (tcpfault cleanup removes them) */
 };
 
