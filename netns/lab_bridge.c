@@ -87,14 +87,6 @@ out_put:
 	return ret;
 }
 
-static long lab_bridge_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /*
  * IFF_LOWER_UP is the carrier as the driver set it (netif_carrier_on/off,
  * dev_get_flags()); for a veth it follows the peer end's admin state at once
@@ -105,7 +97,7 @@ int lab_link_wait_carrier(struct lab *lab, int host, const char *ifname, bool ca
 			  int timeout_ms, struct tf_err *err)
 {
 	const struct timespec tick = { 0, LAB_CARRIER_POLL_NS };
-	long deadline = lab_bridge_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long deadline = lab_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char where[LAB_NAME_MAX + 8];
 	struct rtnl_link *link;
 	struct lab_nl nl;
@@ -123,7 +115,7 @@ int lab_link_wait_carrier(struct lab *lab, int host, const char *ifname, bool ca
 		rtnl_link_put(link);
 		if (now == carrier)
 			break;
-		if (lab_bridge_now_ms() >= deadline) {
+		if (lab_now_ms() >= deadline) {
 			ret = tf_err_set(err, -ETIMEDOUT, "%s: %s still %s carrier after %d ms",
 					 where, ifname, now ? "has" : "has no", timeout_ms);
 			break;

@@ -74,4 +74,7 @@ int lab_ifname_check(const char *where, const char *ifname, struct tf_err *err);
 int lab_nl_link_get(struct lab_nl *nl, const char *where, const char *ifname,
 		    struct rtnl_link **link, struct tf_err *err);
 
+/** lab_now_ms() - CLOCK_MONOTONIC in ms, for the lab's bounded waits (lab_link.c). */
+long lab_now_ms(void);
+
 #endif

@@ -508,7 +508,7 @@ out_free:
 	return ret;
 }
 
-static long lab_now_ms(void)
+long lab_now_ms(void)
 {
 	struct timespec ts;
 
