@@ -123,26 +123,13 @@ static int args_received(struct case_parser *p, int i, struct case_expect *e)
 	return i + 1;
 }
 
-/* [at TIME | from TIME to TIME] after a state, at token @i. */
-static int args_when(struct case_parser *p, int i, struct case_expect *e)
+/* "from A to B" with @i at "from": a "stays" window (e->when = DURING).
+ * Return: the index after it, or -EINVAL with the error queued. */
+int case_arg_window(struct case_parser *p, int i, struct case_expect *e)
 {
 	char a[32], b[32];
 	int ret;
 
-	e->when = CASE_WHEN_END;
-	if (i < p->n_tok && case_tok_is(&p->tok[i], "within"))
-		return args_band(p, i, e); /* when the connection entered the state */
-	if (i < p->n_tok && case_tok_is(&p->tok[i], "at")) {
-		if (i + 1 >= p->n_tok)
-			return case_err_missing(p, i, "TIME");
-		if (case_arg_time(p, i + 1, &e->from_ms))
-			return -EINVAL;
-		e->when = CASE_WHEN_AT;
-		ret = case_time_ref(p, i + 1, e->from_ms, false, "expectation");
-		return ret ? ret : i + 2;
-	}
-	if (i >= p->n_tok || !case_tok_is(&p->tok[i], "from"))
-		return i;
 	if (p->n_tok - i < 4)
 		return case_err_missing(p, i, "TIME to TIME");
 	if (case_arg_time(p, i + 1, &e->from_ms))
@@ -162,6 +149,28 @@ static int args_when(struct case_parser *p, int i, struct case_expect *e)
 	e->when = CASE_WHEN_DURING;
 	ret = case_time_ref(p, i + 3, e->to_ms, false, "expectation");
 	return ret ? ret : i + 4;
+}
+
+/* [at TIME | from TIME to TIME] after a state, at token @i. */
+static int args_when(struct case_parser *p, int i, struct case_expect *e)
+{
+	int ret;
+
+	e->when = CASE_WHEN_END;
+	if (i < p->n_tok && case_tok_is(&p->tok[i], "within"))
+		return args_band(p, i, e); /* when the connection entered the state */
+	if (i < p->n_tok && case_tok_is(&p->tok[i], "at")) {
+		if (i + 1 >= p->n_tok)
+			return case_err_missing(p, i, "TIME");
+		if (case_arg_time(p, i + 1, &e->from_ms))
+			return -EINVAL;
+		e->when = CASE_WHEN_AT;
+		ret = case_time_ref(p, i + 1, e->from_ms, false, "expectation");
+		return ret ? ret : i + 2;
+	}
+	if (i >= p->n_tok || !case_tok_is(&p->tok[i], "from"))
+		return i;
+	return case_arg_window(p, i, e);
 }
 
 static int args_state(struct case_parser *p, int i, struct case_expect *e)

@@ -116,6 +116,7 @@ int case_arg_host(struct case_parser *p, int i, int *host);
 int case_arg_num(struct case_parser *p, int i, const char *what, long long lo, long long hi,
 		 long long *v);
 int case_arg_time(struct case_parser *p, int i, int64_t *ms);
+int case_arg_window(struct case_parser *p, int i, struct case_expect *e);
 int case_time_ref(struct case_parser *p, int i, int64_t ms, bool band, const char *what);
 
 void case_join_names(char *buf, size_t size, const char *const *names, int n, bool with_or);

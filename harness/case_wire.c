@@ -159,33 +159,6 @@ static int wire_gaps(struct case_parser *p, int i, struct case_wire *w)
 	return i;
 }
 
-/* from A to B, with @i at "from" (as for "expect HOST state"). */
-static int wire_window(struct case_parser *p, int i, struct case_expect *e)
-{
-	char a[32], b[32];
-	int ret;
-
-	if (p->n_tok - i < 4)
-		return case_err_missing(p, i, "TIME to TIME");
-	if (case_arg_time(p, i + 1, &e->from_ms))
-		return -EINVAL;
-	if (!case_tok_is(&p->tok[i + 2], "to")) {
-		case_err_tok(p, &p->tok[i + 2], "expected 'to', got '%s'", p->tok[i + 2].s);
-		return -EINVAL;
-	}
-	if (case_arg_time(p, i + 3, &e->to_ms))
-		return -EINVAL;
-	if (e->to_ms <= e->from_ms) {
-		case_err_tok(p, &p->tok[i + 3], "empty window: %s is not after %s",
-			     case_fmt_secs(a, sizeof(a), e->to_ms),
-			     case_fmt_secs(b, sizeof(b), e->from_ms));
-		return -EINVAL;
-	}
-	e->when = CASE_WHEN_DURING;
-	ret = case_time_ref(p, i + 3, e->to_ms, false, "expectation");
-	return ret ? ret : i + 4;
-}
-
 /* [tolerance D] [from A to B], in any order, each once, from token @i. */
 static int wire_options(struct case_parser *p, int i, struct case_expect *e)
 {
@@ -206,7 +179,7 @@ static int wire_options(struct case_parser *p, int i, struct case_expect *e)
 			case_err_tok(p, t, "'tolerance' goes with 'gaps', not with 'count'");
 			return -EINVAL;
 		} else if (case_tok_is(t, "from") && e->when == CASE_WHEN_END) {
-			i = wire_window(p, i, e);
+			i = case_arg_window(p, i, e);
 			if (i < 0)
 				return i;
 		} else {
