@@ -144,7 +144,12 @@ integration-leaks: $(B)/tcpfault
 integration-interrupt: $(B)/tcpfault
 	tests/integration/interrupt.sh 10
 
-integration: integration-leaks integration-interrupt
+# The v1 freezer, end to end: the cases that freeze a host, on freezer-v1.
+.PHONY: integration-freezer-v1
+integration-freezer-v1: $(B)/tcpfault
+	tests/integration/freezer-v1.sh
+
+integration: integration-leaks integration-interrupt integration-freezer-v1
 
 $(B)/bench/bench_lab: tests/bench/bench_lab.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)

@@ -46,7 +46,9 @@ struct fault_env {
 	struct fault_rules *rules;
 	struct verdict_counter counters[FAULT_MAX_RULES];
 	int n_counters;
-	/* host crashes and freezes (fault_crash.c): per host, NULL when none */
+	/* host crashes and freezes (fault_crash.c): per host, NULL when none;
+	 * @freezer is the enum lab_freezer_want of the run (--freezer) */
+	int freezer;
 	struct fault_crash *crash[CASE_MAX_HOSTS];
 	/* the middlebox (fault_mbox.c): NULL when none; fault_finish() leaves
 	 * its final counter in counters[] */

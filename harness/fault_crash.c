@@ -92,7 +92,7 @@ static int fault_crash_freeze(struct fault_env *env, int host, struct fault_cras
 		return 0;
 	}
 	if (!cr->fz) {
-		ret = lab_freezer_new(env->c->hosts[host], &cr->fz, err);
+		ret = lab_freezer_new(env->c->hosts[host], env->freezer, &cr->fz, err);
 		if (ret == 0)
 			ret = lab_freezer_add(cr->fz, pid, err);
 		if (ret)

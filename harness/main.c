@@ -10,6 +10,7 @@
 #include "sweep.h"
 #include "model_cli.h"
 #include "claims.h"
+#include "../netns/lab_freeze.h"
 
 static const char usage_text[] =
 	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
@@ -23,6 +24,9 @@ static const char usage_text[] =
 	"        --fail-on-skip: a skipped case fails the run (make test uses it)\n"
 	"        --repeat N: run everything N rounds; report verdict changes and the\n"
 	"        spread (p50/p95) of detection times\n"
+	"        --freezer auto|cgroup2|freezer-v1: the freezer host crashes use\n"
+	"        (default: cgroup2 if usable, else the v1 freezer; a case whose\n"
+	"        freezer is missing is skipped with the reason)\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
 	"        --check only lists leaks (exit 1 if any)\n"
 	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
@@ -53,6 +57,7 @@ static int cmd_run(int argc, char **argv)
 		{ "fail-on-skip", no_argument, NULL, 'S' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "tier", required_argument, NULL, 'T' },
+		{ "freezer", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
@@ -60,7 +65,7 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:S", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -91,6 +96,11 @@ static int cmd_run(int argc, char **argv)
 			o.repeat = (int)strtol(optarg, &end, 10);
 			if (*end || o.repeat < 1 || o.repeat > 100)
 				return usage("--repeat takes a number from 1 to 100");
+			break;
+		case 'F':
+			o.freezer = lab_freezer_want_parse(optarg);
+			if (o.freezer < 0)
+				return usage("--freezer takes auto, cgroup2 or freezer-v1");
 			break;
 		default:
 			return usage(NULL);

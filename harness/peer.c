@@ -534,6 +534,8 @@ peer_child(const struct peer_conf *conf, pid_t parent, int cmd_fd, int ev_fd)
 	 * be gone before prctl(), hence the getppid() check (prctl(2)). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
+	/* ps shows what it is; the leak check tells it from a run (sweep.h) */
+	prctl(PR_SET_NAME, "tcpfault-peer");
 	peer_reset_signals();
 	st = calloc(1, sizeof(*st));
 	if (!st)

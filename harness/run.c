@@ -473,7 +473,8 @@ enum verdict_status run_case(const struct case_def *c, const struct run_opts *o,
 	rc.c = c;
 	rc.dir = dir;
 	rc.fx = (struct fault_env){ .c = c, .record = json_object(), .log = run_fault_log,
-				    .log_arg = &rc, .listen_again = run_listen_again };
+				    .log_arg = &rc, .listen_again = run_listen_again,
+				    .freezer = o->freezer };
 	for (int h = 0; h < CASE_MAX_HOSTS; h++)
 		rc.peers[h].res.sockopts = json_object();
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);

@@ -23,6 +23,7 @@ struct run_opts {
 	bool control; /* run the control variant (c->control_without removed) */
 	bool keep; /* keep the lab of a case that did not pass (SWEEP_KEEP_PREFIX names) */
 	const char *keep_tag; /* "<owner pid>.<n>": makes kept names unique */
+	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */
 };
 
 /**

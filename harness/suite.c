@@ -152,11 +152,13 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		_exit(125);
+	prctl(PR_SET_NAME, "tcpfault-case"); /* not a run's orchestrator (sweep.h) */
 	sigprocmask(SIG_UNBLOCK, &sx->blocked, NULL);
 	if (sx->ktap)
 		fclose(sx->ktap);
 	char tag[64];
-	struct run_opts ro = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag };
+	struct run_opts ro = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag,
+			       .freezer = sx->o->freezer };
 
 	snprintf(tag, sizeof(tag), "%d.%d", (int)getppid(), (int)(j - sx->jobs));
 	v = run_case(j->sc->def, &ro, j->dir);

@@ -39,6 +39,7 @@ struct suite_opts {
 	int repeat; /* run everything this many rounds and report flakes (0 or 1: once) */
 	bool fail_on_skip; /* a skipped case fails the run (make test: no feature may go missing) */
 	bool keep; /* keep the labs of cases that did not pass (tcpfault cleanup removes them) */
+	int freezer; /* enum lab_freezer_want: which freezer host crashes use (0: auto) */
 };
 
 /**

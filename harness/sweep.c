@@ -47,44 +47,95 @@ int sweep_kept(FILE *log)
 	return n;
 }
 
+/* What the leak check needs to know of a process, from /proc/PID. */
+struct sweep_proc {
+	pid_t ppid;
+	char state; /* of /proc/PID/stat; '?' if unknown */
+	char comm[64];
+	char exe[PATH_MAX];
+	char arg1[16]; /* argv[1]: "run" for a run's orchestrator */
+};
+
+static bool sweep_read_proc(pid_t pid, struct sweep_proc *p)
+{
+	char path[64], buf[512], *s;
+	ssize_t n;
+	FILE *f;
+	int ppid;
+
+	*p = (struct sweep_proc){ .state = '?' };
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	/* the command name may hold spaces and parentheses: state follows the last ')' */
+	s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	if (!s || sscanf(s + 2, "%c %d", &p->state, &ppid) != 2)
+		return false;
+	p->ppid = (pid_t)ppid;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(p->comm, sizeof(p->comm), f))
+			p->comm[strcspn(p->comm, "\n")] = '\0';
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, p->exe, sizeof(p->exe) - 1);
+	p->exe[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		n = (ssize_t)fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n > 0 ? n : 0] = '\0';
+		fclose(f);
+		s = memchr(buf, '\0', (size_t)(n > 0 ? n : 0));
+		if (s && s + 1 < buf + n)
+			snprintf(p->arg1, sizeof(p->arg1), "%s", s + 1);
+	}
+	return true;
+}
+
 /* Is @pid the caller or one of its ancestors (make, a shell running us)? */
 static bool sweep_is_ancestor(pid_t pid)
 {
-	pid_t p = getpid();
+	struct sweep_proc p;
+	pid_t cur = getpid();
 
-	for (int depth = 0; p > 1 && depth < 64; depth++) {
-		char path[64], buf[512], *s;
-		FILE *f;
-
-		if (p == pid)
+	for (int depth = 0; cur > 1 && depth < 64; depth++) {
+		if (cur == pid)
 			return true;
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)p);
-		f = fopen(path, "re");
-		if (!f)
+		if (!sweep_read_proc(cur, &p))
 			return false;
-		s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-		fclose(f);
-		if (!s || sscanf(s + 2, "%*c %d", &p) != 1)
-			return false;
+		cur = p.ppid;
 	}
 	return false;
 }
 
-/* The state letter of /proc/PID/stat, or '?' */
-static char sweep_proc_state(pid_t pid)
+/* This binary, or named tcpfault (a worker "tcpfault-case", a peer "tcpfault-peer"). */
+static bool sweep_is_ours(const struct sweep_proc *p, const char *self)
 {
-	char path[64], buf[512], *s, state = '?';
-	FILE *f;
+	return (self[0] && strcmp(p->exe, self) == 0) || strncmp(p->comm, "tcpfault", 8) == 0;
+}
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return state;
-	s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-	if (s && s[1] == ' ')
-		state = s[2];
-	fclose(f);
-	return state;
+/* The orchestrator of the run @pid belongs to, if that run is still going:
+ * the top of its chain of tcpfault parents is a "tcpfault run" process (a
+ * worker or a peer renames itself, suite.c / peer.c, so an orphaned one is
+ * never taken for an orchestrator). 0: a leftover. */
+static pid_t sweep_live_run(pid_t pid, const char *self)
+{
+	struct sweep_proc p, parent;
+
+	if (!sweep_read_proc(pid, &p))
+		return 0;
+	for (int depth = 0; depth < 64 && p.ppid > 1; depth++) {
+		if (!sweep_read_proc(p.ppid, &parent) || !sweep_is_ours(&parent, self))
+			break;
+		pid = p.ppid;
+		p = parent;
+	}
+	return strcmp(p.comm, "tcpfault") == 0 && strcmp(p.arg1, "run") == 0 ? pid : 0;
 }
 
 static int sweep_check_procs(FILE *out)
@@ -92,40 +143,45 @@ static int sweep_check_procs(FILE *out)
 	char self[PATH_MAX] = "";
 	DIR *d = opendir("/proc");
 	struct dirent *de;
+	pid_t runs[16];
+	int leaks = 0, n_runs = 0, busy = 0;
 	ssize_t n;
-	int leaks = 0;
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = '\0';
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
-		char path[64], exe[PATH_MAX] = "", comm[64] = "";
-		pid_t pid = (pid_t)atoi(de->d_name);
-		FILE *f;
+		pid_t pid = (pid_t)atoi(de->d_name), run;
+		struct sweep_proc p;
 
-		if (pid <= 0 || sweep_is_ancestor(pid))
+		if (pid <= 0 || sweep_is_ancestor(pid) || !sweep_read_proc(pid, &p))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-		n = readlink(path, exe, sizeof(exe) - 1);
-		exe[n > 0 ? n : 0] = '\0';
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(comm, sizeof(comm), f))
-				comm[strcspn(comm, "\n")] = '\0';
-			fclose(f);
-		}
 		/* A zombie holds nothing (its namespaces went in do_exit()); its
 		 * parent, or init, reaps it. */
-		if (sweep_proc_state(pid) == 'Z')
+		if (p.state == 'Z' || !sweep_is_ours(&p, self))
 			continue;
-		if ((self[0] && strcmp(exe, self) == 0) || strcmp(comm, "tcpfault") == 0) {
-			fprintf(out, "leak: process %d (%s) still runs\n", (int)pid, comm);
-			leaks++;
+		run = sweep_live_run(pid, self);
+		if (run) { /* another run, still going: its own, not a leak */
+			bool seen = false;
+
+			for (int i = 0; i < n_runs; i++)
+				seen |= runs[i] == run;
+			if (!seen && n_runs < (int)(sizeof(runs) / sizeof(runs[0])))
+				runs[n_runs++] = run;
+			busy++;
+			continue;
 		}
+		fprintf(out, "leak: process %d (%s) still runs\n", (int)pid, p.comm);
+		leaks++;
 	}
 	closedir(d);
+	for (int i = 0; i < n_runs; i++)
+		fprintf(out, "note: tcpfault run %d is still going; its processes and groups are "
+			     "not leaks\n", (int)runs[i]);
+	if (busy)
+		fprintf(out, "note: %d process%s of running runs left alone\n", busy,
+			busy == 1 ? "" : "es");
 	return leaks;
 }
 
@@ -150,7 +206,8 @@ static int sweep_check_cgroups(FILE *out)
 		if (!d)
 			continue;
 		while ((de = readdir(d)))
-			if (strncmp(de->d_name, "tcpfault.", 9) == 0) {
+			if (strncmp(de->d_name, "tcpfault.", 9) == 0 &&
+			    !lab_freezer_owner_alive(de->d_name)) {
 				fprintf(out, "leak: cgroup %s/%s\n", mnt, de->d_name);
 				leaks++;
 			}

@@ -31,8 +31,12 @@ int sweep_kept(FILE *log);
 
 /**
  * sweep_check() - list on @out every leak: a process running this binary or
- * named "tcpfault" (other than the caller and its ancestors), a tcpfault
- * freezer group, a kept or named tcpfault namespace.
+ * named "tcpfault*" (other than the caller and its ancestors), a tcpfault
+ * freezer group, a kept or named tcpfault namespace. What belongs to another
+ * run that is still going is not a leak (a note says so): processes whose
+ * chain of tcpfault parents ends in a "tcpfault run" orchestrator (workers
+ * and peers rename themselves "tcpfault-case" / "tcpfault-peer", so an orphan
+ * is never taken for one), groups whose owner (pid and start time) runs.
  * Return: the number of leaks found.
  */
 int sweep_check(FILE *out);

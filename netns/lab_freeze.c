@@ -111,7 +111,18 @@ static unsigned long long lab_freeze_starttime(pid_t pid)
 	return start;
 }
 
-int lab_freezer_new(const char *name, struct lab_freezer **out, struct tf_err *err)
+int lab_freezer_want_parse(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return LAB_FREEZER_AUTO;
+	for (int k = 0; k < LAB_FREEZE_KIND_COUNT; k++)
+		if (strcmp(s, lab_freeze_kind_names[k]) == 0)
+			return k == LAB_FREEZE_V2 ? LAB_FREEZER_CGROUP2 : LAB_FREEZER_V1;
+	return -1;
+}
+
+int lab_freezer_new(const char *name, enum lab_freezer_want want, struct lab_freezer **out,
+		    struct tf_err *err)
 {
 	char v2[512], v1[512];
 	struct lab_freezer *fz = calloc(1, sizeof(*fz));
@@ -120,6 +131,10 @@ int lab_freezer_new(const char *name, struct lab_freezer **out, struct tf_err *e
 	if (!fz)
 		return -ENOMEM;
 	lab_freeze_mounts(v2, sizeof(v2), v1, sizeof(v1));
+	if (want == LAB_FREEZER_V1)
+		v2[0] = '\0';
+	else if (want == LAB_FREEZER_CGROUP2)
+		v1[0] = '\0';
 	/* cgroup v2 first: its freezer is part of the core, needs no controller,
 	 * and a child group works even where v1 hierarchies hold the controllers. */
 	if (v2[0]) {
@@ -143,6 +158,14 @@ int lab_freezer_new(const char *name, struct lab_freezer **out, struct tf_err *e
 			goto done;
 	}
 	free(fz);
+	if (want == LAB_FREEZER_V1)
+		return tf_err_set(err, -EOPNOTSUPP, "no usable freezer-v1: %s",
+				  v1[0] ? "cannot create a group in its hierarchy"
+					: "no cgroup v1 hierarchy with the freezer controller mounted");
+	if (want == LAB_FREEZER_CGROUP2)
+		return tf_err_set(err, -EOPNOTSUPP, "no usable cgroup2 freezer: %s",
+				  v2[0] ? "cannot create a group with cgroup.freeze"
+					: "no cgroup2 hierarchy mounted");
 	return tf_err_set(err, -EOPNOTSUPP,
 			  "no usable freezer: no cgroup2 mount with cgroup.freeze%s, no v1 freezer%s",
 			  v2[0] ? " we can create a group in" : "", v1[0] ? " we can write" : "");
@@ -231,6 +254,22 @@ void lab_freezer_free(struct lab_freezer *fz)
 	free(fz);
 }
 
+/* The owner pid and start time in a group's name; false if it is not one of ours. */
+static bool lab_freeze_owner_of(const char *group, int *pid, unsigned long long *start)
+{
+	return strncmp(group, LAB_FREEZE_PREFIX, strlen(LAB_FREEZE_PREFIX)) == 0 &&
+	       sscanf(group + strlen(LAB_FREEZE_PREFIX), "%d.%llu.", pid, start) == 2;
+}
+
+bool lab_freezer_owner_alive(const char *group)
+{
+	unsigned long long start;
+	int pid;
+
+	return lab_freeze_owner_of(group, &pid, &start) &&
+	       lab_freeze_starttime((pid_t)pid) == start;
+}
+
 static int lab_freeze_sweep_root(const char *root, bool v2)
 {
 	struct dirent *de;
@@ -244,11 +283,9 @@ static int lab_freeze_sweep_root(const char *root, bool v2)
 		char dir[1100];
 		int pid;
 
-		if (strncmp(de->d_name, LAB_FREEZE_PREFIX, strlen(LAB_FREEZE_PREFIX)) != 0 ||
-		    sscanf(de->d_name + strlen(LAB_FREEZE_PREFIX), "%d.%llu.", &pid, &start) != 2)
-			continue;
-		if (lab_freeze_starttime((pid_t)pid) == start)
-			continue; /* its owner still runs: not ours to touch */
+		if (!lab_freeze_owner_of(de->d_name, &pid, &start) ||
+		    lab_freeze_starttime((pid_t)pid) == start)
+			continue; /* not tcpfault's, or its owner still runs: not ours to touch */
 		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
 		if (lab_freeze_destroy_dir(dir, v2) == 0)
 			removed++;

@@ -23,11 +23,29 @@
 
 struct lab_freezer;
 
+/* Which freezer to use: the first usable one (cgroup v2, then the v1
+ * freezer), or only the one named (tcpfault run --freezer; how the v1 path
+ * is tested on a machine that also has cgroup v2). */
+enum lab_freezer_want {
+	LAB_FREEZER_AUTO = 0,
+	LAB_FREEZER_CGROUP2,
+	LAB_FREEZER_V1,
+};
+
 /**
- * lab_freezer_new() - an empty freezer group called @name (a host name).
- * Return: 0 and *@out, or -errno (-EOPNOTSUPP: no usable freezer; the reason in @err).
+ * lab_freezer_want_parse() - "auto", "cgroup2" or "freezer-v1".
+ * Return: the enum lab_freezer_want, or -1 for anything else.
  */
-int lab_freezer_new(const char *name, struct lab_freezer **out, struct tf_err *err);
+int lab_freezer_want_parse(const char *s);
+
+/**
+ * lab_freezer_new() - an empty freezer group called @name (a host name), on
+ * the hierarchy @want asks for.
+ * Return: 0 and *@out, or -errno (-EOPNOTSUPP: no usable freezer of that
+ * kind; the reason in @err).
+ */
+int lab_freezer_new(const char *name, enum lab_freezer_want want, struct lab_freezer **out,
+		    struct tf_err *err);
 
 /** lab_freezer_add() - move @pid into the group. Return: 0 or -errno. */
 int lab_freezer_add(struct lab_freezer *fz, pid_t pid, struct tf_err *err);
@@ -47,6 +65,12 @@ const char *lab_freezer_kind(const struct lab_freezer *fz);
  * for it to empty and remove it. NULL does nothing.
  */
 void lab_freezer_free(struct lab_freezer *fz);
+
+/**
+ * lab_freezer_owner_alive() - does the process that made the group called
+ * @group (a directory name "tcpfault.<pid>.<start time>.<host>") still run?
+ */
+bool lab_freezer_owner_alive(const char *group);
 
 /**
  * lab_freezer_sweep() - thaw, kill and remove every tcpfault group whose owner

@@ -3,31 +3,50 @@
 # called tcpfault, a freezer group of a dead owner, a kept namespace), check
 # that `tcpfault cleanup --check` names all three and fails, that `tcpfault
 # cleanup` removes the group and the namespace, and that the check passes once
-# the process is gone too (issue 8). Root.
+# the process is gone too (issue 8). An orphaned worker ("tcpfault-case" with
+# no run above it) is a leak; a run that is still going is not. Root.
 set -u
 cd "$(dirname "$0")/../.."
 bin=build/tcpfault
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
 tmp=$(mktemp -d)
 cg=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-fail() { echo "not ok - $*"; kill "$sp" 2>/dev/null; rm -rf "$tmp"; exit 1; }
+fail() { echo "not ok - $*"; kill "$sp" "$op" "$rp" 2>/dev/null; rm -rf "$tmp"; exit 1; }
+op=; rp=
 
 cp "$(command -v sleep)" "$tmp/tcpfault"
+cp "$(command -v sleep)" "$tmp/tcpfault-case"
 "$tmp/tcpfault" 60 &
 sp=$!
+"$tmp/tcpfault-case" 60 &
+op=$!
 mkdir "$cg/tcpfault.1.1.selftest"
 ip netns add tcpfault-keep-selftest
 
 "$bin" cleanup --check >"$tmp/leaks" && fail "the check found no leak"
 grep -q "process $sp (tcpfault)" "$tmp/leaks" || fail "planted process not found"
+grep -q "process $op (tcpfault-case)" "$tmp/leaks" || fail "orphaned worker not found"
 grep -q "tcpfault.1.1.selftest" "$tmp/leaks" || fail "planted cgroup not found"
 grep -q "tcpfault-keep-selftest" "$tmp/leaks" || fail "planted namespace not found"
 echo "ok - the check names the planted process, cgroup and namespace"
 "$bin" cleanup >/dev/null
 [ -d "$cg/tcpfault.1.1.selftest" ] && fail "cleanup left the dead owner's cgroup"
 ip netns list | grep -q tcpfault-keep-selftest && fail "cleanup left the kept namespace"
-kill "$sp"; wait "$sp" 2>/dev/null
+kill "$sp" "$op"; wait "$sp" "$op" 2>/dev/null
 "$bin" cleanup --check >/dev/null || fail "leaks remain after cleanup"
 echo "ok - cleanup removed them and the check passes"
+
+# A run that is still going (its orchestrator, workers, peers and freezer
+# groups) is not a leak, and a cleanup beside it leaves it alone.
+"$bin" run --results "$tmp" cases/host-crash/reboot-rst.case >"$tmp/run.out" 2>&1 &
+rp=$!
+sleep 2   # the case is at t = 1.9 s: the server frozen and black-holed
+"$bin" cleanup --check >"$tmp/leaks" || { cat "$tmp/leaks"; fail "a running run was called a leak"; }
+grep -q "tcpfault run $rp is still going" "$tmp/leaks" || fail "the running run was not noticed"
+"$bin" cleanup >/dev/null
+wait "$rp" || { cat "$tmp/run.out"; fail "cleanup beside a running run broke it"; }
+rp=
+"$bin" cleanup --check >/dev/null || fail "the finished run left something"
+echo "ok - a running run is not a leak, and cleanup leaves it alone"
 rm -rf "$tmp"
-echo "leak-selftest: 2 passed, 0 failed"
+echo "leak-selftest: 3 passed, 0 failed"
