@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"        --freezer auto|cgroup2|freezer-v1: the freezer host crashes use\n"
 	"        (default: cgroup2 if usable, else the v1 freezer; a case whose\n"
 	"        freezer is missing is skipped with the reason)\n"
+	"        --case-timeout S: a case still running S seconds after its end (its\n"
+	"        lab's build and teardown included) is stopped: error (default 45)\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
 	"        --check only lists leaks (exit 1 if any)\n"
 	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
@@ -58,6 +60,7 @@ static int cmd_run(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "tier", required_argument, NULL, 'T' },
 		{ "freezer", required_argument, NULL, 'F' },
+		{ "case-timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
@@ -65,7 +68,7 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -97,6 +100,14 @@ static int cmd_run(int argc, char **argv)
 			if (*end || o.repeat < 1 || o.repeat > 100)
 				return usage("--repeat takes a number from 1 to 100");
 			break;
+		case 't': {
+			double secs = strtod(optarg, &end);
+
+			if (*end || end == optarg || !(secs >= 1 && secs <= 86400))
+				return usage("--case-timeout takes seconds from 1 to 86400");
+			o.case_timeout_ms = (int64_t)(secs * 1000);
+			break;
+		}
 		case 'F':
 			o.freezer = lab_freezer_want_parse(optarg);
 			if (o.freezer < 0)

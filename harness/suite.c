@@ -165,6 +165,14 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 	_exit((int)v);
 }
 
+/* How long a job may run, from its start, before it is stopped as hung. */
+static int64_t suite_limit_ms(const struct suite_ctx *sx, const struct suite_job *j)
+{
+	if (sx->o->case_timeout_ms > 0)
+		return j->sc->def->end_ms + sx->o->case_timeout_ms;
+	return j->sc->def->time_limit_ms + SUITE_LAB_ALLOWANCE_MS;
+}
+
 static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 {
 	int ret;
@@ -185,14 +193,14 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 	if (j->pid == 0)
 		suite_worker(sx, j);
 	j->state = JOB_RUNNING;
-	j->deadline_ns = suite_mono_ns() +
-			 (j->sc->def->time_limit_ms + SUITE_LAB_ALLOWANCE_MS) * 1000000LL;
+	j->deadline_ns = suite_mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
 	sx->n_running++;
 	return 0;
 }
 
 /* case.json, or a stand-in when the worker died before writing it. */
-static json_t *suite_load_result(const struct suite_job *j, int wstatus)
+static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_job *j,
+				 int wstatus)
 {
 	char path[4200], why[200];
 	json_t *r;
@@ -200,8 +208,10 @@ static json_t *suite_load_result(const struct suite_job *j, int wstatus)
 	snprintf(path, sizeof(path), "%s/case.json", j->dir);
 	r = json_load_file(path, 0, NULL);
 	if (j->timed_out)
-		snprintf(why, sizeof(why), "timed out: still running %lld s after the case's end",
-			 (long long)(SUITE_LAB_ALLOWANCE_MS + 30000) / 1000);
+		snprintf(why, sizeof(why),
+			 "timed out: still running %.1f s after the case's end (limit %.1f s)",
+			 (double)(suite_limit_ms(sx, j) - j->sc->def->end_ms) / 1000,
+			 (double)suite_limit_ms(sx, j) / 1000);
 	if (r && json_is_object(r)) {
 		/* A worker stopped for its time limit writes "interrupted": say why. */
 		if (j->timed_out) {
@@ -239,7 +249,7 @@ static void suite_print_report(struct suite_ctx *sx, const struct suite_job *j)
 
 static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 {
-	json_t *r = suite_load_result(j, wstatus);
+	json_t *r = suite_load_result(sx, j, wstatus);
 	const char *verdict = json_string_value(json_object_get(r, "verdict")) ?: "error";
 	const char *reason = json_string_value(json_object_get(r, "reason")) ?: "";
 	char name[300];

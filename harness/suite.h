@@ -40,6 +40,10 @@ struct suite_opts {
 	bool fail_on_skip; /* a skipped case fails the run (make test: no feature may go missing) */
 	bool keep; /* keep the labs of cases that did not pass (tcpfault cleanup removes them) */
 	int freezer; /* enum lab_freezer_want: which freezer host crashes use (0: auto) */
+	/* a case still running this long after its end (lab build and teardown
+	 * included) is stopped and reported as error; 0: the case's time limit
+	 * (end + 30 s) + 15 s for its lab */
+	int64_t case_timeout_ms;
 };
 
 /**

@@ -17,8 +17,9 @@ int sweep_stale(FILE *log)
 	int n = lab_freezer_sweep(&err);
 
 	if (n > 0 && log)
-		fprintf(log, "tcpfault: removed %d freezer group%s left by an earlier run\n", n,
-			n == 1 ? "" : "s");
+		fprintf(log, "tcpfault: removed %d freezer group%s whose owner is gone (what %s "
+			     "held was thawed and killed)\n", n, n == 1 ? "" : "s",
+			n == 1 ? "it" : "they");
 	return n;
 }
 

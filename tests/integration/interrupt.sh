@@ -1,5 +1,5 @@
 #!/bin/sh
-# Interrupts runs at random moments with SIGINT, SIGTERM or SIGKILL, and after
+# Interrupts runs at random moments with SIGINT, SIGTERM, SIGHUP or SIGKILL, and after
 # each one checks that nothing is left: no process of ours, no freezer group,
 # no named namespace, no network namespace beyond those that existed before
 # (issue 8). After SIGKILL the orchestrator cannot clean up: `tcpfault
@@ -18,7 +18,7 @@ base=$(netns_count)
 failed=0
 i=1
 while [ "$i" -le "$rounds" ]; do
-	sig=$(shuf -n1 -e INT TERM KILL)
+	sig=$(shuf -n1 -e INT TERM HUP KILL)
 	delay=$(shuf -i 1-30 -n1)   # tenths of a second: setup, mid-case, teardown
 	"$bin" run -j 2 --results "$tmp" cases/ >"$tmp/out" 2>&1 &
 	pid=$!
