@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/utsname.h>
 
 /* Calls whose errno tells the application that the connection failed. */
@@ -193,9 +194,22 @@ static void result_write_report(const char *dir, const struct result_case *rc)
 	fclose(f);
 }
 
+int result_dump_json(const char *path, const json_t *root)
+{
+	char tmp[4200];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+	    rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
+}
+
 int result_write(const char *dir, struct result_case *rc)
 {
-	char path[4096], tmp[4096];
+	char path[4096];
 	struct utsname uts;
 	json_t *root;
 	int ret = 0;
@@ -218,11 +232,8 @@ int result_write(const char *dir, struct result_case *rc)
 	for (int i = 0; i < rc->c->n_sources; i++)
 		json_array_append_new(json_object_get(root, "sources"),
 				      json_string(rc->c->sources[i]));
-	snprintf(tmp, sizeof(tmp), "%s/case.json.tmp", dir);
 	snprintf(path, sizeof(path), "%s/case.json", dir);
-	if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
-	    rename(tmp, path) < 0)
-		ret = -EIO;
+	ret = result_dump_json(path, root);
 	json_decref(root);
 	if (rc->verdict != VERDICT_PASS)
 		result_write_report(dir, rc);

@@ -51,6 +51,14 @@ struct result_case {
 void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_ms);
 
 /**
+ * result_dump_json() - write @root to @path whole or not at all: into
+ * "@path.tmp", then renamed over @path (a killed writer leaves the old file,
+ * or none, never half of one).
+ * Return: 0 or -EIO (the temporary file removed).
+ */
+int result_dump_json(const char *path, const json_t *root);
+
+/**
  * result_write() - write case.json and, unless the case passed, report.txt,
  * into @dir. Fills @rc->reason from the first expectation that did not pass
  * when it is empty.

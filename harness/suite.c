@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "claims.h"
+#include "result.h"
 #include "run.h"
 #include "suite_repeat.h"
 #include "sweep.h"
@@ -217,10 +218,13 @@ static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_
 		if (j->timed_out) {
 			json_object_set_new(r, "verdict", json_string("error"));
 			json_object_set_new(r, "reason", json_string(why));
+			result_dump_json(path, r);
 		}
 		return r;
 	}
 	json_decref(r);
+	snprintf(path, sizeof(path), "%s/case.json.tmp", j->dir);
+	unlink(path); /* what a killed worker was writing */
 	if (j->timed_out)
 		; /* why says it already */
 	else if (WIFSIGNALED(wstatus))
@@ -229,8 +233,13 @@ static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_
 	else
 		snprintf(why, sizeof(why), "the case's worker exited %d without a result",
 			 WEXITSTATUS(wstatus));
-	return json_pack("{s:s s:s s:b s:s s:s}", "name", j->sc->def->name, "file",
-			 j->sc->def->file, "control", j->control, "verdict", "error", "reason", why);
+	/* The case directory gets a case.json all the same: what the summary says. */
+	r = json_pack("{s:s s:s s:b s:s s:s}", "name", j->sc->def->name, "file", j->sc->def->file,
+		      "control", j->control, "verdict", "error", "reason", why);
+	snprintf(path, sizeof(path), "%s/case.json", j->dir);
+	if (r)
+		result_dump_json(path, r);
+	return r;
 }
 
 static void suite_print_report(struct suite_ctx *sx, const struct suite_job *j)
@@ -303,6 +312,26 @@ static void suite_reap(struct suite_ctx *sx)
 		for (int i = 0; i < sx->n_jobs; i++)
 			if (sx->jobs[i].state == JOB_RUNNING && sx->jobs[i].pid == pid)
 				suite_finish(sx, &sx->jobs[i], wstatus);
+}
+
+/* Wait, at most @limit_ms, for the processes this subreaper inherited (the
+ * peers of a worker that was SIGKILLed; they die of PR_SET_PDEATHSIG, a v1
+ * frozen one once sweep_stale() has thawed it) so that none outlives the run.
+ * Return: how many are still there. */
+static int suite_reap_orphans(int limit_ms)
+{
+	struct timespec pause = { 0, 2000000 };
+
+	for (int waited = 0; waited < limit_ms; waited += 2) {
+		pid_t pid;
+
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (pid < 0) /* ECHILD: nothing left */
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+	return 1;
 }
 
 /* Ask every running worker to stop: SIGTERM lets it undo its faults (thaw,
@@ -401,7 +430,7 @@ static void suite_write_summary(struct suite_ctx *sx, const char *started)
 	if (root && sx->claims)
 		json_object_set(root, "claims", sx->claims);
 	if (root)
-		json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		result_dump_json(path, root);
 	json_decref(root);
 }
 
@@ -484,6 +513,9 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
 	 * group (fault_crash.c): its owner is dead now, so this removes it. */
 	sweep_stale(stderr);
+	if (suite_reap_orphans(5000))
+		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
+				"(`tcpfault cleanup --check` lists it)\n");
 	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
 		sx.n_fail++; /* a verdict that changed between rounds fails the run */
 	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
