@@ -150,7 +150,8 @@ static void check_whole(struct case_parser *p, unsigned int n_lines)
 
 		for (int i = 0; i < p->c->n_sockopts; i++)
 			set |= p->c->sockopts[i].kind == (enum case_sockopt_kind)k;
-		if (!(p->c->control_without_opts & (1u << k)) || set)
+		if (!(p->c->control_without_opts & (1u << k)) || set ||
+		    (p->failed & CASE_FAIL_SOCKOPT))
 			continue;
 		case_err(p, p->control_opt_loc[k].line, p->control_opt_loc[k].col,
 			 "control without %s removes nothing: no sockopt line sets it", name);

@@ -44,7 +44,8 @@ struct case_timeref {
 #define CASE_FAIL_TITLE (1u << 0)
 #define CASE_FAIL_STEP (1u << 1)
 #define CASE_FAIL_EXPECT (1u << 2)
-#define CASE_FAIL_ALL (CASE_FAIL_TITLE | CASE_FAIL_STEP | CASE_FAIL_EXPECT)
+#define CASE_FAIL_SOCKOPT (1u << 3)
+#define CASE_FAIL_ALL (CASE_FAIL_TITLE | CASE_FAIL_STEP | CASE_FAIL_EXPECT | CASE_FAIL_SOCKOPT)
 
 struct case_parser {
 	struct case_def *c;

@@ -461,7 +461,7 @@ static const struct case_directive {
 	{ "source", case_stmt_source, 0 },
 	{ "topology", case_stmt_topology, 0 },
 	{ "sysctl", case_stmt_sysctl, 0 },
-	{ "sockopt", case_stmt_sockopt, 0 },
+	{ "sockopt", case_stmt_sockopt, CASE_FAIL_SOCKOPT },
 	{ "at", stmt_at, CASE_FAIL_STEP },
 	{ "end", case_stmt_end, 0 },
 	{ "expect", case_stmt_expect, CASE_FAIL_EXPECT },

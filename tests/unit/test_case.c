@@ -457,6 +457,20 @@ START_TEST(test_several_errors)
 }
 END_TEST
 
+/* A bad line says so once: the whole-file checks do not echo it ("control
+ * without X removes nothing" after the line setting X was refused). */
+START_TEST(test_no_echo_errors)
+{
+	static const char text[] = T "sockopt client TCP_KEEPCNT=200\n"
+				     "control without TCP_KEEPCNT\n" E;
+	char *diag = parse_diag(text, strlen(text), NULL);
+
+	ck_assert_int_eq(count_lines_with(diag, ": error: "), 1);
+	ck_assert_ptr_nonnull(strstr(diag, "t.case:2:16: error: TCP_KEEPCNT=200 is out of range"));
+	free(diag);
+}
+END_TEST
+
 START_TEST(test_error_cap)
 {
 	char text[64 * 40] = T;
@@ -1013,6 +1027,7 @@ static Suite *case_suite(void)
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_sanitized);
 	tcase_add_test(tc, test_several_errors);
+	tcase_add_test(tc, test_no_echo_errors);
 	tcase_add_test(tc, test_error_cap);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_too_many_sysctls);
