@@ -8,17 +8,18 @@
 # cgroup v2 is in use). Usage: tests/integration/freezer-v1.sh (root).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
 bin=$PWD/build/tcpfault
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
 
 if [ "${FREEZER_V1_INNER:-}" != 1 ] &&
-   ! awk '$0 ~ / - cgroup / && $0 ~ /freezer/ { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+   ! has_v1_freezer; then
 	exec unshare --mount --propagation private env FREEZER_V1_INNER=1 sh -c '
 		mnt=$(mktemp -d) || exit 1
 		mount -t cgroup -o freezer freezer "$mnt" ||
 			{ rmdir "$mnt"; echo "SKIP: no v1 freezer here, and none can be mounted"; exit 0; }
-		"$0"; rc=$?
-		umount "$mnt"; rmdir "$mnt"; exit $rc' "$0"
+		"$1"; rc=$?
+		umount "$mnt"; rmdir "$mnt"; exit $rc' sh "$PWD/tests/integration/freezer-v1.sh"
 fi
 
 tmp=$(mktemp -d)

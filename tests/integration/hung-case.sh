@@ -7,6 +7,7 @@
 # Once per freezer this machine has. Usage: tests/integration/hung-case.sh (root).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
 bin=build/tcpfault
 case_file=cases/host-crash/reboot-rst.case   # host-crash server at 1.05 s, end 4 s
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
@@ -14,9 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 
-freezers=auto
-awk '$0 ~ / - cgroup / && $0 ~ /freezer/ { f = 1 } END { exit !f }' /proc/self/mountinfo &&
-	freezers="$freezers freezer-v1"
+freezers=$(freezer_kinds)
 for fz in $freezers; do
 	start=$(date +%s)
 	"$bin" run --case-timeout 2 --freezer "$fz" --results "$tmp/$fz" "$case_file" >"$tmp/out" 2>&1 &

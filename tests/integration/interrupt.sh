@@ -9,6 +9,7 @@
 # Usage: tests/integration/interrupt.sh [ROUNDS] (root).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
 rounds=${1:-12}
 bin=build/tcpfault
 tmp=$(mktemp -d)
@@ -18,9 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 netns_count() { ls -l /proc/[0-9]*/ns/net 2>/dev/null | awk '{print $NF}' | sort -u | wc -l; }
 base=$(netns_count)
 failed=0
-freezers=auto
-awk '$0 ~ / - cgroup / && $0 ~ /freezer/ { f = 1 } END { exit !f }' /proc/self/mountinfo &&
-	freezers="$freezers freezer-v1"
+freezers=$(freezer_kinds)
 i=1
 while [ "$i" -le "$rounds" ]; do
 	sig=$(shuf -n1 -e INT TERM HUP KILL)
