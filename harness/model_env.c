@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -43,6 +44,7 @@ static void probe_child(int fd)
 {
 	char path[160], val[64], line[96];
 
+	prctl(PR_SET_NAME, "tcpfault-probe"); /* not a run's orchestrator (sweep.h) */
 	if (unshare(CLONE_NEWNET) < 0) {
 		snprintf(line, sizeof(line), "E %d\n", errno);
 		if (write(fd, line, strlen(line)) < 0)

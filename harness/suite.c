@@ -317,8 +317,8 @@ static void suite_reap(struct suite_ctx *sx)
 /* Wait, at most @limit_ms, for the processes this subreaper inherited (the
  * peers of a worker that was SIGKILLed; they die of PR_SET_PDEATHSIG, a v1
  * frozen one once sweep_stale() has thawed it) so that none outlives the run.
- * Return: how many are still there. */
-static int suite_reap_orphans(int limit_ms)
+ * Return: false once none is left, true if some still are after @limit_ms. */
+static bool suite_reap_orphans(int limit_ms)
 {
 	struct timespec pause = { 0, 2000000 };
 
@@ -328,10 +328,10 @@ static int suite_reap_orphans(int limit_ms)
 		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
 			;
 		if (pid < 0) /* ECHILD: nothing left */
-			return 0;
+			return false;
 		nanosleep(&pause, NULL);
 	}
-	return 1;
+	return true;
 }
 
 /* Ask every running worker to stop: SIGTERM lets it undo its faults (thaw,
@@ -467,6 +467,7 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	struct tf_err err = { "" };
 	char started[64], path[4200];
 	time_t now = time(NULL);
+	bool orphans_left;
 	int sfd, ret;
 
 	if (geteuid() != 0) {
@@ -513,7 +514,8 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
 	 * group (fault_crash.c): its owner is dead now, so this removes it. */
 	sweep_stale(stderr);
-	if (suite_reap_orphans(5000))
+	orphans_left = suite_reap_orphans(5000);
+	if (orphans_left) /* a leak: the run fails */
 		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
 				"(`tcpfault cleanup --check` lists it)\n");
 	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
@@ -541,7 +543,7 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	if (sx.n_pass + sx.n_fail + sx.n_error == 0 && sx.n_skip > 0 && !sx.interrupted)
 		return 4;
 	return sx.interrupted || sx.n_fail || sx.n_error || sx.n_done < sx.n_jobs ||
-			       sx.n_claims_failed
+			       sx.n_claims_failed || orphans_left
 		       ? 1
 		       : 0;
 }

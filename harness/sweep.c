@@ -23,6 +23,8 @@ int sweep_stale(FILE *log)
 	return n;
 }
 
+static bool sweep_keep_owner_running(const char *name);
+
 int sweep_kept(FILE *log)
 {
 	DIR *d = opendir(SWEEP_KEEP_DIR);
@@ -34,7 +36,8 @@ int sweep_kept(FILE *log)
 	while ((de = readdir(d))) {
 		char path[PATH_MAX];
 
-		if (strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX)) != 0)
+		if (strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX)) != 0 ||
+		    sweep_keep_owner_running(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", SWEEP_KEEP_DIR, de->d_name);
 		umount2(path, MNT_DETACH);
@@ -98,26 +101,67 @@ static bool sweep_read_proc(pid_t pid, struct sweep_proc *p)
 	return true;
 }
 
-/* Is @pid the caller or one of its ancestors (make, a shell running us)? */
-static bool sweep_is_ancestor(pid_t pid)
+#define SWEEP_MAX_ANCESTORS 64
+
+/* The caller and its ancestors (make, a shell running us): not leaks. */
+struct sweep_ancestors {
+	pid_t pid[SWEEP_MAX_ANCESTORS];
+	int n;
+};
+
+static void sweep_ancestors_read(struct sweep_ancestors *a)
 {
 	struct sweep_proc p;
 	pid_t cur = getpid();
 
-	for (int depth = 0; cur > 1 && depth < 64; depth++) {
-		if (cur == pid)
-			return true;
+	for (a->n = 0; cur > 1 && a->n < SWEEP_MAX_ANCESTORS; cur = p.ppid) {
+		a->pid[a->n++] = cur;
 		if (!sweep_read_proc(cur, &p))
-			return false;
-		cur = p.ppid;
+			break;
 	}
+}
+
+static bool sweep_is_ancestor(const struct sweep_ancestors *a, pid_t pid)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->pid[i] == pid)
+			return true;
 	return false;
 }
 
-/* This binary, or named tcpfault (a worker "tcpfault-case", a peer "tcpfault-peer"). */
+/* This binary, or one of the names tcpfault's processes go by: the
+ * orchestrator "tcpfault", a worker "tcpfault-case", a peer "tcpfault-peer",
+ * the model's probe of a fresh namespace "tcpfault-probe". */
 static bool sweep_is_ours(const struct sweep_proc *p, const char *self)
 {
-	return (self[0] && strcmp(p->exe, self) == 0) || strncmp(p->comm, "tcpfault", 8) == 0;
+	static const char *const names[] = { "tcpfault", "tcpfault-case", "tcpfault-peer",
+					     "tcpfault-probe" };
+
+	if (self[0] && strcmp(p->exe, self) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(p->comm, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Is @pid the orchestrator of a run that is still going? */
+static bool sweep_is_orchestrator(pid_t pid)
+{
+	struct sweep_proc p;
+
+	return sweep_read_proc(pid, &p) && p.state != 'Z' && strcmp(p.comm, "tcpfault") == 0 &&
+	       strcmp(p.arg1, "run") == 0;
+}
+
+/* A kept lab "tcpfault-keep-<orchestrator pid>.<n>.<host>" whose run is still
+ * going: that run may be about to print how to enter it. */
+static bool sweep_keep_owner_running(const char *name)
+{
+	int pid;
+
+	return sscanf(name + strlen(SWEEP_KEEP_PREFIX), "%d.", &pid) == 1 && pid > 1 &&
+	       sweep_is_orchestrator((pid_t)pid);
 }
 
 /* The orchestrator of the run @pid belongs to, if that run is still going:
@@ -130,19 +174,20 @@ static pid_t sweep_live_run(pid_t pid, const char *self)
 
 	if (!sweep_read_proc(pid, &p))
 		return 0;
-	for (int depth = 0; depth < 64 && p.ppid > 1; depth++) {
+	for (int depth = 0; depth < SWEEP_MAX_ANCESTORS && p.ppid > 1; depth++) {
 		if (!sweep_read_proc(p.ppid, &parent) || !sweep_is_ours(&parent, self))
 			break;
 		pid = p.ppid;
 		p = parent;
 	}
-	return strcmp(p.comm, "tcpfault") == 0 && strcmp(p.arg1, "run") == 0 ? pid : 0;
+	return sweep_is_orchestrator(pid) ? pid : 0;
 }
 
 static int sweep_check_procs(FILE *out)
 {
 	char self[PATH_MAX] = "";
 	DIR *d = opendir("/proc");
+	struct sweep_ancestors anc;
 	struct dirent *de;
 	pid_t runs[16];
 	int leaks = 0, n_runs = 0, busy = 0;
@@ -152,11 +197,12 @@ static int sweep_check_procs(FILE *out)
 	self[n > 0 ? n : 0] = '\0';
 	if (!d)
 		return 0;
+	sweep_ancestors_read(&anc);
 	while ((de = readdir(d))) {
 		pid_t pid = (pid_t)atoi(de->d_name), run;
 		struct sweep_proc p;
 
-		if (pid <= 0 || sweep_is_ancestor(pid) || !sweep_read_proc(pid, &p))
+		if (pid <= 0 || sweep_is_ancestor(&anc, pid) || !sweep_read_proc(pid, &p))
 			continue;
 		/* A zombie holds nothing (its namespaces went in do_exit()); its
 		 * parent, or init, reaps it. */
@@ -227,7 +273,9 @@ static int sweep_check_named(FILE *out)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)))
-		if (strncmp(de->d_name, "tcpfault", 8) == 0) {
+		if (strncmp(de->d_name, "tcpfault", 8) == 0 &&
+		    !(strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX)) == 0 &&
+		      sweep_keep_owner_running(de->d_name))) {
 			fprintf(out, "leak: named namespace %s/%s%s\n", SWEEP_KEEP_DIR, de->d_name,
 				strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX))
 					? ""

@@ -26,7 +26,11 @@
  */
 int sweep_stale(FILE *log);
 
-/** sweep_kept() - unmount and remove every lab kept with --keep. Return: count or -errno. */
+/**
+ * sweep_kept() - unmount and remove every lab kept with --keep, except those
+ * of a run that is still going (named after its orchestrator's pid).
+ * Return: count or -errno.
+ */
 int sweep_kept(FILE *log);
 
 /**
@@ -36,7 +40,8 @@ int sweep_kept(FILE *log);
  * run that is still going is not a leak (a note says so): processes whose
  * chain of tcpfault parents ends in a "tcpfault run" orchestrator (workers
  * and peers rename themselves "tcpfault-case" / "tcpfault-peer", so an orphan
- * is never taken for one), groups whose owner (pid and start time) runs.
+ * is never taken for one), groups whose owner (pid and start time) runs,
+ * kept labs whose run is still going.
  * Return: the number of leaks found.
  */
 int sweep_check(FILE *out);

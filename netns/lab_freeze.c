@@ -130,6 +130,11 @@ int lab_freezer_new(const char *name, enum lab_freezer_want want, struct lab_fre
 
 	if (!fz)
 		return -ENOMEM;
+	if (!start) { /* a group named with it could never be told from a live one's */
+		free(fz);
+		return tf_err_set(err, -EIO, "cannot read this process's start time in /proc/%d/stat",
+				  (int)getpid());
+	}
 	lab_freeze_mounts(v2, sizeof(v2), v1, sizeof(v1));
 	if (want == LAB_FREEZER_V1)
 		v2[0] = '\0';
@@ -266,7 +271,8 @@ bool lab_freezer_owner_alive(const char *group)
 	unsigned long long start;
 	int pid;
 
-	return lab_freeze_owner_of(group, &pid, &start) &&
+	/* start 0 is what lab_freeze_starttime() says of a process that is gone */
+	return lab_freeze_owner_of(group, &pid, &start) && start != 0 &&
 	       lab_freeze_starttime((pid_t)pid) == start;
 }
 
@@ -284,7 +290,7 @@ static int lab_freeze_sweep_root(const char *root, bool v2)
 		int pid;
 
 		if (!lab_freeze_owner_of(de->d_name, &pid, &start) ||
-		    lab_freeze_starttime((pid_t)pid) == start)
+		    lab_freezer_owner_alive(de->d_name))
 			continue; /* not tcpfault's, or its owner still runs: not ours to touch */
 		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
 		if (lab_freeze_destroy_dir(dir, v2) == 0)

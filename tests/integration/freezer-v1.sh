@@ -12,15 +12,8 @@ cd "$(dirname "$0")/../.."
 bin=$PWD/build/tcpfault
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
 
-if [ "${FREEZER_V1_INNER:-}" != 1 ] &&
-   ! has_v1_freezer; then
-	exec unshare --mount --propagation private env FREEZER_V1_INNER=1 sh -c '
-		mnt=$(mktemp -d) || exit 1
-		mount -t cgroup -o freezer freezer "$mnt" ||
-			{ rmdir "$mnt"; echo "SKIP: no v1 freezer here, and none can be mounted"; exit 0; }
-		"$1"; rc=$?
-		umount "$mnt"; rmdir "$mnt"; exit $rc' sh "$PWD/tests/integration/freezer-v1.sh"
-fi
+ensure_v1_freezer "$PWD/tests/integration/freezer-v1.sh"
+has_v1_freezer || { echo "SKIP: no v1 freezer here, and none can be mounted"; exit 0; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.."
 bin=build/tcpfault
 case_file=cases/host-crash/reboot-rst.case   # host-crash server at 1.05 s, end 4 s
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
+ensure_v1_freezer "$PWD/tests/integration/hung-case.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -26,7 +27,9 @@ for fz in $freezers; do
 		sleep 0.1
 	done
 	[ -n "$worker" ] || { echo "not ok - $fz: no worker appeared"; kill "$rp"; failed=$((failed + 1)); continue; }
-	sleep 2   # t = 2 s in the case: the server is frozen and dark
+	# the server crashes at t = 1.05 s: frozen and dark from then on
+	wait_frozen_group "$worker" ||
+		{ echo "not ok - $fz: the server was never frozen"; kill "$rp"; wait "$rp"; failed=$((failed + 1)); continue; }
 	kill -STOP "$worker"
 	wait "$rp"; rc=$?
 	took=$(( $(date +%s) - start ))

@@ -12,9 +12,10 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 rounds=${1:-12}
 bin=build/tcpfault
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
+ensure_v1_freezer "$PWD/tests/integration/interrupt.sh" "$rounds"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
 
 netns_count() { ls -l /proc/[0-9]*/ns/net 2>/dev/null | awk '{print $NF}' | sort -u | wc -l; }
 base=$(netns_count)

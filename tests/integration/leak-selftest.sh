@@ -7,6 +7,7 @@
 # no run above it) is a leak; a run that is still going is not. Root.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
 bin=build/tcpfault
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
 tmp=$(mktemp -d)
@@ -20,17 +21,17 @@ cp "$(command -v sleep)" "$tmp/tcpfault-case"
 sp=$!
 "$tmp/tcpfault-case" 60 &
 op=$!
-mkdir "$cg/tcpfault.1.1.selftest"
+mkdir "$cg/tcpfault.1.999999999.selftest"
 ip netns add tcpfault-keep-selftest
 
 "$bin" cleanup --check >"$tmp/leaks" && fail "the check found no leak"
 grep -q "process $sp (tcpfault)" "$tmp/leaks" || fail "planted process not found"
 grep -q "process $op (tcpfault-case)" "$tmp/leaks" || fail "orphaned worker not found"
-grep -q "tcpfault.1.1.selftest" "$tmp/leaks" || fail "planted cgroup not found"
+grep -q "tcpfault.1.999999999.selftest" "$tmp/leaks" || fail "planted cgroup not found"
 grep -q "tcpfault-keep-selftest" "$tmp/leaks" || fail "planted namespace not found"
 echo "ok - the check names the planted process, cgroup and namespace"
 "$bin" cleanup >/dev/null
-[ -d "$cg/tcpfault.1.1.selftest" ] && fail "cleanup left the dead owner's cgroup"
+[ -d "$cg/tcpfault.1.999999999.selftest" ] && fail "cleanup left the dead owner's cgroup"
 ip netns list | grep -q tcpfault-keep-selftest && fail "cleanup left the kept namespace"
 kill "$sp" "$op"; wait "$sp" "$op" 2>/dev/null
 "$bin" cleanup --check >/dev/null || fail "leaks remain after cleanup"
@@ -40,7 +41,9 @@ echo "ok - cleanup removed them and the check passes"
 # groups) is not a leak, and a cleanup beside it leaves it alone.
 "$bin" run --results "$tmp" cases/host-crash/reboot-rst.case >"$tmp/run.out" 2>&1 &
 rp=$!
-sleep 2   # the case is at t = 1.9 s: the server frozen and black-holed
+worker=
+for _ in $(seq 50); do worker=$(pgrep -P "$rp" -x tcpfault-case) && break; sleep 0.1; done
+[ -n "$worker" ] && wait_frozen_group "$worker" || fail "the run's server was never frozen"
 "$bin" cleanup --check >"$tmp/leaks" || { cat "$tmp/leaks"; fail "a running run was called a leak"; }
 grep -q "tcpfault run $rp is still going" "$tmp/leaks" || fail "the running run was not noticed"
 "$bin" cleanup >/dev/null

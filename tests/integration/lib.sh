@@ -11,3 +11,42 @@ has_v1_freezer() {
 freezer_kinds() {
 	if has_v1_freezer; then echo "auto freezer-v1"; else echo auto; fi
 }
+
+# ensure_v1_freezer SCRIPT [ARG...]: where no v1 freezer hierarchy is
+# mounted, run SCRIPT again in a private mount namespace with one mounted (the
+# freezer controller is free where only cgroup v2 is in use), so that the v1
+# code is tested there too, and exit with its status. Returns where one is
+# mounted already. Before the umount, `tcpfault cleanup` removes what a failed
+# run left: a v1-frozen task must not hide under an unmounted hierarchy.
+ensure_v1_freezer() {
+	has_v1_freezer && return 0
+	[ "${TCPFAULT_V1_MOUNTED:-}" = 1 ] && return 0
+	exec unshare --mount --propagation private env TCPFAULT_V1_MOUNTED=1 sh -c '
+		mnt=$(mktemp -d) || exit 1
+		if ! mount -t cgroup -o freezer freezer "$mnt"; then
+			rmdir "$mnt"
+			echo "# no v1 freezer here, and none can be mounted"
+			exec sh "$@"
+		fi
+		sh "$@"; rc=$?
+		"$(dirname "$1")/../../build/tcpfault" cleanup >/dev/null
+		umount "$mnt"; rmdir "$mnt"; exit $rc' sh "$@"
+}
+
+# wait_frozen_group PID: wait, at most 10 s, until a freezer group made by
+# PID (a case's worker: tcpfault.PID.<start>.<host>) reports frozen.
+wait_frozen_group() {
+	n=0
+	while [ "$n" -lt 100 ]; do
+		for root in $(awk '$0 ~ / - cgroup2? / { print $5 }' /proc/self/mountinfo); do
+			for g in "$root/tcpfault.$1".*; do
+				[ -d "$g" ] || continue
+				grep -qs -e '^FROZEN' -e '^frozen 1' "$g/freezer.state" "$g/cgroup.events" &&
+					return 0
+			done
+		done
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
