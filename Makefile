@@ -154,7 +154,13 @@ integration-freezer-v1: $(B)/tcpfault
 integration-hung: $(B)/tcpfault
 	tests/integration/hung-case.sh
 
-integration: integration-leaks integration-interrupt integration-freezer-v1 integration-hung
+# --keep: a failing case's lab kept, enterable, listed and removed by cleanup.
+.PHONY: integration-keep
+integration-keep: $(B)/tcpfault
+	tests/integration/keep.sh
+
+integration: integration-leaks integration-interrupt integration-freezer-v1 integration-hung \
+	integration-keep
 
 $(B)/bench/bench_lab: tests/bench/bench_lab.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
