@@ -136,6 +136,17 @@ integration-lab-addr: $(B)/tests/integration/test_lab_addr
 
 integration: integration-lab-addr
 
+# A host's learnt neighbour entries forgotten (lab_neigh: a reboot's fresh stack).
+.PHONY: integration-lab-neigh
+$(B)/tests/integration/test_lab_neigh: tests/integration/test_lab_neigh.c $(NETNS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+integration-lab-neigh: $(B)/tests/integration/test_lab_neigh
+	CK_FORK=yes $<
+
+integration: integration-lab-neigh
+
 # Leak check self-test, and runs interrupted at random moments (issue 8).
 .PHONY: integration-leaks integration-interrupt
 integration-leaks: $(B)/tcpfault

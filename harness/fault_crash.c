@@ -11,19 +11,22 @@
  *
  *   host-crash:  black-hole in (t = fault time) ── freeze the host's peer
  *   reboot:      [still black-holed] thaw + kill the processes ── SOCK_DESTROY
- *                every socket (orphans, TIME_WAIT, listeners) ── [listen PORT:
- *                a new peer listens] ── lift the black-hole (t = fault time)
+ *                every socket (orphans, TIME_WAIT, listeners) ── forget the
+ *                learnt neighbour entries ── [listen PORT: a new peer
+ *                listens] ── lift the black-hole (t = fault time)
  *
- * After the reboot the host's stack has no trace of its connections: the
- * peer's next segment gets RST (A08). What a reboot does not redo: sysctls and
- * neighbour entries stay as they were (a rebooted kernel would start from its
- * defaults and an empty ARP cache; the host re-resolves on its first packet).
+ * After the reboot the host's stack has no trace of its connections nor of
+ * its neighbours: the peer's next segment gets RST (A08), sent once an ARP
+ * exchange has found the peer again. What a reboot does not redo: the sysctls
+ * stay (they are the host's configuration, which a real host reapplies at
+ * boot), and so do the peers' neighbour entries for the rebooted host (its
+ * MAC address is the same).
  *
  * Recorded in env->record "crash" -> HOST -> [ one object per crash ]:
  *   interfaces, freezer ("cgroup2" / "freezer-v1" / null), frozen_pids,
  *   dropped {"in_eth0": {"packets", "bytes"}, "out_eth0": ...} (read when the
  *   black-hole is lifted, by the reboot or at the end of the run),
- *   reboot {"sockets_destroyed", "listen"} when rebooted.
+ *   reboot {"sockets_destroyed", "neighbours_flushed", "listen"} when rebooted.
  * "freeze" -> HOST -> {freezer, frozen_pids} for a freeze alone.
  */
 #include "fault.h"
@@ -38,6 +41,7 @@
 #include "../netns/lab_diag.h"
 #include "../netns/lab_freeze.h"
 #include "../netns/lab_fw.h"
+#include "../netns/lab_neigh.h"
 
 #define FAULT_CRASH_TABLE "tcpfault_crash"
 #define FAULT_CRASH_MAX_IFS 8
@@ -271,7 +275,7 @@ int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_n
 	const char *host = env->c->hosts[st->host];
 	json_t *reboot;
 	char text[256];
-	int ret, n;
+	int ret, n, neighs;
 
 	if (!cr)
 		return tf_err_set(err, -ENOMEM, "reboot %s: out of memory", host);
@@ -295,8 +299,13 @@ int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_n
 	n = fault_crash_destroy(env, st->host, err);
 	if (n < 0)
 		return n;
-	reboot = json_pack("{s:i s:o}", "sockets_destroyed", n, "listen",
-			   st->port ? json_integer(st->port) : json_null());
+	/* A booting kernel knows no neighbour either: the first segment it
+	 * answers waits for an ARP exchange, as after a real reboot. */
+	neighs = lab_neigh_flush(env->lab, st->host, err);
+	if (neighs < 0)
+		return neighs;
+	reboot = json_pack("{s:i s:i s:o}", "sockets_destroyed", n, "neighbours_flushed", neighs,
+			   "listen", st->port ? json_integer(st->port) : json_null());
 	json_object_set_new(cr->rec, "reboot", reboot);
 	if (st->port) {
 		ret = env->listen_again(env->log_arg, st->host, st->port, err);
@@ -309,8 +318,10 @@ int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_n
 		return ret;
 	cr->rec = NULL;
 	snprintf(text, sizeof(text),
-		 "reboot %s: processes killed, %d socket%s destroyed, black-hole lifted%s", host, n,
-		 n == 1 ? "" : "s", st->port ? ", a new peer listens" : "");
+		 "reboot %s: processes killed, %d socket%s destroyed, %d neighbour entr%s "
+		 "forgotten, black-hole lifted%s",
+		 host, n, n == 1 ? "" : "s", neighs, neighs == 1 ? "y" : "ies",
+		 st->port ? ", a new peer listens" : "");
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
