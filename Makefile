@@ -60,7 +60,7 @@ STRESS_ROUNDS ?= 20
 stress: $(B)/tcpfault
 	@sh -c 'while :; do :; done' & hog=$$!; \
 	$(B)/tcpfault run -j $(JOBS) --with-controls --repeat $(STRESS_ROUNDS) cases/; rc=$$?; \
-	kill $$hog; exit $$rc
+	kill $$hog; $(B)/tcpfault cleanup --check || rc=1; exit $$rc
 
 clean:
 	rm -rf $(B)
