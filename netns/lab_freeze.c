@@ -87,11 +87,14 @@ static int lab_freeze_read(const char *dir, const char *file, char *buf, size_t 
 }
 
 /* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat),
- * so that a recycled pid is not taken for the owner; 0 if the process is gone. */
+ * so that a recycled pid is not taken for the owner; 0 if the process is gone,
+ * a zombie included: a killed run's workers can wait long for a reaper (an
+ * init that reaps slowly, in a container), and a zombie owns nothing. */
 static unsigned long long lab_freeze_starttime(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long start = 0;
+	char state;
 	int fd;
 	ssize_t n;
 
@@ -105,8 +108,9 @@ static unsigned long long lab_freeze_starttime(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				"%*d %*d %*d %llu", &start) != 1)
+	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				"%*d %*d %*d %llu", &state, &start) != 2 ||
+	    state == 'Z' || state == 'X')
 		return 0;
 	return start;
 }
