@@ -69,6 +69,11 @@ int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns
 	return fault_table[st->kind](env, st, t_ns, err);
 }
 
+int fault_prepare(struct fault_env *env, struct tf_err *err)
+{
+	return fault_drop_prepare(env, err);
+}
+
 void fault_finish(struct fault_env *env)
 {
 	if (env->finished)

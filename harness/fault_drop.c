@@ -210,19 +210,48 @@ static json_t *fault_rule_record_new(struct fault_env *env, const struct case_st
 	return rec;
 }
 
+/* The rules' state, made on first use. */
+static struct fault_rules *fault_rules_get(struct fault_env *env)
+{
+	if (!env->rules)
+		env->rules = calloc(1, sizeof(*env->rules));
+	return env->rules;
+}
+
+int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
+{
+	for (int i = 0; i < env->c->n_steps; i++) {
+		const struct case_step *st = &env->c->steps[i];
+		struct fault_rules *rs;
+		int ret;
+
+		if (st->kind != CASE_STEP_DROP && st->kind != CASE_STEP_WATCH)
+			continue;
+		rs = fault_rules_get(env);
+		if (!rs)
+			return tf_err_set(err, -ENOMEM, "out of memory");
+		if (rs->fw[st->host])
+			continue;
+		ret = lab_fw_open(env->lab, st->host, &rs->fw[st->host], err);
+		if (!ret)
+			ret = lab_fw_run(rs->fw[st->host],
+					 "add table " FAULT_RULE_FAMILY " " FAULT_RULE_TABLE, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
 	       struct tf_err *err)
 {
-	struct fault_rules *rs = env->rules;
+	struct fault_rules *rs = fault_rules_get(env);
 	char cmds[FAULT_CMDS_MAX], text[400];
 	struct fault_rule *r;
 	int ret;
 
-	if (!rs) {
-		rs = env->rules = calloc(1, sizeof(*rs));
-		if (!rs)
-			return tf_err_set(err, -ENOMEM, "out of memory");
-	}
+	if (!rs)
+		return tf_err_set(err, -ENOMEM, "out of memory");
 	if (rs->n == FAULT_MAX_RULES)
 		return tf_err_set(err, -ENOSPC, "more than %d drop and watch rules", FAULT_MAX_RULES);
 	ret = fault_rule_cmds(env, st, cmds, sizeof(cmds), err);

@@ -417,6 +417,9 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 		return tf_err_set(err, ret, "interrupted during setup");
 	if (ret)
 		return tf_err_set(err, ret, "%s", rc->reason);
+	ret = fault_prepare(&rc->fx, err);
+	if (ret)
+		return ret;
 	run_clock_start(rc);
 	return run_timeline(rc, err);
 }
