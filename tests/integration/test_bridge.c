@@ -8,6 +8,7 @@
  *   [server] eth0 198.18.0.2/24 === to-server ┘
  */
 #include "lab.h"
+#include "lab_check.h"
 #include "lab_view.h"
 
 #include <check.h>
@@ -141,29 +142,13 @@ END_TEST
 
 int main(void)
 {
-	struct tf_err err = { "" };
 	Suite *s = suite_create("bridge");
 	TCase *tc = tcase_create("switch");
-	SRunner *sr;
-	int failed;
 
-	if (geteuid() != 0) {
-		printf("SKIP: needs root\n");
-		return 0;
-	}
-	/* Before any test forks: every child inherits the private namespace. */
-	if (lab_ns_enter_private(&err) < 0) {
-		fprintf(stderr, "test_bridge: %s\n", err.msg);
-		return 1;
-	}
 	tcase_add_test(tc, switch_ports_are_enslaved);
 	tcase_add_test(tc, unplug_keeps_the_host_configuration);
 	tcase_add_test(tc, wait_carrier_times_out);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lab_check_run("test_bridge", s);
 }

@@ -4,6 +4,7 @@
  * Each test builds its own "pair" lab and runs in its own forked child.
  */
 #include "lab.h"
+#include "lab_check.h"
 #include "lab_diag.h"
 
 #include <arpa/inet.h>
@@ -516,22 +517,5 @@ static Suite *lab_suite(void)
 
 int main(void)
 {
-	struct tf_err err = { "" };
-	SRunner *sr;
-	int failed;
-
-	if (geteuid() != 0) {
-		printf("SKIP: needs root\n");
-		return 0;
-	}
-	/* Before any test forks: every child inherits the private namespace. */
-	if (lab_ns_enter_private(&err) < 0) {
-		fprintf(stderr, "test_lab: %s\n", err.msg);
-		return 1;
-	}
-	sr = srunner_create(lab_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lab_check_run("test_lab", lab_suite());
 }

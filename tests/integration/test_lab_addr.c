@@ -8,6 +8,7 @@
  *            default via 198.18.0.254
  */
 #include "lab.h"
+#include "lab_check.h"
 #include "lab_addr.h"
 #include "lab_view.h"
 
@@ -108,28 +109,12 @@ END_TEST
 
 int main(void)
 {
-	struct tf_err err = { "" };
 	Suite *s = suite_create("lab_addr");
 	TCase *tc = tcase_create("renumber");
-	SRunner *sr;
-	int failed;
 
-	if (geteuid() != 0) {
-		printf("SKIP: needs root\n");
-		return 0;
-	}
-	/* Before any test forks: every child inherits the private namespace. */
-	if (lab_ns_enter_private(&err) < 0) {
-		fprintf(stderr, "test_lab_addr: %s\n", err.msg);
-		return 1;
-	}
 	tcase_add_test(tc, move_and_back_keeps_the_routes);
 	tcase_add_test(tc, refusals_leave_the_host_alone);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lab_check_run("test_lab_addr", s);
 }

@@ -11,6 +11,7 @@
  *     the segment carries data, so it tells a pure ACK from a data segment.
  */
 #include "lab.h"
+#include "lab_check.h"
 #include "lab_fw.h"
 
 #include <arpa/inet.h>
@@ -317,22 +318,5 @@ static Suite *lab_fw_suite(void)
 
 int main(void)
 {
-	struct tf_err err = { "" };
-	SRunner *sr;
-	int failed;
-
-	if (geteuid() != 0) {
-		printf("SKIP: needs root\n");
-		return 0;
-	}
-	/* Before any test forks: every child inherits the private namespace. */
-	if (lab_ns_enter_private(&err) < 0) {
-		fprintf(stderr, "test_lab_fw: %s\n", err.msg);
-		return 1;
-	}
-	sr = srunner_create(lab_fw_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lab_check_run("test_lab_fw", lab_fw_suite());
 }

@@ -6,6 +6,7 @@
  *   [client] eth0 198.18.0.1/24 ========= eth0 [router] 198.18.0.254/24
  */
 #include "lab.h"
+#include "lab_check.h"
 #include "lab_neigh.h"
 #include "lab_view.h"
 
@@ -80,27 +81,11 @@ END_TEST
 
 int main(void)
 {
-	struct tf_err err = { "" };
 	Suite *s = suite_create("lab_neigh");
 	TCase *tc = tcase_create("flush");
-	SRunner *sr;
-	int failed;
 
-	if (geteuid() != 0) {
-		printf("SKIP: needs root\n");
-		return 0;
-	}
-	/* Before any test forks: every child inherits the private namespace. */
-	if (lab_ns_enter_private(&err) < 0) {
-		fprintf(stderr, "test_lab_neigh: %s\n", err.msg);
-		return 1;
-	}
 	tcase_add_test(tc, learnt_entries_go);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lab_check_run("test_lab_neigh", s);
 }
