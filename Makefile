@@ -10,11 +10,11 @@ CHECK_LIBS := $(shell pkg-config --libs check)
 
 WERROR ?= -Werror
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 $(WERROR) -D_GNU_SOURCE $(PKG_CFLAGS)
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 $(WERROR) -D_GNU_SOURCE -Iharness -I. $(PKG_CFLAGS)
 override LDLIBS += $(PKG_LIBS)
 
 B := build
-SRCS := $(wildcard netns/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
+SRCS := $(wildcard netns/*.c) $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -23,16 +23,16 @@ JOBS ?= 4
 .PHONY: all test unit cases clean check-root
 all: $(B)/tcpfault
 
-$(B)/%.o: %.c $(wildcard netns/*.h harness/*.h)
+$(B)/%.o: %.c $(wildcard netns/*.h harness/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tcpfault: $(B)/harness/main.o $(OBJS)
+$(B)/tcpfault: $(B)/harness/cli/main.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do CK_FORK=yes CK_DEFAULT_TIMEOUT=10 $$t; done
@@ -70,7 +70,7 @@ clean:
 .PHONY: integration integration-peer
 $(B)/tests/integration/test_peer: tests/integration/test_peer.c $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-peer: $(B)/tests/integration/test_peer
 	CK_FORK=yes CK_DEFAULT_TIMEOUT=20 $<
@@ -86,7 +86,7 @@ NETNS_OBJS := $(filter $(B)/netns/%,$(OBJS))
 
 $(B)/tests/integration/test_lab: tests/integration/test_lab.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-lab: $(B)/tests/integration/test_lab
 	CK_FORK=yes CK_DEFAULT_TIMEOUT=30 $<
@@ -97,7 +97,7 @@ integration: integration-lab
 .PHONY: integration-lab-fw
 $(B)/tests/integration/test_lab_fw: tests/integration/test_lab_fw.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-lab-fw: $(B)/tests/integration/test_lab_fw
 	CK_FORK=yes CK_DEFAULT_TIMEOUT=30 $<
@@ -107,7 +107,7 @@ integration: integration-lab-fw
 .PHONY: integration-freeze
 $(B)/tests/integration/test_freeze: tests/integration/test_freeze.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-freeze: $(B)/tests/integration/test_freeze
 	CK_FORK=yes $<
@@ -118,7 +118,7 @@ integration: integration-freeze
 .PHONY: integration-bridge
 $(B)/tests/integration/test_bridge: tests/integration/test_bridge.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-bridge: $(B)/tests/integration/test_bridge
 	CK_FORK=yes $<
@@ -129,7 +129,7 @@ integration: integration-bridge
 .PHONY: integration-lab-addr
 $(B)/tests/integration/test_lab_addr: tests/integration/test_lab_addr.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-lab-addr: $(B)/tests/integration/test_lab_addr
 	CK_FORK=yes $<
@@ -140,7 +140,7 @@ integration: integration-lab-addr
 .PHONY: integration-lab-neigh
 $(B)/tests/integration/test_lab_neigh: tests/integration/test_lab_neigh.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Iharness -Inetns -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 integration-lab-neigh: $(B)/tests/integration/test_lab_neigh
 	CK_FORK=yes $<
@@ -175,7 +175,7 @@ integration: integration-leaks integration-interrupt integration-freezer-v1 inte
 
 $(B)/bench/bench_lab: tests/bench/bench_lab.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Inetns -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: $(B)/bench/bench_lab
 	$(B)/bench/bench_lab
@@ -189,10 +189,10 @@ asan:
 # The case parser under libFuzzer for FUZZ_SECONDS (default 60), seeded with
 # the shipped cases; a finding fails the target.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(filter harness/case%.c harness/sockopt.c harness/model.c harness/model_rules.c,$(wildcard harness/*.c))
+FUZZ_SRCS := $(wildcard harness/case/*.c) harness/model/model.c harness/model/model_rules.c
 $(B)/fuzz/fuzz_case: tests/fuzz/fuzz_case.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
-	clang -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -o $@ $^
+	clang -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -I. -o $@ $^
 
 fuzz: $(B)/fuzz/fuzz_case
 	@mkdir -p $(B)/fuzz/corpus

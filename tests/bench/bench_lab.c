@@ -6,8 +6,8 @@
  * namespaces afterwards in its cleanup_net() worker, which the next build can
  * wait on (rtnl lock), so that cost shows up in the build numbers.
  */
-#include "lab.h"
-#include "lab_diag.h"
+#include "netns/lab.h"
+#include "netns/lab_diag.h"
 
 #include <errno.h>
 #include <stdio.h>

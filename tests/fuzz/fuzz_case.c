@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "case.h"
+#include "case/case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "lab.h"
+#include "netns/lab.h"
 
 /* lab_check_run() - run @s as program @prog. Return: main()'s exit code. */
 static inline int lab_check_run(const char *prog, Suite *s)

@@ -7,9 +7,9 @@
  *                                             ├ br0 [switch]
  *   [server] eth0 198.18.0.2/24 === to-server ┘
  */
-#include "lab.h"
+#include "netns/lab.h"
 #include "lab_check.h"
-#include "lab_view.h"
+#include "netns/lab_view.h"
 
 #include <check.h>
 #include <errno.h>

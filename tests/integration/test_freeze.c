@@ -1,5 +1,5 @@
 /* test_freeze.c - the freezer on this machine's real cgroups (root). */
-#include "lab_freeze.h"
+#include "netns/lab_freeze.h"
 
 #include <check.h>
 #include <errno.h>

@@ -3,9 +3,9 @@
  * program first moves into a private namespace, so the host's is never touched.
  * Each test builds its own "pair" lab and runs in its own forked child.
  */
-#include "lab.h"
+#include "netns/lab.h"
 #include "lab_check.h"
-#include "lab_diag.h"
+#include "netns/lab_diag.h"
 
 #include <arpa/inet.h>
 #include <check.h>

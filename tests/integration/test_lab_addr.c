@@ -7,10 +7,10 @@
  *   [client] eth0 198.18.0.1/24 ========= eth0 [router] 198.18.0.254/24
  *            default via 198.18.0.254
  */
-#include "lab.h"
+#include "netns/lab.h"
 #include "lab_check.h"
-#include "lab_addr.h"
-#include "lab_view.h"
+#include "netns/lab_addr.h"
+#include "netns/lab_view.h"
 
 #include <check.h>
 #include <errno.h>

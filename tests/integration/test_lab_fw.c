@@ -10,9 +10,9 @@
  *   - pure ACK vs data: "@ih,0,8" (the first payload byte) loads only when
  *     the segment carries data, so it tells a pure ACK from a data segment.
  */
-#include "lab.h"
+#include "netns/lab.h"
 #include "lab_check.h"
-#include "lab_fw.h"
+#include "netns/lab_fw.h"
 
 #include <arpa/inet.h>
 #include <check.h>

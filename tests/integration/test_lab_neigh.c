@@ -5,10 +5,10 @@
  *
  *   [client] eth0 198.18.0.1/24 ========= eth0 [router] 198.18.0.254/24
  */
-#include "lab.h"
+#include "netns/lab.h"
 #include "lab_check.h"
-#include "lab_neigh.h"
-#include "lab_view.h"
+#include "netns/lab_neigh.h"
+#include "netns/lab_view.h"
 
 #include <arpa/inet.h>
 #include <check.h>

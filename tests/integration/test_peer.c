@@ -5,7 +5,7 @@
  * 127.0.0.1. Checks the JSON lines against KERNEL-FACTS.md "kill -9":
  * FIN then RST gives EOF then EPIPE; unread data gives RST, ECONNRESET, EPIPE.
  */
-#include "peer.h"
+#include "peer/peer.h"
 
 #include <check.h>
 #include <errno.h>

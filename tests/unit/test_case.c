@@ -4,8 +4,8 @@
  * diagnostic ("file:line:col: error: msg"). Good files are checked field by
  * field; durations, errno names and case_control() have their own tables.
  */
-#include "case.h"
-#include "model.h"
+#include "case/case.h"
+#include "model/model.h"
 
 #include <check.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
  * Like test_case_drop.c: each error has a row with the exact first line of
  * the diagnostic; good files are checked field by field.
  */
-#include "case.h"
+#include "case/case.h"
 #include "case_check.h"
 
 #include <check.h>

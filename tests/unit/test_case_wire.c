@@ -2,7 +2,7 @@
  * field by field, and one row per error with the exact first line of the
  * diagnostic ("file:line:col: error: msg").
  */
-#include "case.h"
+#include "case/case.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* test_claims.c - the claims table (harness/claims.c) on synthetic results:
  * every verdict, and the compiled table against ARTICLE-CLAIMS.md's ids. */
-#include "claims.h"
+#include "report/claims.h"
 
 #include <check.h>
 #include <stdlib.h>

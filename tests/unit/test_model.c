@@ -9,10 +9,10 @@
  * send" = T1 before the first retransmission): it must lie inside the band.
  * The band must be at most max(0.3 s, 5 %) wide unless the row says why not.
  */
-#include "model.h"
-#include "model_env.h"
-#include "timeline.h"
-#include "verdict.h"
+#include "model/model.h"
+#include "verdict/model_env.h"
+#include "obs/timeline.h"
+#include "verdict/verdict.h"
 
 #include <check.h>
 #include <errno.h>

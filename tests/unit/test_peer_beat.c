@@ -5,7 +5,7 @@
  * watch (K x T + T / 2 without a ping). The clock is the test's: every tick
  * is given its "now".
  */
-#include "peer_int.h"
+#include "peer/peer_int.h"
 
 #include <check.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * a connection's stream is k % 251, and the receiver finds the first byte
  * that is not where it belongs.
  */
-#include "peer_int.h"
+#include "peer/peer_int.h"
 
 #include <check.h>
 #include <stdlib.h>

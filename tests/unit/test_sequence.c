@@ -2,13 +2,13 @@
  * renderers on synthetic timelines: matching a segment's two copies, lost
  * segments, notes, faults, collapsing repeats, the row cap, text and SVG.
  */
-#include "sequence.h"
+#include "report/sequence.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire.h"
+#include "obs/wire.h"
 
 static const char *const hosts[] = { "client", "server" };
 

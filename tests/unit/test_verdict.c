@@ -1,5 +1,5 @@
 /* test_verdict.c - expectations against synthetic observations. */
-#include "verdict.h"
+#include "verdict/verdict.h"
 
 #include <check.h>
 #include <errno.h>

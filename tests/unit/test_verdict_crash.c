@@ -1,6 +1,6 @@
 /* test_verdict_crash.c - the sysctl and keepalive-timer expectations
  * (harness/verdict_crash.c) against synthetic observations. */
-#include "verdict.h"
+#include "verdict/verdict.h"
 
 #include <check.h>
 #include <netinet/tcp.h>

@@ -3,7 +3,7 @@
  * run without the rule), no-connection, TIME_WAIT restarts, and the state of a
  * connection the application never got.
  */
-#include "verdict.h"
+#include "verdict/verdict.h"
 
 #include <check.h>
 #include <netinet/tcp.h>

@@ -4,8 +4,8 @@
  * heartbeat's HEARTBEAT_TIMEOUT and a later ETIMEDOUT of the same socket are
  * both expected, each on its own channel.
  */
-#include "result.h"
-#include "verdict.h"
+#include "report/result.h"
+#include "verdict/verdict.h"
 
 #include <check.h>
 #include <errno.h>

@@ -2,14 +2,14 @@
  * (harness/verdict_wire.c): decoding raw bytes, flag names, relative sequence
  * numbers, which segments count as what, and the verdicts.
  */
-#include "wire.h"
+#include "obs/wire.h"
 
 #include <check.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "verdict.h"
+#include "verdict/verdict.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

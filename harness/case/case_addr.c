@@ -1,0 +1,130 @@
+/* case_addr.c - the address change of a case file:
+ *
+ *   at TIME readdress HOST NEW [back after DURATION]
+ *
+ * HOST (client or server: the hosts peers reach) loses its address and gets
+ * NEW instead; with "back after DURATION" a second step, DURATION later, puts
+ * the old address back. NEW is an IPv4 address of the lab's range
+ * 198.18.0.0/15, with or without a prefix length (without: the old one's).
+ * A host whose address is changed cannot be readdressed again before it is
+ * back. Whether NEW clashes with another host's address is checked when the
+ * fault runs (the parser does not know the topology's addresses).
+ * Grammar and examples: docs/CASES.md.
+ */
+#include "case/case.h"
+#include "case/case_priv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 198.18.0.0/15 (RFC 2544, the lab's range), prefix 15..32 if given. */
+static bool addr_ok(const char *s)
+{
+	char ip[INET_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned char a[4];
+	char *end;
+	long plen;
+
+	if (n >= sizeof(ip) || strlen(s) >= CASE_ADDR_MAX)
+		return false;
+	memcpy(ip, s, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET, ip, a) != 1 || a[0] != 198 || (a[1] & 0xfe) != 18)
+		return false;
+	if (!slash)
+		return true;
+	if (slash[1] < '0' || slash[1] > '9')
+		return false;
+	plen = strtol(slash + 1, &end, 10);
+	return !*end && plen >= 15 && plen <= 32;
+}
+
+/* The last readdress of @host at or before @at_ms, or NULL. */
+static const struct case_step *readdress_last(const struct case_parser *p, int host,
+					      int64_t at_ms)
+{
+	const struct case_step *last = NULL;
+
+	for (int i = 0; i < p->n_timed; i++)
+		if (p->timed[i].kind == CASE_STEP_READDRESS && p->timed[i].host == host &&
+		    p->timed[i].at_ms <= at_ms)
+			last = &p->timed[i];
+	return last;
+}
+
+/* [back after DURATION] at token @i: the step that puts the old address back. */
+static int args_back(struct case_parser *p, int i, const struct case_step *st)
+{
+	struct case_step back = *st;
+	int64_t after;
+
+	if (i >= p->n_tok)
+		return i;
+	if (!case_tok_is(&p->tok[i], "back")) {
+		case_err_tok(p, &p->tok[i], "expected 'back after DURATION', got '%s'", p->tok[i].s);
+		return -EINVAL;
+	}
+	if (i + 1 >= p->n_tok)
+		return case_err_missing(p, i, "after DURATION");
+	if (!case_tok_is(&p->tok[i + 1], "after")) {
+		case_err_tok(p, &p->tok[i + 1], "expected 'after DURATION', got '%s'",
+			     p->tok[i + 1].s);
+		return -EINVAL;
+	}
+	if (i + 2 >= p->n_tok)
+		return case_err_missing(p, i + 1, "DURATION");
+	if (case_arg_time(p, i + 2, &after))
+		return -EINVAL;
+	if (!after) {
+		case_err_tok(p, &p->tok[i + 2], "'back after' needs a duration above 0, got '%s'",
+			     p->tok[i + 2].s);
+		return -EINVAL;
+	}
+	back.at_ms = st->at_ms + after;
+	back.back = true;
+	if (case_step_push(p, &back))
+		return -ENOMEM;
+	if (case_time_ref(p, i + 2, back.at_ms, false, "step"))
+		return -ENOMEM;
+	return i + 3;
+}
+
+/**
+ * case_args_readdress() - "HOST NEW [back after DURATION]" from token @i (the
+ * keyword is token @i - 1); st->at_ms is set. Pushes the "back" step itself.
+ * Return: the index after the last token used, or -errno after an error.
+ */
+int case_args_readdress(struct case_parser *p, int i, struct case_step *st)
+{
+	const struct case_tok *t = &p->tok[i + 1];
+	const struct case_step *last;
+	const char *host;
+
+	if (case_arg_host(p, i, &st->host))
+		return -EINVAL;
+	host = p->c->hosts[st->host];
+	if (strcmp(host, "client") && strcmp(host, "server")) {
+		case_err_tok(p, &p->tok[i],
+			     "readdress changes the address peers reach a host at: client or server, not %s",
+			     host);
+		return -EINVAL;
+	}
+	if (!addr_ok(t->s)) {
+		case_err_tok(p, t,
+			     "bad address '%s': expected an IPv4 address of the lab's range 198.18.0.0/15, like 198.18.0.9 or 198.18.0.9/24",
+			     t->s);
+		return -EINVAL;
+	}
+	last = readdress_last(p, st->host, st->at_ms);
+	if (last && !last->back) {
+		case_err_tok(p, &p->tok[i], "%s's address is already changed (line %u) and not back",
+			     host, last->loc.line);
+		return -EINVAL;
+	}
+	memcpy(st->addr, t->s, t->len + 1);
+	return args_back(p, i + 2, st);
+}

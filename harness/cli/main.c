@@ -1,0 +1,203 @@
+/* main.c - the tcpfault command line: run, list, check. Only main() exits. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "cli/suite.h"
+#include "run/sweep.h"
+#include "cli/model_cli.h"
+#include "report/claims.h"
+#include "netns/lab_freeze.h"
+
+static const char usage_text[] =
+	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
+	"\n"
+	"  run [-j N] [--filter GLOB] [--with-controls] [--results DIR] PATH...\n"
+	"        run the cases in PATH (case files or directories of *.case files);\n"
+	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
+	"        --keep: keep the namespaces of cases that did not pass, to enter them\n"
+	"        --tier quick|stock|all: which cases (default quick; stock cases keep the\n"
+	"        kernel's defaults and take minutes to hours); claims table in claims.md\n"
+	"        --fail-on-skip: a skipped case fails the run (make test uses it)\n"
+	"        --repeat N: run everything N rounds; report verdict changes and the\n"
+	"        spread (p50/p95) of detection times\n"
+	"        --freezer auto|cgroup2|freezer-v1: the freezer host crashes use\n"
+	"        (default: cgroup2 if usable, else the v1 freezer; a case whose\n"
+	"        freezer is missing is skipped with the reason)\n"
+	"        --case-timeout S: a case still running S seconds after its end (its\n"
+	"        lab's build and teardown included) is stopped: error (default 45)\n"
+	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
+	"        --check only lists leaks (exit 1 if any)\n"
+	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
+	"                   the articles (A01-A27) has no case\n"
+	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
+	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
+	"        when the kernel gives up, and with which errno (the timing model)\n"
+	"\n"
+	"exit codes: 0 all passed, 1 a case failed or ended in error, 2 bad usage or\n"
+	"case file, 4 nothing ran (not root, or everything skipped)\n";
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "tcpfault: %s\n", msg);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "with-controls", no_argument, NULL, 'c' },
+		{ "results", required_argument, NULL, 'r' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "fail-on-skip", no_argument, NULL, 'S' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "tier", required_argument, NULL, 'T' },
+		{ "freezer", required_argument, NULL, 'F' },
+		{ "case-timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct suite_opts o = { .jobs = 4, .results_root = "results" };
+	struct suite s;
+	char *end;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.jobs < 1 || o.jobs > 64)
+				return usage("-j takes a number from 1 to 64");
+			break;
+		case 'f':
+			o.filter = optarg;
+			break;
+		case 'c':
+			o.with_controls = true;
+			break;
+		case 'r':
+			o.results_root = optarg;
+			break;
+		case 'k':
+			o.keep = true;
+			break;
+		case 'S':
+			o.fail_on_skip = true;
+			break;
+		case 'T':
+			o.tier = strcmp(optarg, "all") ? case_tier_parse(optarg) : -1;
+			if (o.tier < 0 && strcmp(optarg, "all"))
+				return usage("--tier takes quick, stock or all");
+			break;
+		case 'R':
+			o.repeat = (int)strtol(optarg, &end, 10);
+			if (*end || o.repeat < 1 || o.repeat > 100)
+				return usage("--repeat takes a number from 1 to 100");
+			break;
+		case 't': {
+			double secs = strtod(optarg, &end);
+
+			if (*end || end == optarg || !(secs >= 1 && secs <= 86400))
+				return usage("--case-timeout takes seconds from 1 to 86400");
+			o.case_timeout_ms = (int64_t)(secs * 1000);
+			break;
+		}
+		case 'F':
+			o.freezer = lab_freezer_want_parse(optarg);
+			if (o.freezer < 0)
+				return usage("--freezer takes auto, cgroup2 or freezer-v1");
+			break;
+		default:
+			return usage(NULL);
+		}
+	}
+	if (optind >= argc)
+		return usage("run needs a case file or a directory of cases");
+	ret = suite_load(&s, argv + optind, argc - optind, stderr);
+	if (ret) {
+		suite_free(&s);
+		return ret;
+	}
+	ret = suite_run(&s, &o);
+	suite_free(&s);
+	return ret;
+}
+
+static int cmd_list(int argc, char **argv, bool quiet)
+{
+	struct suite s;
+	int ret;
+
+	if (argc < 2)
+		return usage(quiet ? "check needs a case file or directory"
+				   : "list needs a case file or directory");
+	ret = suite_load(&s, argv + 1, argc - 1, stderr);
+	for (int i = 0; !ret && i < s.n_cases; i++) {
+		const struct case_def *c = s.cases[i].def;
+		char ids[CASE_MAX_SOURCES * 8] = "";
+
+		if (quiet)
+			continue;
+		for (int k = 0; k < c->n_sources; k++) {
+			strcat(ids, k ? "," : "");
+			strcat(ids, c->sources[k]);
+		}
+		printf("%-36s %-12s %s%s\n", s.cases[i].id, ids[0] ? ids : "-",
+		       c->tier == CASE_TIER_STOCK ? "[stock] " : "", c->title);
+	}
+	/* Every claim of the articles needs a case (the table is compiled in). */
+	if (!ret && !quiet && claims_report_missing(&s, stdout) > 0)
+		ret = 1;
+	if (!ret && quiet)
+		printf("ok: %d case file%s\n", s.n_cases, s.n_cases == 1 ? "" : "s");
+	suite_free(&s);
+	return ret;
+}
+
+static int cmd_cleanup(int argc, char **argv)
+{
+	bool check_only = argc == 2 && strcmp(argv[1], "--check") == 0;
+
+	if (argc > 2 || (argc == 2 && !check_only))
+		return usage("cleanup takes only --check");
+	if (!check_only) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "tcpfault: cleanup needs root: try sudo\n");
+			return 4;
+		}
+		sweep_stale(stdout);
+		sweep_kept(stdout);
+	}
+	if (sweep_check(stdout) > 0)
+		return 1;
+	printf("tcpfault: nothing left behind\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(NULL);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_list(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "predict") == 0)
+		return model_cli_predict(argc - 1, argv + 1);
+	if (strcmp(argv[1], "cleanup") == 0)
+		return cmd_cleanup(argc - 1, argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	return usage("unknown command");
+}

@@ -1,0 +1,558 @@
+/* suite.c - running the cases in parallel workers and reporting; see suite.h.
+ *
+ * Each case runs in a forked worker: its namespaces, links and peers live and
+ * die with that process (PR_SET_PDEATHSIG), so an interrupted or hung case is
+ * cleaned up by killing its worker. Signals reach the orchestrator through a
+ * signalfd, so that Ctrl-C, SIGTERM and SIGHUP are handled in the main loop,
+ * never in a handler.
+ */
+#include "cli/suite.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include "report/claims.h"
+#include "report/result.h"
+#include "run/run.h"
+#include "cli/suite_repeat.h"
+#include "run/sweep.h"
+#include "netns/lab.h"
+
+#define SUITE_VERSION "0.1.0"
+#define SUITE_LAB_ALLOWANCE_MS 15000 /* building and tearing down a lab, above the case's limit */
+#define SUITE_NICE (-10) /* the run's scheduling priority (setpriority(2)) */
+#define SUITE_STOP_GRACE_NS 5000000000LL /* SIGTERM, then this long to undo faults, then SIGKILL */
+
+enum suite_job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
+
+struct suite_job {
+	const struct suite_case *sc;
+	bool control;
+	int round; /* --repeat: 0 .. repeat-1 */
+	enum suite_job_state state;
+	pid_t pid;
+	int64_t deadline_ns;
+	int64_t kill_at_ns; /* asked to stop: SIGKILL at this time; 0: not asked */
+	bool timed_out;
+	char dir[4096];
+};
+
+struct suite_ctx {
+	const struct suite_opts *o;
+	struct suite_job *jobs;
+	int n_jobs, n_done, n_running, ktap_no;
+	int n_pass, n_fail, n_error, n_skip;
+	FILE *ktap;
+	json_t *summary_cases;
+	json_t *claims; /* the claims table (claims.c) */
+	int n_claims_failed; /* claims the run should have measured and did not */
+	char run_dir[2048];
+	bool interrupted, progress;
+	sigset_t blocked;
+};
+
+static int64_t suite_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void suite_out(struct suite_ctx *sx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One KTAP line to stdout and ktap.txt, after clearing the progress line. */
+static void suite_out(struct suite_ctx *sx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sx->progress)
+		fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	if (sx->ktap) {
+		va_start(ap, fmt);
+		vfprintf(sx->ktap, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void suite_progress(struct suite_ctx *sx)
+{
+	if (!sx->progress)
+		return;
+	fprintf(stderr, "\r\033[K[%d/%d] %d running, %d pass, %d fail, %d error", sx->n_done,
+		sx->n_jobs, sx->n_running, sx->n_pass, sx->n_fail, sx->n_error);
+	for (int i = 0, shown = 0; i < sx->n_jobs && shown < 2; i++)
+		if (sx->jobs[i].state == JOB_RUNNING) {
+			fprintf(stderr, "%s %s%s", shown++ ? "," : ":", sx->jobs[i].sc->id,
+				sx->jobs[i].control ? " [control]" : "");
+		}
+	fflush(stderr);
+}
+
+static int suite_mkdirs(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* results/<run-id>, and results/latest pointing at it (replaced atomically). */
+static int suite_make_run_dir(struct suite_ctx *sx)
+{
+	char id[64], link_tmp[4096], link[4096];
+	time_t now = time(NULL);
+	struct tm tm;
+	int ret;
+
+	localtime_r(&now, &tm);
+	strftime(id, sizeof(id), "%Y%m%d-%H%M%S", &tm);
+	snprintf(sx->run_dir, sizeof(sx->run_dir), "%s/%s-%d", sx->o->results_root, id,
+		 (int)getpid());
+	ret = suite_mkdirs(sx->run_dir);
+	if (ret)
+		return ret;
+	snprintf(link_tmp, sizeof(link_tmp), "%s/.latest-%d", sx->o->results_root, (int)getpid());
+	snprintf(link, sizeof(link), "%s/latest", sx->o->results_root);
+	unlink(link_tmp);
+	if (symlink(strrchr(sx->run_dir, '/') + 1, link_tmp) == 0)
+		rename(link_tmp, link);
+	return 0;
+}
+
+static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
+{
+	enum verdict_status v;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(125);
+	prctl(PR_SET_NAME, "tcpfault-case"); /* not a run's orchestrator (sweep.h) */
+	sigprocmask(SIG_UNBLOCK, &sx->blocked, NULL);
+	if (sx->ktap)
+		fclose(sx->ktap);
+	char tag[64];
+	struct run_opts ro = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag,
+			       .freezer = sx->o->freezer };
+
+	snprintf(tag, sizeof(tag), "%d.%d", (int)getppid(), (int)(j - sx->jobs));
+	v = run_case(j->sc->def, &ro, j->dir);
+	_exit((int)v);
+}
+
+/* How long a job may run, from its start, before it is stopped as hung. */
+static int64_t suite_limit_ms(const struct suite_ctx *sx, const struct suite_job *j)
+{
+	if (sx->o->case_timeout_ms > 0)
+		return j->sc->def->end_ms + sx->o->case_timeout_ms;
+	return j->sc->def->time_limit_ms + SUITE_LAB_ALLOWANCE_MS;
+}
+
+static int suite_start(struct suite_ctx *sx, struct suite_job *j)
+{
+	int ret;
+
+	if (sx->o->repeat > 1)
+		snprintf(j->dir, sizeof(j->dir), "%s/round%d/%s%s", sx->run_dir, j->round + 1,
+			 j->sc->id, j->control ? ".control" : "");
+	else
+		snprintf(j->dir, sizeof(j->dir), "%s/%s%s", sx->run_dir, j->sc->id,
+			 j->control ? ".control" : "");
+	ret = suite_mkdirs(j->dir);
+	if (ret)
+		return ret;
+	fflush(NULL);
+	j->pid = fork();
+	if (j->pid < 0)
+		return -errno;
+	if (j->pid == 0)
+		suite_worker(sx, j);
+	j->state = JOB_RUNNING;
+	j->deadline_ns = suite_mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
+	sx->n_running++;
+	return 0;
+}
+
+/* case.json, or a stand-in when the worker died before writing it. */
+static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_job *j,
+				 int wstatus)
+{
+	char path[4200], why[200];
+	json_t *r;
+
+	snprintf(path, sizeof(path), "%s/case.json", j->dir);
+	r = json_load_file(path, 0, NULL);
+	if (j->timed_out)
+		snprintf(why, sizeof(why),
+			 "timed out: still running %.1f s after the case's end (limit %.1f s)",
+			 (double)(suite_limit_ms(sx, j) - j->sc->def->end_ms) / 1000,
+			 (double)suite_limit_ms(sx, j) / 1000);
+	if (r && json_is_object(r)) {
+		/* A worker stopped for its time limit writes "interrupted": say why. */
+		if (j->timed_out) {
+			json_object_set_new(r, "verdict", json_string("error"));
+			json_object_set_new(r, "reason", json_string(why));
+			result_dump_json(path, r);
+		}
+		return r;
+	}
+	json_decref(r);
+	snprintf(path, sizeof(path), "%s/case.json.tmp", j->dir);
+	unlink(path); /* what a killed worker was writing */
+	if (j->timed_out)
+		; /* why says it already */
+	else if (WIFSIGNALED(wstatus))
+		snprintf(why, sizeof(why), "the case's worker died of signal %d (%s)",
+			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+	else
+		snprintf(why, sizeof(why), "the case's worker exited %d without a result",
+			 WEXITSTATUS(wstatus));
+	/* The case directory gets a case.json all the same: what the summary says. */
+	r = json_pack("{s:s s:s s:b s:s s:s}", "name", j->sc->def->name, "file", j->sc->def->file,
+		      "control", j->control, "verdict", "error", "reason", why);
+	snprintf(path, sizeof(path), "%s/case.json", j->dir);
+	if (r)
+		result_dump_json(path, r);
+	return r;
+}
+
+static void suite_print_report(struct suite_ctx *sx, const struct suite_job *j)
+{
+	char path[4200], line[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.txt", j->dir);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		suite_out(sx, "%s%s", line, strchr(line, '\n') ? "" : "\n");
+	fclose(f);
+}
+
+static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
+{
+	json_t *r = suite_load_result(sx, j, wstatus);
+	const char *verdict = json_string_value(json_object_get(r, "verdict")) ?: "error";
+	const char *reason = json_string_value(json_object_get(r, "reason")) ?: "";
+	char name[300];
+	bool ok;
+
+	j->state = JOB_DONE;
+	sx->n_running--;
+	sx->n_done++;
+	snprintf(name, sizeof(name), "%s%s", j->sc->id, j->control ? " [control]" : "");
+	ok = j->control ? strcmp(verdict, "fail") == 0 : strcmp(verdict, "pass") == 0;
+	if (strcmp(verdict, "skip") == 0 && sx->o->fail_on_skip) {
+		/* On the CI machine a skip would hide a broken feature. */
+		sx->n_fail++;
+		ok = false;
+		suite_out(sx, "not ok %d %s # skipped, and --fail-on-skip: %s\n", ++sx->ktap_no, name,
+			  reason);
+	} else if (strcmp(verdict, "skip") == 0) {
+		sx->n_skip++;
+		suite_out(sx, "ok %d %s # SKIP %s\n", ++sx->ktap_no, name, reason);
+	} else if (ok) {
+		sx->n_pass++;
+		suite_out(sx, "ok %d %s\n", ++sx->ktap_no, name);
+		if (j->control)
+			suite_out(sx, "#   control failed as it must: %s\n", reason);
+	} else {
+		strcmp(verdict, "error") == 0 ? sx->n_error++ : sx->n_fail++;
+		suite_out(sx, "not ok %d %s\n", ++sx->ktap_no, name);
+		if (j->control && strcmp(verdict, "pass") == 0)
+			suite_out(sx, "# the control run (%s) passed: this case cannot fail\n",
+				  "cause removed");
+		else
+			suite_out(sx, "# %s: %s\n", verdict, reason);
+		if (!j->control || strcmp(verdict, "error") == 0)
+			suite_print_report(sx, j);
+	}
+	json_object_set_new(r, "id", json_string(j->sc->id));
+	json_object_set_new(r, "round", json_integer(j->round + 1));
+	json_object_set_new(r, "ktap", json_string(ok || (strcmp(verdict, "skip") == 0 &&
+							  !sx->o->fail_on_skip) ? "ok" : "not ok"));
+	json_object_set_new(r, "dir", json_string(j->dir));
+	json_array_append_new(sx->summary_cases, r);
+	suite_progress(sx);
+}
+
+static void suite_reap(struct suite_ctx *sx)
+{
+	int wstatus;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+		for (int i = 0; i < sx->n_jobs; i++)
+			if (sx->jobs[i].state == JOB_RUNNING && sx->jobs[i].pid == pid)
+				suite_finish(sx, &sx->jobs[i], wstatus);
+}
+
+/* Wait, at most @limit_ms, for the processes this subreaper inherited (the
+ * peers of a worker that was SIGKILLed; they die of PR_SET_PDEATHSIG, a v1
+ * frozen one once sweep_stale() has thawed it) so that none outlives the run.
+ * Return: false once none is left, true if some still are after @limit_ms. */
+static bool suite_reap_orphans(int limit_ms)
+{
+	struct timespec pause = { 0, 2000000 };
+
+	for (int waited = 0; waited < limit_ms; waited += 2) {
+		pid_t pid;
+
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (pid < 0) /* ECHILD: nothing left */
+			return false;
+		nanosleep(&pause, NULL);
+	}
+	return true;
+}
+
+/* Ask every running worker to stop: SIGTERM lets it undo its faults (thaw,
+ * lift rules) and write its partial result; SIGKILL follows after a grace. */
+static void suite_stop_running(struct suite_ctx *sx)
+{
+	for (int i = 0; i < sx->n_jobs; i++) {
+		struct suite_job *j = &sx->jobs[i];
+
+		if (j->state != JOB_RUNNING || j->kill_at_ns)
+			continue;
+		kill(j->pid, SIGTERM);
+		j->kill_at_ns = suite_mono_ns() + SUITE_STOP_GRACE_NS;
+	}
+}
+
+/* Signals and time limits: returns how long poll() may sleep. */
+static int suite_watch(struct suite_ctx *sx, int sfd)
+{
+	struct signalfd_siginfo si;
+	int64_t now = suite_mono_ns(), wake = now + 500000000LL;
+	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+
+	for (int i = 0; i < sx->n_jobs; i++) {
+		struct suite_job *j = &sx->jobs[i];
+
+		if (j->state != JOB_RUNNING)
+			continue;
+		if (now > j->deadline_ns && !j->timed_out) {
+			j->timed_out = true;
+			kill(j->pid, SIGTERM);
+			j->kill_at_ns = now + SUITE_STOP_GRACE_NS;
+		}
+		if (j->kill_at_ns && now > j->kill_at_ns)
+			kill(j->pid, SIGKILL);
+		if (j->deadline_ns < wake)
+			wake = j->deadline_ns;
+		if (j->kill_at_ns && j->kill_at_ns < wake)
+			wake = j->kill_at_ns;
+	}
+	if (poll(&pfd, 1, (int)((wake > now ? wake - now : 0) / 1000000) + 1) <= 0)
+		return 0;
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		if (!sx->interrupted)
+			suite_out(sx, "# interrupted by signal %u: stopping every running case\n",
+				  si.ssi_signo);
+		sx->interrupted = true;
+		suite_stop_running(sx);
+	}
+	return 0;
+}
+
+static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
+{
+	const struct suite_opts *o = sx->o;
+
+	int repeat = o->repeat > 1 ? o->repeat : 1;
+
+	sx->jobs = calloc((size_t)s->n_cases * 2 * (size_t)repeat + 1, sizeof(*sx->jobs));
+	if (!sx->jobs)
+		return -ENOMEM;
+	/* Round after round: a verdict that changes between rounds is a flake. */
+	for (int r = 0; r < repeat; r++) {
+		for (int i = 0; i < s->n_cases; i++) {
+			const struct suite_case *sc = &s->cases[i];
+
+			if (o->filter && fnmatch(o->filter, sc->id, 0) != 0 &&
+			    fnmatch(o->filter, sc->def->name, 0) != 0)
+				continue;
+			if (o->tier >= 0 && (int)sc->def->tier != o->tier)
+				continue; /* --tier: stock cases run apart (minutes to hours) */
+			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
+			if (o->with_controls && sc->def->has_control)
+				sx->jobs[sx->n_jobs++] =
+					(struct suite_job){ .sc = sc, .control = true, .round = r };
+		}
+	}
+	return 0;
+}
+
+static void suite_write_summary(struct suite_ctx *sx, const char *started)
+{
+	char path[4200];
+	struct utsname uts;
+	json_t *root;
+
+	uname(&uts);
+	root = json_pack("{s:s s:s s:s s:s s:b s:{s:i s:i s:i s:i s:i} s:O}", "tool", "tcpfault",
+			 "version", SUITE_VERSION, "kernel", uts.release, "started", started,
+			 "interrupted", sx->interrupted, "totals", "pass", sx->n_pass, "fail",
+			 sx->n_fail, "error", sx->n_error, "skip", sx->n_skip, "not_run",
+			 sx->n_jobs - sx->n_done, "cases", sx->summary_cases);
+	snprintf(path, sizeof(path), "%s/summary.json", sx->run_dir);
+	if (root && sx->claims)
+		json_object_set(root, "claims", sx->claims);
+	if (root)
+		result_dump_json(path, root);
+	json_decref(root);
+}
+
+static void suite_loop(struct suite_ctx *sx, int sfd)
+{
+	int next = 0;
+
+	while (sx->n_done < sx->n_jobs) {
+		while (!sx->interrupted && next < sx->n_jobs && sx->n_running < sx->o->jobs) {
+			int ret = suite_start(sx, &sx->jobs[next]);
+
+			if (ret) {
+				suite_out(sx, "# cannot start %s: %s\n", sx->jobs[next].sc->id,
+					  strerror(-ret));
+				sx->interrupted = true;
+				break;
+			}
+			next++;
+			suite_progress(sx);
+		}
+		if (sx->n_running == 0)
+			break; /* interrupted: the rest never started */
+		suite_watch(sx, sfd);
+		suite_reap(sx);
+	}
+	for (int i = next; i < sx->n_jobs; i++)
+		suite_out(sx, "not ok %d %s%s # not run: interrupted\n", ++sx->ktap_no,
+			  sx->jobs[i].sc->id, sx->jobs[i].control ? " [control]" : "");
+}
+
+int suite_run(struct suite *s, const struct suite_opts *o)
+{
+	struct suite_ctx sx = { .o = o };
+	struct tf_err err = { "" };
+	char started[64], path[4200];
+	time_t now = time(NULL);
+	bool orphans_left;
+	int sfd, ret;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "tcpfault: run needs root (network namespaces, sysctls): "
+				"try sudo; nothing ran\n");
+		return 4;
+	}
+	sweep_stale(stderr); /* a killed run's frozen tasks and groups */
+	/* The case clock is only as good as the moment a step runs: on a busy
+	 * machine (a build, `make stress`'s CPU hog) the workers and peers, which
+	 * inherit this, get the CPU first. The kernel's TCP timers do not depend
+	 * on it. Failing is harmless: the run goes on at the usual priority. */
+	if (setpriority(PRIO_PROCESS, 0, SUITE_NICE) < 0)
+		fprintf(stderr, "tcpfault: cannot raise the priority (%s): steps may run late "
+				"on a busy machine\n", strerror(errno));
+	ret = lab_ns_enter_private(&err);
+	if (ret) {
+		fprintf(stderr, "tcpfault: cannot make a private network namespace: %s\n", err.msg);
+		return 4;
+	}
+	/* Peers of a worker that died are re-parented here, not to init, so that
+	 * this process reaps them and knows none outlives it. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+	if (suite_jobs_build(&sx, s) || sx.n_jobs == 0) {
+		fprintf(stderr, "tcpfault: no case matches%s%s\n", o->filter ? " " : "",
+			o->filter ? o->filter : "");
+		free(sx.jobs);
+		return 2;
+	}
+	ret = suite_make_run_dir(&sx);
+	if (ret) {
+		fprintf(stderr, "tcpfault: cannot create %s: %s\n", sx.run_dir, strerror(-ret));
+		free(sx.jobs);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/ktap.txt", sx.run_dir);
+	sx.ktap = fopen(path, "we");
+	sx.summary_cases = json_array();
+	sx.progress = isatty(STDERR_FILENO);
+	sigemptyset(&sx.blocked);
+	sigaddset(&sx.blocked, SIGCHLD);
+	sigaddset(&sx.blocked, SIGINT);
+	sigaddset(&sx.blocked, SIGTERM);
+	sigaddset(&sx.blocked, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sx.blocked, NULL);
+	sfd = signalfd(-1, &sx.blocked, SFD_CLOEXEC | SFD_NONBLOCK);
+	suite_out(&sx, "TAP version 13\n1..%d\n", sx.n_jobs);
+	suite_out(&sx, "# tcpfault %s, results in %s\n", SUITE_VERSION, sx.run_dir);
+	suite_loop(&sx, sfd);
+	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
+	 * group (fault_crash.c): its owner is dead now, so this removes it. */
+	sweep_stale(stderr);
+	orphans_left = suite_reap_orphans(5000);
+	if (orphans_left) /* a leak: the run fails */
+		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
+				"(`tcpfault cleanup --check` lists it)\n");
+	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
+		sx.n_fail++; /* a verdict that changed between rounds fails the run */
+	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
+		  sx.n_fail, sx.n_skip, sx.n_error);
+	sx.claims = claims_for_run(s, sx.summary_cases, sx.run_dir, &sx.n_claims_failed);
+	claims_summary(sx.claims, path, sizeof(path));
+	suite_out(&sx, "# %s (%s/claims.md)\n", path, sx.run_dir);
+	if (sx.n_claims_failed)
+		suite_out(&sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
+			  sx.n_claims_failed, sx.run_dir);
+	suite_write_summary(&sx, started);
+	if (sx.progress)
+		fputs("\r\033[K", stderr);
+	/* The plain closing line CI readers look for; errors count as failures. */
+	printf("# results in %s (%d errors among the failures)\ncases: %d passed, %d failed, %d skipped\n",
+	       sx.run_dir, sx.n_error, sx.n_pass, sx.n_fail + sx.n_error, sx.n_skip);
+	close(sfd);
+	if (sx.ktap)
+		fclose(sx.ktap);
+	json_decref(sx.summary_cases);
+	json_decref(sx.claims);
+	free(sx.jobs);
+	if (sx.n_pass + sx.n_fail + sx.n_error == 0 && sx.n_skip > 0 && !sx.interrupted)
+		return 4;
+	return sx.interrupted || sx.n_fail || sx.n_error || sx.n_done < sx.n_jobs ||
+			       sx.n_claims_failed || orphans_left
+		       ? 1
+		       : 0;
+}

@@ -1,0 +1,159 @@
+/* fault.h - the faults the runner injects, one handler per fault kind.
+ *
+ * Takes: a fault step of the case and the environment of the run (the lab,
+ * the peers' pids, a logger). Gives: the fault, done now, and what it left to
+ * report (rule counters, snapshots) in env->record, which goes into case.json
+ * under "faults". fault_finish() undoes what must be undone before the lab is
+ * freed (thaw frozen processes, lift rules) and collects final counters.
+ *
+ * Adding a fault: a CASE_STEP_* kind and its parse entry in case_stmt.c, a
+ * handler in a fault_<name>.c file, and one line in fault_table (fault.c).
+ */
+#ifndef FAULT_H
+#define FAULT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "case/case.h"
+#include "verdict/verdict.h"
+#include "netns/lab.h"
+#include "netns/tf_err.h"
+
+#define FAULT_MAX_RULES 32 /* drop and watch rules in one case */
+
+struct fault_rules;
+struct fault_crash;
+struct fault_mbox;
+struct lab_view;
+
+struct fault_env {
+	const struct case_def *c;
+	struct lab *lab;
+	pid_t peer_pids[CASE_MAX_HOSTS]; /* 0: the host runs no peer */
+	bool peer_dead[CASE_MAX_HOSTS]; /* set by a fault that ended the peer */
+	json_t *record; /* {"...": ...} reported as case.json "faults"; owned by the runner */
+	/* Timeline note from a fault ("kill -9 server (pid 12)"); @t_ns is the
+	 * monotonic time it happened (0: now). */
+	void (*log)(void *arg, int64_t t_ns, const char *text);
+	void *log_arg;
+	int64_t t0_ns; /* monotonic time of the case clock's 0 (0 before t=0) */
+	bool finished; /* fault_finish() has run: it runs once */
+	/* drop and watch rules (fault_drop.c): live state, NULL until the first
+	 * rule and again after fault_finish(), which leaves the final counters
+	 * in counters[] for the verdict */
+	struct fault_rules *rules;
+	struct verdict_counter counters[FAULT_MAX_RULES];
+	int n_counters;
+	/* host crashes and freezes (fault_crash.c): per host, NULL when none;
+	 * @freezer is the enum lab_freezer_want of the run (--freezer) */
+	int freezer;
+	struct fault_crash *crash[CASE_MAX_HOSTS];
+	/* the middlebox (fault_mbox.c): NULL when none; fault_finish() leaves
+	 * its final counter in counters[] */
+	struct fault_mbox *mbox;
+	/* "reboot HOST listen PORT": the runner starts a new peer process in
+	 * @host's namespace listening on @port, and returns once it listens
+	 * (called with log_arg). 0 or -errno. */
+	int (*listen_again)(void *arg, int host, int port, struct tf_err *err);
+};
+
+/**
+ * fault_apply() - inject the fault @st now.
+ * Return: 0 or -errno with the reason in @err (the run then ends in error).
+ * *@t_ns is set to the monotonic time the fault took effect: the origin of
+ * the case's "within" bands when it is the first fault.
+ */
+int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		struct tf_err *err);
+
+/**
+ * fault_prepare() - before the case clock starts: do what can be done ahead
+ * of the faults so that, at their time, only the fault itself is left (an
+ * nftables context and table in each host that gets a drop or watch rule:
+ * under load, opening them at the step's time made it ~80 ms late).
+ * Return: 0 or -errno with the detail in @err.
+ */
+int fault_prepare(struct fault_env *env, struct tf_err *err);
+
+/**
+ * fault_finish() - undo and collect at the end of the run (also after errors).
+ * Runs once: later calls do nothing. The runner calls it before judging, so
+ * that the final rule counters (env->counters) reach the verdict.
+ */
+void fault_finish(struct fault_env *env);
+
+/**
+ * fault_tick() - the runner's periodic call (every observer sample, case time
+ * @t_ms): faults that watch something (rule counters) look now.
+ */
+void fault_tick(struct fault_env *env, int64_t t_ms);
+
+/** fault_is_fault() - is @kind a fault (done by the runner, not by a peer)? */
+bool fault_is_fault(enum case_step_kind kind);
+
+/** fault_mono_ns() - CLOCK_MONOTONIC in ns, the clock of every timeline. */
+int64_t fault_mono_ns(void);
+
+/* ---- handlers, one file per family of faults -------------------------- */
+
+/* fault_link.c: the switch port facing st->host goes down / comes back up;
+ * the host's configuration is recorded before, during and after and must not
+ * change (-EPROTO with the difference in @err otherwise). */
+int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+/* A host's configuration as JSON: "links", "addrs", "routes" (IPv4),
+ * "routes6" and "neigh_settings"; with @with_state also the carrier and
+ * operstate of @ifname, the linkdown routes and the neighbour entries. @v is
+ * the caller's scratch. Shared with fault_addr.c. 0 or -errno. */
+int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
+		   struct lab_view *v, json_t **out, struct tf_err *err);
+/* Do two snapshots differ in links, addresses, IPv4 routes or neighbour
+ * settings? What differs first goes in @buf. */
+bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len);
+
+/* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
+ * counters are read on every tick (a change is a timeline event; a "first N"
+ * drop is lifted once N are dropped), and at the end into env->counters. */
+int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+	       struct tf_err *err);
+int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+	       struct tf_err *err);
+void fault_drop_tick(struct fault_env *env, int64_t t_ms);
+int fault_drop_prepare(struct fault_env *env, struct tf_err *err);
+void fault_drop_finish(struct fault_env *env);
+
+/* fault_crash.c: host-crash (freeze the host's peer and black-hole every
+ * interface both ways, ARP included), reboot (while black-holed: kill, destroy
+ * every socket, maybe a new listener, then lift), freeze alone. -EOPNOTSUPP
+ * when the kernel lacks nftables' netdev egress, a freezer or SOCK_DESTROY
+ * (the case is then skipped). fault_crash_finish() thaws and kills frozen
+ * processes and lifts black-holes, recording their drop counters. */
+int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		     struct tf_err *err);
+int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err);
+void fault_crash_finish(struct fault_env *env);
+
+/* fault_mbox.c: the router tracks connections (conntrack, its established
+ * timeout set to the case's idle-timeout, nf_conntrack_tcp_loose=0, both in
+ * the router's namespace only) and drops, or resets, the packets of a flow it
+ * has forgotten. Counters read on every tick; at the end into env->counters.
+ * -EOPNOTSUPP when the kernel has no conntrack. */
+int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		    struct tf_err *err);
+void fault_mbox_tick(struct fault_env *env, int64_t t_ms);
+void fault_mbox_finish(struct fault_env *env);
+
+/* fault_addr.c: readdress (the host's address changes, its routes are put
+ * back) and its "back" step (the old address returns; the host's
+ * configuration must then be what it was before: -EPROTO otherwise). */
+int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		    struct tf_err *err);
+
+#endif

@@ -1,0 +1,174 @@
+/* fault_addr.c - the address change: "readdress HOST NEW [back after T]".
+ *
+ * The host's address (the one peers reach it at, topo_host_ip()) is deleted
+ * and NEW added on the same interface (lab_addr_move()). Deleting an
+ * interface's last IPv4 address flushes its routes, the default route too,
+ * and its ARP entries (fib_disable_ip(); KERNEL-FACTS.md "Unplug"):
+ * lab_addr_move() puts the routes back, so the renumbered host can reach
+ * the others from NEW, as a host renumbered by DHCP could. Its sockets keep
+ * the old source address, which the host no longer has: their route lookups
+ * fail (a source address that is not local, ip_route_output_key_hash_rcu()),
+ * nothing they send leaves the host, and TCP's timers run as if the packets
+ * were lost, with tcp_retries2 as their budget. Packets for the old address
+ * reach the host (the others' ARP entries still point at it) and are dropped
+ * there: it is not theirs any more.
+ *
+ * "back" deletes NEW, puts the old address and the routes back, and then
+ * the host's configuration must be what it was before the readdress (links,
+ * addresses, IPv4 routes, neighbour settings: fault_snapshot()): a
+ * difference ends the run in error with what differs.
+ *
+ * Recorded in env->record "readdress" -> HOST -> [ one object per change ]:
+ *   old, new, the host's snapshots before, during and after,
+ *   routes_put_back (during, after), same (after == before).
+ */
+#include "fault/fault.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/topo.h"
+#include "netns/lab_addr.h"
+#include "netns/lab_view.h"
+
+/* record.readdress.HOST: this host's changes (created on first use). */
+static json_t *fault_addr_log(struct fault_env *env, int host)
+{
+	json_t *all = json_object_get(env->record, "readdress"), *arr;
+
+	if (!all) {
+		all = json_object();
+		json_object_set_new(env->record, "readdress", all);
+	}
+	arr = json_object_get(all, env->c->hosts[host]);
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(all, env->c->hosts[host], arr);
+	}
+	return arr;
+}
+
+/* The address part of "198.18.0.1/24" into @buf. */
+static const char *fault_ip_of(const char *cidr, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(cidr, "/"), cidr);
+	return buf;
+}
+
+/* NEW must not be an address of the topology (another host's, or the host's own). */
+static int fault_addr_check(struct fault_env *env, const struct case_step *st, struct tf_err *err)
+{
+	char a[32], b[32];
+
+	fault_ip_of(st->addr, a, sizeof(a));
+	for (int h = 0; h < env->c->n_hosts; h++) {
+		const char *ip = topo_host_ip(env->c, h);
+
+		if (ip && !strcmp(fault_ip_of(ip, b, sizeof(b)), a))
+			return tf_err_set(err, -EINVAL, "%s:%u: readdress %s %s: that is %s's address",
+					  st->loc.file, st->loc.line, env->c->hosts[st->host], a,
+					  h == st->host ? "already the host" : env->c->hosts[h]);
+	}
+	return 0;
+}
+
+/* Move @from -> @to, with snapshots around; the event @ev gets @when. */
+static int fault_addr_do(struct fault_env *env, const struct case_step *st, const char *from,
+			 const char *to, json_t *ev, const char *when, int64_t *t_ns,
+			 struct tf_err *err)
+{
+	struct lab_view *v = malloc(sizeof(*v));
+	json_t *snap = NULL;
+	char key[32];
+	int n, ret;
+
+	if (!v)
+		return tf_err_set(err, -ENOMEM, "readdress: out of memory");
+	*t_ns = fault_mono_ns();
+	n = lab_addr_move(env->lab, st->host, from, to, err);
+	ret = n < 0 ? n : fault_snapshot(env, st->host, "", false, v, &snap, err);
+	free(v);
+	if (ret)
+		return ret;
+	json_object_set_new(ev, when, snap);
+	snprintf(key, sizeof(key), "routes_put_back_%s", when);
+	json_object_set_new(ev, key, json_integer(n));
+	return n;
+}
+
+static int fault_readdress_back(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+				struct tf_err *err)
+{
+	const char *host = env->c->hosts[st->host];
+	json_t *log = fault_addr_log(env, st->host), *ev;
+	char diff[256], text[400];
+	const char *old, *new;
+	int n;
+
+	ev = json_array_get(log, json_array_size(log) - 1);
+	if (!ev || json_object_get(ev, "after")) {
+		/* The parser writes a back only after its readdress: this is a
+		 * control run that left the readdress out. */
+		*t_ns = fault_mono_ns();
+		snprintf(text, sizeof(text), "readdress %s back: the address never changed, nothing to do",
+			 host);
+		env->log(env->log_arg, *t_ns, text);
+		return 0;
+	}
+	old = json_string_value(json_object_get(ev, "old"));
+	new = json_string_value(json_object_get(ev, "new"));
+	n = fault_addr_do(env, st, new, old, ev, "after", t_ns, err);
+	if (n < 0)
+		return n;
+	if (fault_snap_differs(json_object_get(ev, "before"), json_object_get(ev, "after"), diff,
+			       sizeof(diff))) {
+		json_object_set_new(ev, "same", json_false());
+		return tf_err_set(err, -EPROTO, "%s:%u: readdress %s back: the host's configuration is not what it was before: %s",
+				  st->loc.file, st->loc.line, host, diff);
+	}
+	json_object_set_new(ev, "same", json_true());
+	snprintf(text, sizeof(text),
+		 "readdress %s back: %s -> %s; %d route%s put back; addresses, routes and neighbour settings as before the change",
+		 host, new, old, n, n == 1 ? "" : "s");
+	env->log(env->log_arg, *t_ns, text);
+	return 0;
+}
+
+int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		    struct tf_err *err)
+{
+	const char *host = env->c->hosts[st->host], *old = topo_host_ip(env->c, st->host);
+	struct lab_view *v;
+	json_t *before = NULL, *ev;
+	char ip[32], text[400];
+	int n, ret;
+
+	if (st->back)
+		return fault_readdress_back(env, st, t_ns, err);
+	*t_ns = fault_mono_ns();
+	if (!old)
+		return tf_err_set(err, -EINVAL, "%s:%u: readdress %s: the host has no address",
+				  st->loc.file, st->loc.line, host);
+	ret = fault_addr_check(env, st, err);
+	if (ret)
+		return ret;
+	v = malloc(sizeof(*v));
+	if (!v)
+		return tf_err_set(err, -ENOMEM, "readdress: out of memory");
+	ret = fault_snapshot(env, st->host, "", false, v, &before, err);
+	free(v);
+	if (ret)
+		return ret;
+	ev = json_pack("{s:s s:s s:o}", "old", old, "new", st->addr, "before", before);
+	json_array_append_new(fault_addr_log(env, st->host), ev);
+	n = fault_addr_do(env, st, old, st->addr, ev, "during", t_ns, err);
+	if (n < 0)
+		return n;
+	snprintf(text, sizeof(text),
+		 "readdress %s: %s -> %s; the old address's routes went with it, %d put back; its socket keeps %s as its source, which the host no longer has",
+		 host, old, st->addr, n, fault_ip_of(old, ip, sizeof(ip)));
+	env->log(env->log_arg, *t_ns, text);
+	return 0;
+}

@@ -1,0 +1,345 @@
+/* fault_crash.c - host crash, reboot and freeze.
+ *
+ * A host crash is two things at once (DESIGN.md, KERNEL-FACTS.md "Host crash"):
+ * the host's processes stop (a cgroup freezer, lab_freeze.h) AND its kernel
+ * falls silent: every interface of the host (lo aside) gets a netdev ingress
+ * and a netdev egress chain that drop everything, ARP included. Freezing alone
+ * is not a crash: the frozen host's kernel still ACKs data and answers
+ * keepalive probes ("freeze HOST" shows it). Dropping on the host's own egress
+ * is right here, and only here: a dead host emits nothing, not even the RST of
+ * a socket destroyed during its reboot.
+ *
+ *   host-crash:  black-hole in (t = fault time) ── freeze the host's peer
+ *   reboot:      [still black-holed] thaw + kill the processes ── SOCK_DESTROY
+ *                every socket (orphans, TIME_WAIT, listeners) ── forget the
+ *                learnt neighbour entries ── [listen PORT: a new peer
+ *                listens] ── lift the black-hole (t = fault time)
+ *
+ * After the reboot the host's stack has no trace of its connections nor of
+ * its neighbours: the peer's next segment gets RST (A08), sent once an ARP
+ * exchange has found the peer again. What a reboot does not redo: the sysctls
+ * stay (they are the host's configuration, which a real host reapplies at
+ * boot), and so do the peers' neighbour entries for the rebooted host (its
+ * MAC address is the same).
+ *
+ * Recorded in env->record "crash" -> HOST -> [ one object per crash ]:
+ *   interfaces, freezer ("cgroup2" / "freezer-v1" / null), frozen_pids,
+ *   dropped {"in_eth0": {"packets", "bytes"}, "out_eth0": ...} (read when the
+ *   black-hole is lifted, by the reboot or at the end of the run),
+ *   reboot {"sockets_destroyed", "neighbours_flushed", "listen"} when rebooted.
+ * "freeze" -> HOST -> {freezer, frozen_pids} for a freeze alone.
+ */
+#include "fault/fault.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obs/capture.h"
+#include "plan/topo.h"
+#include "netns/lab_diag.h"
+#include "netns/lab_freeze.h"
+#include "netns/lab_fw.h"
+#include "netns/lab_neigh.h"
+
+#define FAULT_CRASH_TABLE "tcpfault_crash"
+#define FAULT_CRASH_MAX_IFS 8
+/* Before any other netdev chain a case may add (drop rules sit in inet tables). */
+#define FAULT_CRASH_PRIO "-500"
+
+struct fault_crash {
+	struct lab_freezer *fz; /* the host's frozen processes; NULL: none */
+	struct lab_fw *fw; /* NULL until the first black-hole */
+	bool holed; /* the black-hole table is in place */
+	const char *ifs[FAULT_CRASH_MAX_IFS]; /* static strings (topo.h) */
+	int n_ifs;
+	json_t *rec; /* the current crash's record (borrowed from env->record) */
+};
+
+static struct fault_crash *fault_crash_of(struct fault_env *env, int host)
+{
+	if (!env->crash[host])
+		env->crash[host] = calloc(1, sizeof(*env->crash[host]));
+	return env->crash[host];
+}
+
+/* record.KIND.HOST, an array created on first use (@arr) or an object. */
+static json_t *fault_crash_log(struct fault_env *env, const char *kind, int host, bool arr)
+{
+	json_t *all = json_object_get(env->record, kind), *mine;
+
+	if (!all) {
+		all = json_object();
+		json_object_set_new(env->record, kind, all);
+	}
+	mine = json_object_get(all, env->c->hosts[host]);
+	if (!mine) {
+		mine = arr ? json_array() : json_object();
+		json_object_set_new(all, env->c->hosts[host], mine);
+	}
+	return mine;
+}
+
+/* Freeze the host's peer process, if it has a live one (the group is made
+ * once and kept until the reboot or the end of the run). */
+static int fault_crash_freeze(struct fault_env *env, int host, struct fault_crash *cr,
+			      json_t *rec, struct tf_err *err)
+{
+	pid_t pid = env->peer_pids[host];
+	json_t *pids = json_array();
+	int ret;
+
+	json_object_set_new(rec, "frozen_pids", pids);
+	if (!pid || env->peer_dead[host]) {
+		json_object_set_new(rec, "freezer", json_null());
+		return 0;
+	}
+	if (!cr->fz) {
+		ret = lab_freezer_new(env->c->hosts[host], env->freezer, &cr->fz, err);
+		if (ret == 0)
+			ret = lab_freezer_add(cr->fz, pid, err);
+		if (ret)
+			return ret;
+	}
+	ret = lab_freezer_set(cr->fz, true, err);
+	if (ret)
+		return ret;
+	json_array_append_new(pids, json_integer(pid));
+	json_object_set_new(rec, "freezer", json_string(lab_freezer_kind(cr->fz)));
+	return 0;
+}
+
+/* The nft commands of the black-hole: per interface a counter and a chain on
+ * each hook, its one rule counting and dropping everything. */
+static int fault_crash_cmds(const struct fault_crash *cr, char *buf, size_t len)
+{
+	static const char *const hooks[2][2] = { { "in", "ingress" }, { "out", "egress" } };
+	size_t used;
+	int w;
+
+	w = snprintf(buf, len, "add table netdev " FAULT_CRASH_TABLE "\n");
+	for (int i = 0; w >= 0 && i < cr->n_ifs; i++) {
+		for (int k = 0; k < 2; k++) {
+			used = strlen(buf);
+			w = snprintf(buf + used, len - used,
+				     "add counter netdev " FAULT_CRASH_TABLE " %s_%s\n"
+				     "add chain netdev " FAULT_CRASH_TABLE " %s_%s { type filter hook %s device \"%s\" priority " FAULT_CRASH_PRIO "; policy accept; }\n"
+				     "add rule netdev " FAULT_CRASH_TABLE " %s_%s counter name \"%s_%s\" "
+				     "log prefix \"host-crash\" group " CAPTURE_NFLOG_GROUP_STR " snaplen 128 drop\n",
+				     hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][1],
+				     cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i]);
+			if (w < 0 || (size_t)w >= len - used)
+				return -ENOSPC;
+		}
+	}
+	return w < 0 ? -ENOSPC : 0;
+}
+
+/* Drop everything in and out of every interface of the host, atomically. */
+static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash *cr,
+			    struct tf_err *err)
+{
+	const char *ifs[FAULT_CRASH_MAX_IFS];
+	char cmds[4096];
+	int n, ret;
+
+	if (!cr->fw) {
+		ret = lab_fw_open(env->lab, host, &cr->fw, err);
+		if (ret)
+			return ret;
+	}
+	n = topo_host_ifaces(env->c, host, ifs, FAULT_CRASH_MAX_IFS);
+	cr->n_ifs = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(ifs[i], "lo") != 0) /* what a host says to itself never leaves it */
+			cr->ifs[cr->n_ifs++] = ifs[i];
+	if (fault_crash_cmds(cr, cmds, sizeof(cmds)))
+		return tf_err_set(err, -ENOSPC, "host-crash %s: too many interfaces",
+				  env->c->hosts[host]);
+	ret = lab_fw_run(cr->fw, cmds, err);
+	if (ret)
+		return ret;
+	cr->holed = true;
+	return 0;
+}
+
+static int fault_crash_counter_cb(const char *name, uint64_t packets, uint64_t bytes, void *arg)
+{
+	json_object_set_new(arg, name,
+			    json_pack("{s:I s:I}", "packets", (json_int_t)packets, "bytes",
+				      (json_int_t)bytes));
+	return 0;
+}
+
+/* Read the black-hole's counters into the crash record, then delete its table. */
+static int fault_crash_lift(struct fault_crash *cr, struct tf_err *err)
+{
+	json_t *dropped = json_object();
+
+	if (!cr->holed) {
+		json_decref(dropped);
+		return 0;
+	}
+	lab_fw_counters(cr->fw, "netdev", FAULT_CRASH_TABLE, fault_crash_counter_cb, dropped, NULL);
+	if (cr->rec)
+		json_object_set_new(cr->rec, "dropped", dropped);
+	else
+		json_decref(dropped);
+	cr->holed = false;
+	return lab_fw_run(cr->fw, "delete table netdev " FAULT_CRASH_TABLE "\n", err);
+}
+
+int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		     struct tf_err *err)
+{
+	struct fault_crash *cr = fault_crash_of(env, st->host);
+	const char *host = env->c->hosts[st->host];
+	json_t *rec, *ifs;
+	char text[256];
+	int ret;
+
+	if (!cr)
+		return tf_err_set(err, -ENOMEM, "host-crash %s: out of memory", host);
+	rec = json_object();
+	json_array_append_new(fault_crash_log(env, "crash", st->host, true), rec);
+	cr->rec = rec;
+	ret = fault_crash_hole(env, st->host, cr, err);
+	*t_ns = fault_mono_ns(); /* from here the host is silent */
+	if (ret == 0)
+		ret = fault_crash_freeze(env, st->host, cr, rec, err);
+	ifs = json_array();
+	for (int i = 0; i < cr->n_ifs; i++)
+		json_array_append_new(ifs, json_string(cr->ifs[i]));
+	json_object_set_new(rec, "interfaces", ifs);
+	if (ret)
+		return ret;
+	snprintf(text, sizeof(text),
+		 "host-crash %s: %d interface%s black-holed both ways (ARP too), peer %s",
+		 host, cr->n_ifs, cr->n_ifs == 1 ? "" : "s",
+		 cr->fz ? "frozen" : "none to freeze");
+	env->log(env->log_arg, *t_ns, text);
+	return 0;
+}
+
+int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err)
+{
+	struct fault_crash *cr = fault_crash_of(env, st->host);
+	const char *host = env->c->hosts[st->host];
+	json_t *rec;
+	char text[200];
+	int ret;
+
+	if (!cr)
+		return tf_err_set(err, -ENOMEM, "freeze %s: out of memory", host);
+	rec = fault_crash_log(env, "freeze", st->host, false);
+	ret = fault_crash_freeze(env, st->host, cr, rec, err);
+	*t_ns = fault_mono_ns();
+	if (ret)
+		return ret;
+	snprintf(text, sizeof(text), "freeze %s: %s (its kernel still answers)", host,
+		 cr->fz ? "peer process frozen" : "no live peer process to freeze");
+	env->log(env->log_arg, *t_ns, text);
+	return 0;
+}
+
+/* Every socket of the host's namespace destroyed, as by a power cycle: the
+ * kernel sends RST for the synchronized ones (tcp_abort()), which the
+ * black-hole swallows. Return: the number destroyed, or -errno. */
+static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *err)
+{
+	struct lab_diag *d;
+	int n, again;
+
+	n = lab_diag_open(lab_host_netns_fd(env->lab, host), &d, err);
+	if (n)
+		return n;
+	n = lab_diag_destroy_all(d, err);
+	/* A socket that changed under the first pass (a FIN_WAIT1 orphan turning
+	 * into TIME_WAIT) is caught by the second. */
+	again = n >= 0 ? lab_diag_destroy_all(d, err) : 0;
+	lab_diag_close(d);
+	if (n == -EOPNOTSUPP)
+		return tf_err_set(err, n, "reboot %s: the kernel cannot destroy sockets (SOCK_DESTROY needs CONFIG_INET_DIAG_DESTROY)",
+				  env->c->hosts[host]);
+	if (n < 0)
+		return n;
+	return again < 0 ? again : n + again;
+}
+
+int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		 struct tf_err *err)
+{
+	struct fault_crash *cr = fault_crash_of(env, st->host);
+	const char *host = env->c->hosts[st->host];
+	json_t *reboot;
+	char text[256];
+	int ret, n, neighs;
+
+	if (!cr)
+		return tf_err_set(err, -ENOMEM, "reboot %s: out of memory", host);
+	/* The parser puts a host-crash first; a control run may have removed it:
+	 * then the reboot black-holes the host itself before touching anything. */
+	if (!cr->holed) {
+		cr->rec = json_object();
+		json_array_append_new(fault_crash_log(env, "crash", st->host, true), cr->rec);
+		json_object_set_new(cr->rec, "implied_by_reboot", json_true());
+		ret = fault_crash_hole(env, st->host, cr, err);
+		if (ret)
+			return ret;
+	}
+	/* Thaw before kill (a task frozen by the v1 freezer ignores SIGKILL);
+	 * lab_freezer_free() does both and waits until the group is empty, so the
+	 * process's sockets are closed (orphans now) before they are destroyed. */
+	lab_freezer_free(cr->fz);
+	cr->fz = NULL;
+	if (env->peer_pids[st->host])
+		env->peer_dead[st->host] = true;
+	n = fault_crash_destroy(env, st->host, err);
+	if (n < 0)
+		return n;
+	/* A booting kernel knows no neighbour either: the first segment it
+	 * answers waits for an ARP exchange, as after a real reboot. */
+	neighs = lab_neigh_flush(env->lab, st->host, err);
+	if (neighs < 0)
+		return neighs;
+	reboot = json_pack("{s:i s:i s:o}", "sockets_destroyed", n, "neighbours_flushed", neighs,
+			   "listen", st->port ? json_integer(st->port) : json_null());
+	json_object_set_new(cr->rec, "reboot", reboot);
+	if (st->port) {
+		ret = env->listen_again(env->log_arg, st->host, st->port, err);
+		if (ret)
+			return ret;
+	}
+	ret = fault_crash_lift(cr, err);
+	*t_ns = fault_mono_ns(); /* the host is back */
+	if (ret)
+		return ret;
+	cr->rec = NULL;
+	snprintf(text, sizeof(text),
+		 "reboot %s: processes killed, %d socket%s destroyed, %d neighbour entr%s "
+		 "forgotten, black-hole lifted%s",
+		 host, n, n == 1 ? "" : "s", neighs, neighs == 1 ? "y" : "ies",
+		 st->port ? ", a new peer listens" : "");
+	env->log(env->log_arg, *t_ns, text);
+	return 0;
+}
+
+void fault_crash_finish(struct fault_env *env)
+{
+	for (int h = 0; h < CASE_MAX_HOSTS; h++) {
+		struct fault_crash *cr = env->crash[h];
+		struct tf_err e;
+
+		if (!cr)
+			continue;
+		/* Thaw (and kill) first: a v1-frozen task cannot even die. */
+		lab_freezer_free(cr->fz);
+		if (cr->fw)
+			fault_crash_lift(cr, &e);
+		lab_fw_close(cr->fw);
+		free(cr);
+		env->crash[h] = NULL;
+	}
+}

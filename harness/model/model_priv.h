@@ -1,0 +1,46 @@
+/* model_priv.h - internals of the timing model shared by model.c (names,
+ * parameters, kernels) and model_rules.c (one rule per scenario, the firing
+ * walk). Not for other modules: include model.h.
+ */
+#ifndef MODEL_PRIV_H
+#define MODEL_PRIV_H
+
+#include "model/model.h"
+
+#define MODEL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MODEL_MAX_FIRINGS 512 /* a walk longer than this is refused (retries2 = 300...) */
+
+/* Kernel constants (include/net/tcp.h). */
+#define MODEL_RTO_MIN_MS 200 /* TCP_RTO_MIN: the base of tcp_model_timeout() for data */
+#define MODEL_TIMEOUT_INIT_MS 1000 /* TCP_TIMEOUT_INIT: the first SYN and SYN-ACK timeout */
+#define MODEL_RTO_MAX_DEFAULT_MS 120000 /* TCP_RTO_MAX */
+#define MODEL_TIMEWAIT_LEN_MS 60000 /* TCP_TIMEWAIT_LEN */
+#define MODEL_ORPHAN_ALIVE_RETRIES 8 /* tcp_orphan_retries(): 0 means 8 while rto < rto_max */
+
+/* The parameter a rule uses, socket option first, then its sysctl. */
+long long model_eff(const struct model_params *p, enum model_knob sockopt, enum model_knob sysctl);
+
+/* tcp_rto_max(sk): TCP_RTO_MAX_MS, else tcp_rto_max_ms, else 120 s. */
+int64_t model_rto_max_ms(const struct model_params *p);
+
+/* Jiffies of @ms at @hz, rounded up as msecs_to_jiffies() does; and back in us. */
+int64_t model_ms_to_j(int64_t ms, int hz);
+int64_t model_j_to_us(int64_t j, int hz);
+
+/* Append printf text to @pred->rule. */
+void model_say(struct model_pred *pred, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "12.648 s" */
+const char *model_fmt_s(char *buf, size_t size, int64_t us);
+
+/* model_rules.c: one rule per scenario; each fills @out (rule text included). */
+int model_rule_data(const struct model_params *p, struct model_pred *out);
+int model_rule_zero_window(const struct model_params *p, struct model_pred *out);
+int model_rule_syn(const struct model_params *p, struct model_pred *out);
+int model_rule_synack(const struct model_params *p, struct model_pred *out);
+int model_rule_keepalive(const struct model_params *p, struct model_pred *out);
+int model_rule_fin_wait2(const struct model_params *p, struct model_pred *out);
+int model_rule_orphan(const struct model_params *p, struct model_pred *out);
+int model_rule_time_wait(const struct model_params *p, struct model_pred *out);
+
+#endif

@@ -1,0 +1,358 @@
+/* obs.c - socket-state sampling; see obs.h.
+ *
+ * What sampling can and cannot see (DESIGN.md): states that timers hold
+ * (SYN_SENT, FIN_WAIT2, CLOSE_WAIT, TIME_WAIT, a retransmitting ESTABLISHED)
+ * are seen; states that last microseconds (FIN_WAIT1 in a clean close) can be
+ * missed, so no expectation should rest on them.
+ */
+#include "obs/obs.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/tcp.h>
+
+#include "netns/lab_diag.h"
+
+#define OBS_MAX_HOSTS 8
+#define OBS_KEY_MAX 112
+#define OBS_TIMER_KEEPALIVE 2 /* idiag_timer: sk_timer pending (lab_diag.h) */
+
+/* The fields whose change is worth an event. */
+struct obs_snap {
+	uint8_t state, retransmits, probes, backoff, timer;
+	uint32_t rto_ms, unacked, total_retrans;
+	bool orphan; /* inode 0: an orphan, or not accepted yet */
+};
+
+struct obs_track {
+	int host;
+	char local[OBS_KEY_MAX / 2], remote[OBS_KEY_MAX / 2];
+	struct obs_snap last;
+	bool present; /* seen in the current sample */
+	bool gone;
+	struct verdict_state_change *changes;
+	int n_changes, cap_changes;
+	int64_t ka_max_ms; /* longest time to expiry seen on its keepalive timer; -1: none */
+	int64_t tw_deadline_ms; /* TIME_WAIT: monotonic ms its timer fires (0: not seen) */
+	int tw_restarts; /* times that deadline moved later (obs_tw_check()) */
+	int64_t tw_first_restart_ms; /* case time of the first */
+};
+
+struct obs_host {
+	char name[32];
+	struct lab_diag *diag;
+};
+
+struct obs {
+	struct timeline *tl;
+	struct obs_host hosts[OBS_MAX_HOSTS];
+	int n_hosts;
+	struct obs_track *tracks;
+	int n_tracks, cap_tracks;
+	int64_t first_ms, last_ms, now_ms;
+	int cur_host; /* host being dumped, for the callback */
+	int err; /* first error inside the callback */
+};
+
+struct obs *obs_new(struct timeline *tl)
+{
+	struct obs *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->tl = tl;
+	o->first_ms = o->last_ms = -1;
+	return o;
+}
+
+void obs_free(struct obs *o)
+{
+	if (!o)
+		return;
+	for (int i = 0; i < o->n_hosts; i++)
+		lab_diag_close(o->hosts[i].diag);
+	for (int i = 0; i < o->n_tracks; i++)
+		free(o->tracks[i].changes);
+	free(o->tracks);
+	free(o);
+}
+
+int obs_add_host(struct obs *o, const char *name, int netns_fd, struct tf_err *err)
+{
+	struct obs_host *h;
+	int ret;
+
+	if (o->n_hosts == OBS_MAX_HOSTS)
+		return tf_err_set(err, -ENOSPC, "observer: more than %d hosts", OBS_MAX_HOSTS);
+	h = &o->hosts[o->n_hosts];
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	ret = lab_diag_open(netns_fd, &h->diag, err);
+	if (ret)
+		return ret;
+	return o->n_hosts++;
+}
+
+void obs_format_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+		return;
+	}
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+	inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+	snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+}
+
+static struct obs_track *obs_track_find(const struct obs *o, int host, const char *local,
+					const char *remote)
+{
+	for (int i = 0; i < o->n_tracks; i++) {
+		struct obs_track *t = &o->tracks[i];
+
+		if (t->host == host && strcmp(t->local, local) == 0 &&
+		    strcmp(t->remote, remote) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static struct obs_track *obs_track_add(struct obs *o, int host, const char *local,
+				       const char *remote)
+{
+	struct obs_track *t;
+
+	if (o->n_tracks == o->cap_tracks) {
+		int cap = o->cap_tracks ? o->cap_tracks * 2 : 16;
+		struct obs_track *p = realloc(o->tracks, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		o->tracks = p;
+		o->cap_tracks = cap;
+	}
+	t = &o->tracks[o->n_tracks++];
+	memset(t, 0, sizeof(*t));
+	t->ka_max_ms = -1;
+	t->host = host;
+	snprintf(t->local, sizeof(t->local), "%s", local);
+	snprintf(t->remote, sizeof(t->remote), "%s", remote);
+	return t;
+}
+
+static int obs_track_push_state(struct obs_track *t, int64_t t_ms, int state)
+{
+	if (t->n_changes && t->changes[t->n_changes - 1].state == state)
+		return 0;
+	if (t->n_changes == t->cap_changes) {
+		int cap = t->cap_changes ? t->cap_changes * 2 : 8;
+		struct verdict_state_change *p = realloc(t->changes, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		t->changes = p;
+		t->cap_changes = cap;
+	}
+	t->changes[t->n_changes++] = (struct verdict_state_change){ .t_ms = t_ms, .state = state };
+	return 0;
+}
+
+static int obs_emit(struct obs *o, const struct obs_track *t, const char *state_name)
+{
+	const struct obs_snap *s = &t->last;
+	char text[300];
+	json_t *ev;
+
+	/* Listeners and TIME_WAIT sockets carry no tcp_info: say only their state. */
+	if (s->state == TCP_LISTEN || s->state == TCP_TIME_WAIT || !s->rto_ms)
+		snprintf(text, sizeof(text), "%s>%s %s%s", t->local, t->remote, state_name,
+			 s->orphan ? " no-fd" : "");
+	else
+		snprintf(text, sizeof(text),
+			 "%s>%s %s rto %ums unacked %u retrans %u/%u probes %u backoff %u%s",
+			 t->local, t->remote, state_name, s->rto_ms, s->unacked, s->retransmits,
+			 s->total_retrans, s->probes, s->backoff, s->orphan ? " no-fd" : "");
+	ev = json_pack("{sI ss ss ss ss ss ss si si si si si si sb ss}", "t_ms",
+		       (json_int_t)o->now_ms, "src", o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote",
+		       t->remote, "call", "sock", "state", state_name, "rto_ms", (int)s->rto_ms,
+		       "unacked", (int)s->unacked, "retransmits", (int)s->retransmits, "probes",
+		       (int)s->probes, "backoff", (int)s->backoff, "total_retrans",
+		       (int)s->total_retrans, "orphan", s->orphan, "text", text);
+	return timeline_add(o->tl, ev);
+}
+
+static void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls)
+{
+	memset(s, 0, sizeof(*s));
+	s->state = ls->state;
+	s->timer = ls->timer;
+	s->orphan = ls->inode == 0 && ls->state != TCP_LISTEN;
+	if (ls->has_info) {
+		s->retransmits = ls->retransmits;
+		s->probes = ls->probes;
+		s->backoff = ls->backoff;
+		s->rto_ms = ls->rto_us / 1000;
+		s->unacked = ls->unacked;
+		s->total_retrans = ls->total_retrans;
+	}
+}
+
+/*
+ * TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s) from its last start, and a
+ * retransmitted FIN from the peer starts it again (tcp_timewait_state_process():
+ * inet_twsk_reschedule(tw, TCP_TIMEWAIT_LEN)). idiag_expires is the time left,
+ * so now + expires is the deadline: it stays put while the timer runs and moves
+ * later only on a restart. "Now" is read here, next to the dump, not the
+ * sample's start: a sample delayed on a busy machine must not look like a
+ * restart. The deadline jitters by a jiffy or two; a restart moves it by at
+ * least the peer's RTO (>= 200 ms), hence OBS_TW_RESTART_MS.
+ */
+#define OBS_TW_RESTART_MS 100
+
+static int obs_tw_check(struct obs *o, struct obs_track *t, const struct lab_sock *ls)
+{
+	struct timespec ts;
+	int64_t deadline;
+	char text[200];
+	json_t *ev;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ls->expires_ms;
+	if (!t->tw_deadline_ms || deadline <= t->tw_deadline_ms + OBS_TW_RESTART_MS) {
+		if (!t->tw_deadline_ms || deadline > t->tw_deadline_ms)
+			t->tw_deadline_ms = deadline;
+		return 0;
+	}
+	if (!t->tw_restarts++)
+		t->tw_first_restart_ms = o->now_ms;
+	snprintf(text, sizeof(text), "%s>%s TIME_WAIT timer started again: %u ms left (+%lld ms)",
+		 t->local, t->remote, ls->expires_ms, (long long)(deadline - t->tw_deadline_ms));
+	t->tw_deadline_ms = deadline;
+	ev = json_pack("{sI ss ss ss ss ss si si ss}", "t_ms", (json_int_t)o->now_ms, "src",
+		       o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote", t->remote,
+		       "call", "timewait-restart", "expires_ms", (int)ls->expires_ms, "restarts",
+		       t->tw_restarts, "text", text);
+	return timeline_add(o->tl, ev);
+}
+
+static int obs_on_sock(const struct lab_sock *ls, void *arg)
+{
+	struct obs *o = arg;
+	char local[OBS_KEY_MAX / 2], remote[OBS_KEY_MAX / 2];
+	struct obs_snap snap;
+	struct obs_track *t;
+	bool is_new = false;
+	int ret;
+
+	obs_format_addr(&ls->local, local, sizeof(local));
+	obs_format_addr(&ls->remote, remote, sizeof(remote));
+	obs_snap_fill(&snap, ls);
+	t = obs_track_find(o, o->cur_host, local, remote);
+	/* A tuple that vanished and came back is a new socket: keep one history
+	 * per tuple anyway, the verdicts read it as "closed, then open again". */
+	if (!t) {
+		t = obs_track_add(o, o->cur_host, local, remote);
+		if (!t)
+			return -ENOMEM;
+		is_new = true;
+	}
+	t->present = true;
+	/* idiag_timer 2 is sk_timer, the keepalive timer of an established socket
+	 * (inet_diag's inet_sk_diag_fill(); in FIN_WAIT2 the same timer counts
+	 * the linger2 time); its expiry counts down, so only the longest is kept
+	 * (no event: it changes at every sample). */
+	if (ls->state == TCP_ESTABLISHED && ls->timer == OBS_TIMER_KEEPALIVE &&
+	    (int64_t)ls->expires_ms > t->ka_max_ms)
+		t->ka_max_ms = ls->expires_ms;
+	if (ls->state == TCP_TIME_WAIT) {
+		ret = obs_tw_check(o, t, ls);
+		if (ret)
+			return ret;
+	}
+	if (!is_new && !t->gone && memcmp(&snap, &t->last, sizeof(snap)) == 0)
+		return 0;
+	t->gone = false;
+	t->last = snap;
+	ret = obs_track_push_state(t, o->now_ms, ls->state == TCP_CLOSE ?
+						      CASE_STATE_CLOSED : ls->state);
+	if (ret)
+		return ret;
+	return obs_emit(o, t, lab_sock_state_name(ls->state));
+}
+
+int obs_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
+{
+	int ret;
+
+	o->now_ms = t_ms;
+	for (int i = 0; i < o->n_tracks; i++)
+		o->tracks[i].present = false;
+	for (int h = 0; h < o->n_hosts; h++) {
+		o->cur_host = h;
+		ret = lab_diag_dump(o->hosts[h].diag, obs_on_sock, o, err);
+		if (ret < 0)
+			return ret;
+	}
+	for (int i = 0; i < o->n_tracks; i++) {
+		struct obs_track *t = &o->tracks[i];
+
+		if (t->present || t->gone)
+			continue;
+		t->gone = true;
+		ret = obs_track_push_state(t, t_ms, CASE_STATE_CLOSED);
+		if (ret)
+			return ret;
+		ret = obs_emit(o, t, "CLOSED");
+		if (ret)
+			return ret;
+	}
+	if (o->first_ms < 0)
+		o->first_ms = t_ms;
+	o->last_ms = t_ms;
+	return 0;
+}
+
+int obs_history(const struct obs *o, int host, const char *local, const char *remote,
+		const struct verdict_state_change **out)
+{
+	const struct obs_track *t = obs_track_find(o, host, local, remote);
+
+	*out = t ? t->changes : NULL;
+	return t ? t->n_changes : 0;
+}
+
+int obs_tw_restarts(const struct obs *o, int host, const char *local, const char *remote,
+		    int64_t *first_ms)
+{
+	const struct obs_track *t = obs_track_find(o, host, local, remote);
+
+	*first_ms = t && t->tw_restarts ? t->tw_first_restart_ms : -1;
+	return t ? t->tw_restarts : 0;
+}
+
+int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local,
+			     const char *remote)
+{
+	const struct obs_track *t = obs_track_find(o, host, local, remote);
+
+	return t ? t->ka_max_ms : -1;
+}
+
+int64_t obs_first_ms(const struct obs *o)
+{
+	return o->first_ms;
+}
+
+int64_t obs_last_ms(const struct obs *o)
+{
+	return o->last_ms;
+}

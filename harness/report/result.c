@@ -1,0 +1,241 @@
+/* result.c - case.json and report.txt of one case; see result.h. */
+#include "report/result.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+/* Calls whose errno tells the application that the connection failed. */
+static const char *const result_conn_calls[] = { "connect", "accept", "send", "recv",
+						 "shutdown", "close" };
+
+static bool result_is_conn_call(const char *call)
+{
+	for (size_t i = 0; i < sizeof(result_conn_calls) / sizeof(result_conn_calls[0]); i++)
+		if (strcmp(call, result_conn_calls[i]) == 0)
+			return true;
+	return false;
+}
+
+void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_ms)
+{
+	const char *call = json_string_value(json_object_get(ev, "call"));
+	const char *eno = json_string_value(json_object_get(ev, "errno"));
+	json_int_t ret = json_integer_value(json_object_get(ev, "ret"));
+	int errnum;
+
+	if (!call)
+		return;
+	/* The attempt's addresses: the connection to follow if it never completes. */
+	if (strcmp(call, "connecting") == 0 && !r->local[0]) {
+		snprintf(r->local, sizeof(r->local), "%s",
+			 json_string_value(json_object_get(ev, "local")) ?: "");
+		snprintf(r->remote, sizeof(r->remote), "%s",
+			 json_string_value(json_object_get(ev, "remote")) ?: "");
+	}
+	if ((strcmp(call, "connect") == 0 || strcmp(call, "accept") == 0) && !eno && ret >= 0 &&
+	    !r->obs.has_conn) {
+		r->obs.has_conn = true;
+		snprintf(r->local, sizeof(r->local), "%s",
+			 json_string_value(json_object_get(ev, "local")) ?: "");
+		snprintf(r->remote, sizeof(r->remote), "%s",
+			 json_string_value(json_object_get(ev, "remote")) ?: "");
+	}
+	/* Only the case's options carry a read-back (SO_REUSEADDR on the listener does not). */
+	if (strcmp(call, "setsockopt") == 0 && json_is_string(json_object_get(ev, "opt")) &&
+	    json_object_get(ev, "read_back"))
+		json_object_set(r->sockopts, json_string_value(json_object_get(ev, "opt")),
+				json_object_get(ev, "read_back"));
+	if (strcmp(call, "recv") == 0 && ret > 0)
+		r->obs.received += ret;
+	if (strcmp(call, "recv") == 0 && json_is_integer(json_object_get(ev, "bad_at")) &&
+	    !r->obs.order_broken) {
+		r->obs.order_broken = true;
+		r->obs.order_bad_at = json_integer_value(json_object_get(ev, "bad_at"));
+	}
+	if (strcmp(call, "recv") == 0 && ret == 0 && !eno && !r->obs.eof) {
+		r->obs.eof = true;
+		r->obs.eof_ms = t_ms;
+	}
+	/* The heartbeat's verdict, a pseudo-errno: a channel of its own. */
+	if (!strcmp(call, "heartbeat") && eno && !r->obs.app_errno &&
+	    case_errno_is_pseudo(case_errno_parse(eno))) {
+		r->obs.app_errno = case_errno_parse(eno);
+		r->obs.app_errno_ms = t_ms;
+	}
+	if (!eno || r->obs.first_errno || !result_is_conn_call(call))
+		return;
+	errnum = case_errno_parse(eno);
+	if (errnum == EAGAIN || errnum == EINPROGRESS || errnum == EINTR || errnum <= 0)
+		return;
+	r->obs.first_errno = errnum;
+	r->obs.first_errno_ms = t_ms;
+	snprintf(r->obs.first_errno_call, sizeof(r->obs.first_errno_call), "%s", call);
+}
+
+static json_t *result_ms_or_null(int64_t ms)
+{
+	return ms < 0 ? json_null() : json_integer(ms);
+}
+
+static json_t *result_peers_json(const struct result_case *rc)
+{
+	json_t *peers = json_object();
+
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		const struct run_peer_result *r = rc->peers[h];
+		const struct verdict_peer_obs *o = &rc->peer_obs[h];
+		int fs;
+
+		if (!r || !r->obs.started)
+			continue;
+		fs = verdict_state_at(o->states, o->n_states, rc->obs_last_ms);
+		json_object_set_new(
+			peers, rc->c->hosts[h],
+			json_pack("{s:o s:o s:o s:o s:I s:s s:s s:o s:O}", "errno",
+				  r->obs.first_errno ? json_string(case_errno_name(r->obs.first_errno))
+						     : json_null(),
+				  "errno_ms", result_ms_or_null(r->obs.first_errno ? r->obs.first_errno_ms : -1),
+				  "eof_ms", result_ms_or_null(r->obs.eof ? r->obs.eof_ms : -1),
+				  "detect_ms", result_ms_or_null(verdict_detect_ms(&r->obs, rc->fault_ms)),
+				  "received", (json_int_t)r->obs.received, "local", r->local, "remote",
+				  r->remote, "final_state",
+				  fs < 0 ? json_null() : json_string(case_state_name(fs)), "sockopts",
+				  r->sockopts));
+		/* the application's own verdict (a heartbeat), apart from the kernel's errno */
+		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno",
+				    r->obs.app_errno ? json_string(case_errno_name(r->obs.app_errno))
+						     : json_null());
+		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno_ms",
+				    result_ms_or_null(r->obs.app_errno ? r->obs.app_errno_ms : -1));
+		/* received bytes all on the sender's pattern: none lost, repeated or reordered */
+		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "order_ok",
+				    json_boolean(!r->obs.order_broken));
+	}
+	return peers;
+}
+
+/* The timing model's prediction for one "within model" expectation. */
+static json_t *result_model_json(const struct verdict_model *m)
+{
+	if (!m->ok)
+		return json_pack("{s:s s:s s:s}", "scenario", m->scenario, "origin", m->origin,
+				 "why", m->why);
+	return json_pack("{s:s s:s s:I s:b s:I s:I s:I s:o s:b s:s}", "scenario", m->scenario,
+			 "origin", m->origin, "origin_ms", (json_int_t)m->origin_ms, "never",
+			 m->never, "value_ms", (json_int_t)m->value_ms, "lo_ms",
+			 (json_int_t)m->lo_ms, "hi_ms", (json_int_t)m->hi_ms, "errno",
+			 m->errnum ? json_string(case_errno_name(m->errnum)) : json_null(),
+			 "uncertain", m->uncertain, "rule", m->rule);
+}
+
+static json_t *result_expects_json(const struct result_case *rc)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; rc->results && i < rc->c->n_expects; i++) {
+		const struct verdict_result *r = &rc->results[i];
+		json_t *ex = json_pack("{s:i s:s s:s s:s}", "line", (int)rc->c->expects[i].loc.line,
+				       "expected", r->expected, "observed", r->observed, "verdict",
+				       verdict_status_name(r->status));
+
+		/* offset_ms: the event minus the band's origin, for the claims table */
+		if (ex && r->has_offset)
+			json_object_set_new(ex, "offset_ms", json_integer(r->offset_ms));
+		if (ex && rc->models && rc->c->expects[i].band_model)
+			json_object_set_new(ex, "model", result_model_json(&rc->models[i]));
+		json_array_append_new(arr, ex);
+	}
+	return arr;
+}
+
+/* The first expectation that did not pass, as the one-line reason. */
+static void result_fill_reason(struct result_case *rc)
+{
+	if (rc->reason[0] || !rc->results)
+		return;
+	for (int i = 0; i < rc->c->n_expects; i++) {
+		const struct verdict_result *r = &rc->results[i];
+
+		if (r->status == VERDICT_PASS)
+			continue;
+		snprintf(rc->reason, sizeof(rc->reason), "line %u: expected %s; observed %s",
+			 rc->c->expects[i].loc.line, r->expected, r->observed);
+		return;
+	}
+}
+
+static void result_write_report(const char *dir, const struct result_case *rc)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	if (!rc->results)
+		fprintf(f, "# %s\n", rc->reason);
+	for (int i = 0; rc->results && i < rc->c->n_expects; i++) {
+		const struct verdict_result *r = &rc->results[i];
+
+		if (r->status == VERDICT_PASS)
+			continue;
+		fprintf(f, "# %s:%u: %s\n#   expected: %s\n#   observed: %s\n", rc->c->file,
+			rc->c->expects[i].loc.line, verdict_status_name(r->status), r->expected,
+			r->observed);
+		if (r->t_ms >= 0 && rc->tl) {
+			fprintf(f, "#   timeline around %.3f s:\n", (double)r->t_ms / 1000);
+			timeline_print_slice(rc->tl, f, r->t_ms, 1000, 1000, 14);
+		}
+	}
+	fclose(f);
+}
+
+int result_dump_json(const char *path, const json_t *root)
+{
+	char tmp[4200];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+	    rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
+}
+
+int result_write(const char *dir, struct result_case *rc)
+{
+	char path[4096];
+	struct utsname uts;
+	json_t *root;
+	int ret = 0;
+
+	result_fill_reason(rc);
+	uname(&uts);
+	root = json_pack("{s:s s:s s:s s:b s:s s:s s:I s:o s:o s:o s:O s:s}", "name", rc->c->name,
+			 "file", rc->c->file, "title", rc->c->title, "control", rc->control,
+			 "verdict", verdict_status_name(rc->verdict), "reason", rc->reason,
+			 "duration_ms", (json_int_t)rc->duration_ms, "fault_ms",
+			 result_ms_or_null(rc->fault_ms), "expectations", result_expects_json(rc),
+			 "peers", result_peers_json(rc), "sysctls",
+			 rc->sysctls ? rc->sysctls : json_null(), "kernel", uts.release);
+	if (!root)
+		return -ENOMEM;
+	json_object_set(root, "faults", rc->faults ? (json_t *)rc->faults : json_null());
+	json_object_set(root, "capture", rc->capture ? rc->capture : json_null());
+	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
+	json_object_set_new(root, "sources", json_array());
+	for (int i = 0; i < rc->c->n_sources; i++)
+		json_array_append_new(json_object_get(root, "sources"),
+				      json_string(rc->c->sources[i]));
+	snprintf(path, sizeof(path), "%s/case.json", dir);
+	ret = result_dump_json(path, root);
+	json_decref(root);
+	if (rc->verdict != VERDICT_PASS)
+		result_write_report(dir, rc);
+	return ret;
+}

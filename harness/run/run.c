@@ -1,0 +1,509 @@
+/* run.c - one case from lab to verdict; see run.h.
+ *
+ *   setup steps (no "at", file order, each waited for)
+ *   t=0 ── timed steps and faults ── observer sample every RUN_SAMPLE_MS ── end
+ *   verdict ── case.json, report.txt
+ */
+#include "run/run.h"
+#include "run/run_priv.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "obs/capture.h"
+#include "fault/fault.h"
+#include "verdict/model_env.h"
+#include "obs/obs.h"
+#include "peer/peer.h"
+#include "report/result.h"
+#include "report/sequence.h"
+#include "run/sweep.h"
+#include "obs/timeline.h"
+#include "plan/topo.h"
+#include "netns/lab.h"
+
+#define RUN_SAMPLE_MS 10 /* the issue asks for <= 10 ms */
+
+/* Set by SIGINT, SIGTERM or SIGHUP: the case stops at once, and its faults are
+ * undone (fault_finish()) before the worker exits, which a SIGKILL would skip. */
+static volatile sig_atomic_t g_run_stop;
+
+static void run_on_signal(int sig)
+{
+	(void)sig;
+	g_run_stop = 1;
+}
+/* Which peer command a step is; faults (fault_is_fault()) are not in here:
+ * the runner does them itself. */
+static const int run_step_cmd[CASE_STEP_COUNT] = {
+	[CASE_STEP_LISTEN] = PEER_CMD_LISTEN,
+	[CASE_STEP_CONNECT] = PEER_CMD_CONNECT,
+	[CASE_STEP_SEND] = PEER_CMD_SEND,
+	[CASE_STEP_READ] = PEER_CMD_READ,
+	[CASE_STEP_STOP_READING] = PEER_CMD_STOP_READING,
+	[CASE_STEP_SHUTDOWN] = PEER_CMD_SHUTDOWN,
+	[CASE_STEP_CLOSE] = PEER_CMD_CLOSE,
+	[CASE_STEP_HEARTBEAT] = PEER_CMD_HEARTBEAT, /* PEER_CMD_ANSWER with st->answer */
+};
+
+int64_t run_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Case-clock ms of a monotonic ns time, rounded towards minus infinity. */
+int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
+{
+	int64_t d = t_ns - rc->t0_ns;
+
+	return d >= 0 ? d / 1000000 : -((-d + 999999) / 1000000);
+}
+
+/* A runner event (step taken, fault injected, setup problem) at monotonic
+ * @t_ns (0: now) in the timeline; before t=0 it waits in rc->pending with the
+ * peers' lines. */
+void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt, ...)
+{
+	char text[300];
+	va_list ap;
+	json_t *ev;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (!t_ns)
+		t_ns = run_mono_ns();
+	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)t_ns, "src", "runner", "call",
+		       call, "text", text);
+	if (!ev)
+		return;
+	if (!rc->clock_started) {
+		json_object_set_new(ev, "_host", json_integer(-1));
+		json_array_append_new(rc->pending, ev);
+		return;
+	}
+	json_object_set_new(ev, "t_ms", json_integer(run_ms_of(rc, t_ns)));
+	json_object_set_new(ev, "t_us", json_integer((t_ns - rc->t0_ns) / 1000));
+	json_object_del(ev, "t_ns");
+	timeline_add(rc->tl, ev);
+}
+
+static void run_fault_log(void *arg, int64_t t_ns, const char *text)
+{
+	run_log(arg, t_ns, "fault", "%s", text);
+}
+
+/* Take one step now. Steps are numbered from 1 in command ids. */
+static int run_step(struct run_ctx *rc, int idx)
+{
+	const struct case_step *st = &rc->c->steps[idx];
+	struct peer_cmd cmd = { .id = (uint32_t)idx + 1 };
+	int kind = run_step_cmd[st->kind];
+
+	if (fault_is_fault(st->kind)) {
+		int64_t t_ns;
+		int ret = fault_apply(&rc->fx, st, &t_ns, &rc->fault_err);
+
+		if (rc->fault_ms < 0)
+			rc->fault_ms = rc->clock_started ? run_ms_of(rc, t_ns) : 0;
+		return ret;
+	}
+	run_log(rc, 0, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
+		st->loc.file, st->loc.line);
+	cmd.kind = (uint32_t)kind;
+	cmd.port = (uint16_t)st->port;
+	cmd.bytes = st->bytes;
+	cmd.every_ms = st->every_ms;
+	cmd.misses = st->misses;
+	if (st->kind == CASE_STEP_HEARTBEAT && st->answer)
+		cmd.kind = PEER_CMD_ANSWER;
+	if (st->kind == CASE_STEP_CONNECT)
+		topo_host_addr(rc->c, st->target_host, st->port, &cmd.addr);
+	if (!rc->peers[st->host].started || rc->peers[st->host].dead || rc->fx.peer_dead[st->host])
+		return -ESRCH;
+	return peer_send_cmd(&rc->peers[st->host].proc, &cmd);
+}
+
+static int run_setup(struct run_ctx *rc)
+{
+	const struct case_def *c = rc->c;
+
+	for (int i = 0; i < c->n_steps && c->steps[i].setup; i++) {
+		const struct case_step *st = &c->steps[i];
+		struct run_peer *p = &rc->peers[st->host];
+		int64_t deadline = run_mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
+		int ret = run_step(rc, i);
+
+		if (ret)
+			goto fail;
+		while (p->last_done < (uint32_t)i + 1) {
+			if (g_run_stop)
+				return -EINTR;
+			if (p->dead || run_mono_ns() > deadline) {
+				ret = p->dead ? -ESRCH : -ETIMEDOUT;
+				goto fail;
+			}
+			run_pump(rc, 20 * 1000000LL);
+		}
+		continue;
+fail:
+		snprintf(rc->reason, sizeof(rc->reason), "%s:%u: setup step '%s %s' %s",
+			 st->loc.file, st->loc.line, c->hosts[st->host], case_step_name(st->kind),
+			 ret == -ETIMEDOUT ? "did not complete in 10 s" : "failed: the peer is gone");
+		return ret;
+	}
+	return 0;
+}
+
+/* t=0: give the setup lines their (negative) case times. */
+static void run_clock_start(struct run_ctx *rc)
+{
+	size_t i;
+	json_t *ev;
+
+	rc->t0_ns = run_mono_ns();
+	rc->fx.t0_ns = rc->t0_ns;
+	rc->clock_started = true;
+	json_array_foreach(rc->pending, i, ev)
+	{
+		int host = (int)json_integer_value(json_object_get(ev, "_host"));
+
+		json_object_del(ev, "_host");
+		run_peer_event(rc, host, json_incref(ev));
+	}
+	json_array_clear(rc->pending);
+	run_log(rc, 0, "clock", "t=0: setup done, timed steps start");
+	capture_clock(rc->cap, rc->t0_ns); /* the setup's segments waited in the ring */
+}
+
+static int run_timeline(struct run_ctx *rc, struct tf_err *err)
+{
+	const struct case_def *c = rc->c;
+	const int64_t ms = 1000000;
+	int64_t next_sample = 0, now, wake;
+	int next = 0, ret;
+
+	while (next < c->n_steps && c->steps[next].setup)
+		next++;
+	for (;;) {
+		if (g_run_stop)
+			return tf_err_set(err, -EINTR, "interrupted");
+		now = run_mono_ns() - rc->t0_ns;
+		while (next < c->n_steps && c->steps[next].at_ms * ms <= now) {
+			ret = run_step(rc, next++);
+			if (ret && ret != -ESRCH && ret != -EPIPE)
+				return tf_err_set(err, ret, "%s:%u: %s", c->steps[next - 1].loc.file,
+						  c->steps[next - 1].loc.line,
+						  rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
+		}
+		now = run_mono_ns() - rc->t0_ns; /* the steps took time */
+		if (now >= next_sample) {
+			ret = obs_sample(rc->obs, now / ms, err);
+			if (ret)
+				return ret;
+			capture_poll(rc->cap); /* a broken capture is logged; its expectations error */
+			fault_tick(&rc->fx, now / ms); /* rule counters (fault_drop.c) */
+			next_sample += RUN_SAMPLE_MS * ms;
+			if (next_sample <= now) /* fell behind: do not sample in a burst */
+				next_sample = now + RUN_SAMPLE_MS * ms;
+		}
+		if (now >= c->end_ms * ms)
+			break;
+		wake = next_sample;
+		if (next < c->n_steps && c->steps[next].at_ms * ms < wake)
+			wake = c->steps[next].at_ms * ms;
+		if (c->end_ms * ms < wake)
+			wake = c->end_ms * ms;
+		run_pump(rc, wake > now ? wake - now : 0);
+	}
+	/* Lines written just before the end still belong to the run. */
+	run_pump(rc, 0);
+	return 0;
+}
+
+static void run_peer_tuple(const struct run_ctx *rc, int h, const char **local,
+			   const char **remote)
+{
+	const struct run_peer_result *r = &rc->peers[h].res;
+
+	*local = r->local;
+	*remote = r->remote;
+	if (r->local[0] || !rc->peers[h].started)
+		return;
+	for (int o = 0; o < rc->c->n_hosts; o++) {
+		const struct run_peer_result *x = &rc->peers[o].res;
+
+		if (o != h && rc->peers[o].started && x->local[0]) {
+			*local = x->remote;
+			*remote = x->local;
+			return;
+		}
+	}
+}
+
+/* A sysctl expectation's value, read in its host's namespace now (after the
+ * run): into @val, or the reason into @why. */
+static void run_read_sysctl(struct run_ctx *rc, const struct case_expect *e, char *val,
+			    size_t len, char *why, size_t why_len)
+{
+	struct tf_err err = { "" };
+	int ret = lab_sysctl_get(rc->lab, e->host, e->sysctl_key, val, len, &err);
+
+	if (ret < 0)
+		snprintf(why, why_len, "%s", ret == -ENOENT ? "no such sysctl on this kernel"
+							    : err.msg[0] ? err.msg : strerror(-ret));
+}
+
+static enum verdict_status run_judge(struct run_ctx *rc, const char *dir, bool control,
+				     int64_t duration_ms)
+{
+	struct verdict_peer_obs peers[CASE_MAX_HOSTS];
+	struct verdict_result *res = calloc((size_t)rc->c->n_expects + 1, sizeof(*res));
+	struct verdict_input in = { .c = rc->c, .peers = peers, .fault_ms = rc->fault_ms };
+	struct result_case out = { .c = rc->c, .control = control, .tl = rc->tl,
+				   .sysctls = rc->sysctls, .faults = rc->fx.record,
+				   .fault_ms = rc->fault_ms, .duration_ms = duration_ms };
+	enum verdict_status v = VERDICT_ERROR;
+	size_t n_ex = (size_t)rc->c->n_expects + 1;
+	char (*sys_val)[128] = calloc(n_ex, sizeof(*sys_val));
+	char (*sys_why)[200] = calloc(n_ex, sizeof(*sys_why));
+	const char **sys_seen = calloc(n_ex, sizeof(*sys_seen));
+	const char **sys_whyp = calloc(n_ex, sizeof(*sys_whyp));
+	struct verdict_model *models = calloc(n_ex, sizeof(*models)); /* "within model" */
+	struct model_env_run mr = { .c = rc->c, .tl = rc->tl, .sysctls = rc->sysctls,
+				    .fault_ms = rc->fault_ms };
+
+	if (!res || !sys_val || !sys_why || !sys_seen || !sys_whyp) {
+		v = VERDICT_ERROR;
+		goto out_free;
+	}
+	fault_finish(&rc->fx); /* undo now: the final rule counters are judged */
+	in.counters = rc->fx.counters;
+	in.n_counters = rc->fx.n_counters;
+	capture_stop(rc->cap);
+	in.wire = capture_wire(rc->cap);
+	out.capture = capture_json(rc->cap);
+	in.obs_first_ms = obs_first_ms(rc->obs);
+	in.obs_last_ms = obs_last_ms(rc->obs);
+	for (int i = 0; i < rc->c->n_expects; i++) {
+		if (rc->c->expects[i].kind != CASE_EXPECT_SYSCTL)
+			continue;
+		sys_val[i][0] = sys_why[i][0] = '\0';
+		run_read_sysctl(rc, &rc->c->expects[i], sys_val[i], sizeof(sys_val[i]), sys_why[i],
+				sizeof(sys_why[i]));
+		sys_seen[i] = sys_why[i][0] ? NULL : sys_val[i];
+		sys_whyp[i] = sys_why[i][0] ? sys_why[i] : NULL;
+	}
+	in.sysctl_seen = sys_seen;
+	in.sysctl_why = sys_whyp;
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		struct run_peer_result *r = &rc->peers[h].res;
+
+		const char *local, *remote;
+
+		run_peer_tuple(rc, h, &local, &remote);
+		peers[h] = r->obs;
+		peers[h].n_states = obs_history(rc->obs, h, local, remote, &peers[h].states);
+		peers[h].tw_restarts = obs_tw_restarts(rc->obs, h, local, remote,
+						       &peers[h].tw_first_restart_ms);
+		peers[h].ka_timer_max_ms = obs_keepalive_max_ms(rc->obs, h, local, remote);
+		out.peers[h] = r;
+		out.peer_obs[h] = peers[h];
+		mr.sockopts[h] = r->sockopts;
+		mr.local[h] = local;
+		mr.remote[h] = remote;
+	}
+	if (models) {
+		model_env_case(&mr, models);
+		in.models = models;
+		out.models = models;
+	}
+	v = verdict_eval(&in, res);
+	out.verdict = v;
+	out.results = res;
+	out.obs_last_ms = in.obs_last_ms;
+	result_write(dir, &out);
+	json_decref(out.capture);
+out_free:
+	free(models);
+	free(sys_val);
+	free(sys_why);
+	free(sys_seen);
+	free(sys_whyp);
+	free(res);
+	return v;
+}
+
+/* sequence.txt and sequence.svg: what crossed the wire, drawn from the timeline. */
+static void run_sequence(struct run_ctx *rc, const char *dir, bool control)
+{
+	const struct wire_host *w;
+	const char *hosts[CASE_MAX_HOSTS];
+	bool captured[CASE_MAX_HOSTS] = { false };
+	char title[CASE_TITLE_MAX + 160];
+
+	if (!rc->tl)
+		return;
+	capture_stop(rc->cap);
+	w = capture_wire(rc->cap);
+	for (int h = 0; h < rc->c->n_hosts; h++) {
+		hosts[h] = rc->c->hosts[h];
+		captured[h] = w && w[h].captured;
+	}
+	snprintf(title, sizeof(title), "%s%s: %s", rc->c->name, control ? " [control]" : "",
+		 rc->c->title);
+	sequence_write(dir, &(struct sequence_conf){ .title = title,
+						     .hosts = hosts,
+						     .n_hosts = rc->c->n_hosts,
+						     .captured = captured },
+		       rc->tl);
+}
+
+static void run_ctx_free(struct run_ctx *rc)
+{
+	/* Faults undo first (thaw before kill: a frozen task ignores SIGKILL). */
+	fault_finish(&rc->fx);
+	run_peers_stop(rc);
+	json_decref(rc->fx.record);
+	for (int h = 0; h < CASE_MAX_HOSTS; h++)
+		json_decref(rc->peers[h].res.sockopts);
+	capture_free(rc->cap);
+	obs_free(rc->obs);
+	lab_free(rc->lab);
+	json_decref(rc->pending);
+	json_decref(rc->sysctls);
+	timeline_free(rc->tl);
+}
+
+static int run_prepared(struct run_ctx *rc, struct tf_err *err)
+{
+	const struct case_def *c = rc->c;
+	int ret;
+
+	rc->lab = lab_new();
+	rc->obs = obs_new(rc->tl);
+	rc->pending = json_array();
+	if (!rc->lab || !rc->obs || !rc->pending)
+		return tf_err_set(err, -ENOMEM, "out of memory");
+	rc->fx.lab = rc->lab;
+	ret = topo_build(c, rc->lab, &rc->sysctls, err);
+	if (ret)
+		return ret;
+	for (int h = 0; h < c->n_hosts; h++) {
+		ret = obs_add_host(rc->obs, c->hosts[h], lab_host_netns_fd(rc->lab, h), err);
+		if (ret < 0)
+			return ret;
+	}
+	/* Before the peers: their handshake is on the capture too. */
+	rc->cap = capture_start(&(struct capture_conf){ .c = c, .lab = rc->lab, .dir = rc->dir,
+						       .tl = rc->tl },
+				&ret);
+	if (!rc->cap)
+		return tf_err_set(err, ret, "packet capture: %s", strerror(-ret));
+	ret = run_peers_start(rc, err);
+	if (ret)
+		return ret;
+	ret = run_setup(rc);
+	if (ret == -EINTR)
+		return tf_err_set(err, ret, "interrupted during setup");
+	if (ret)
+		return tf_err_set(err, ret, "%s", rc->reason);
+	ret = fault_prepare(&rc->fx, err);
+	if (ret)
+		return ret;
+	run_clock_start(rc);
+	return run_timeline(rc, err);
+}
+
+/* --keep: name the namespaces of a case that did not pass, and say how to enter them. */
+static void run_keep(struct run_ctx *rc, const struct run_opts *o, const char *dir)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	f = fopen(path, "ae");
+	for (int h = 0; rc->lab && h < rc->c->n_hosts; h++) {
+		char name[256], pin[300];
+		struct tf_err err = { "" };
+
+		snprintf(name, sizeof(name), SWEEP_KEEP_PREFIX "%s.%s", o->keep_tag, rc->c->hosts[h]);
+		snprintf(pin, sizeof(pin), SWEEP_KEEP_DIR "/%s", name);
+		if (!f)
+			continue;
+		if (lab_host_pin(rc->lab, h, pin, &err) == 0)
+			fprintf(f, "# kept: ip netns exec %s bash   (tcpfault cleanup removes it)\n",
+				name);
+		else
+			fprintf(f, "# could not keep %s: %s\n", rc->c->hosts[h], err.msg);
+	}
+	if (f)
+		fclose(f);
+}
+
+enum verdict_status run_case(const struct case_def *c, const struct run_opts *o, const char *dir)
+{
+	bool control = o->control;
+	struct run_ctx rc = { .fault_ms = -1 };
+	struct case_def *variant = NULL;
+	enum verdict_status v;
+	struct tf_err err = { "" };
+	char path[4096];
+	int64_t start = run_mono_ns();
+	int ret;
+
+	struct sigaction sa = { .sa_handler = run_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (control) {
+		variant = case_control(c);
+		if (!variant)
+			return VERDICT_ERROR;
+		c = variant;
+	}
+	rc.c = c;
+	rc.dir = dir;
+	rc.fx = (struct fault_env){ .c = c, .record = json_object(), .log = run_fault_log,
+				    .log_arg = &rc, .listen_again = run_listen_again,
+				    .freezer = o->freezer };
+	for (int h = 0; h < CASE_MAX_HOSTS; h++)
+		rc.peers[h].res.sockopts = json_object();
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	rc.tl = timeline_new(path, &ret);
+	if (!rc.tl)
+		rc.tl = timeline_new(NULL, &ret);
+	ret = rc.tl ? run_prepared(&rc, &err) : -ENOMEM;
+	if (ret) {
+		struct result_case out = { .c = c, .control = control, .tl = rc.tl,
+					   .sysctls = rc.sysctls, .faults = rc.fx.record,
+					   .fault_ms = rc.fault_ms, .verdict = VERDICT_ERROR };
+
+		snprintf(out.reason, sizeof(out.reason), "%s", err.msg[0] ? err.msg : strerror(-ret));
+		/* What the kernel lacks (a freezer, netdev egress, SOCK_DESTROY) skips the case. */
+		if (ret == -EOPNOTSUPP)
+			out.verdict = VERDICT_SKIP;
+		out.duration_ms = (run_mono_ns() - start) / 1000000;
+		result_write(dir, &out);
+		v = out.verdict;
+	} else {
+		v = run_judge(&rc, dir, control, (run_mono_ns() - start) / 1000000);
+	}
+	if (o->keep && v != VERDICT_PASS && !control)
+		run_keep(&rc, o, dir);
+	run_sequence(&rc, dir, control);
+	run_ctx_free(&rc);
+	case_free(variant);
+	return v;
+}
