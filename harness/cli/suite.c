@@ -27,7 +27,7 @@
 
 #include "report/claims.h"
 #include "report/result.h"
-#include "run/run.h"
+#include "cli/case_job.h"
 #include "cli/suite_repeat.h"
 #include "run/sweep.h"
 #include "netns/lab.h"
@@ -160,11 +160,11 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 	if (sx->ktap)
 		fclose(sx->ktap);
 	char tag[64];
-	struct run_opts ro = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag,
-			       .freezer = sx->o->freezer };
+	struct case_job_opts jo = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag,
+				    .freezer = sx->o->freezer };
 
 	snprintf(tag, sizeof(tag), "%d.%d", (int)getppid(), (int)(j - sx->jobs));
-	v = run_case(j->sc->def, &ro, j->dir);
+	v = case_job_run(j->sc->def, &jo, j->dir);
 	_exit((int)v);
 }
 

@@ -18,17 +18,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "case/case.h"
+#include "case/case_set.h"
 
-struct suite_case {
-	struct case_def *def;
-	char id[256]; /* "process-crash/idle-eof": directory and case name */
-};
-
-struct suite {
-	struct suite_case *cases;
-	int n_cases;
-};
 
 struct suite_opts {
 	int jobs; /* workers at once, >= 1 */
@@ -46,15 +37,6 @@ struct suite_opts {
 	int64_t case_timeout_ms;
 };
 
-/**
- * suite_load() - parse every case under @paths (files, or directories searched
- * recursively for *.case, sorted), diagnostics to @diag.
- * Return: 0, or 2 if any file was bad or no case was found (diagnostics written).
- */
-int suite_load(struct suite *s, char *const *paths, int n_paths, FILE *diag);
-
-/** suite_free() - free the parsed cases. */
-void suite_free(struct suite *s);
 
 /**
  * suite_run() - run the loaded cases. Needs root; moves the process into a

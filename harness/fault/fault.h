@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "case/case.h"
-#include "verdict/verdict.h"
+#include "obs/observations.h"
 #include "netns/lab.h"
 #include "netns/tf_err.h"
 
@@ -44,7 +44,7 @@ struct fault_env {
 	 * rule and again after fault_finish(), which leaves the final counters
 	 * in counters[] for the verdict */
 	struct fault_rules *rules;
-	struct verdict_counter counters[FAULT_MAX_RULES];
+	struct obs_counter counters[FAULT_MAX_RULES];
 	int n_counters;
 	/* host crashes and freezes (fault_crash.c): per host, NULL when none;
 	 * @freezer is the enum lab_freezer_want of the run (--freezer) */

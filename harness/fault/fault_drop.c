@@ -429,9 +429,9 @@ void fault_drop_finish(struct fault_env *env)
 	}
 	for (int i = 0; i < rs->n; i++) {
 		struct fault_rule *r = &rs->r[i];
-		struct verdict_counter *k = &env->counters[env->n_counters++];
+		struct obs_counter *k = &env->counters[env->n_counters++];
 
-		*k = (struct verdict_counter){ .watch = r->st->kind == CASE_STEP_WATCH,
+		*k = (struct obs_counter){ .watch = r->st->kind == CASE_STEP_WATCH,
 					       .installed = true, .packets = r->dropped,
 					       .matched = r->matched };
 		snprintf(k->name, sizeof(k->name), "%s", r->st->rule.name);

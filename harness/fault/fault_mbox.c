@@ -239,7 +239,7 @@ void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
 void fault_mbox_finish(struct fault_env *env)
 {
 	struct fault_mbox *mb = env->mbox;
-	struct verdict_counter *k;
+	struct obs_counter *k;
 	struct tf_err err;
 
 	if (!mb)
@@ -254,7 +254,7 @@ void fault_mbox_finish(struct fault_env *env)
 		lab_fw_close(mb->fw);
 		if (env->n_counters < FAULT_MAX_RULES) {
 			k = &env->counters[env->n_counters++];
-			*k = (struct verdict_counter){ .installed = true,
+			*k = (struct obs_counter){ .installed = true,
 						       .packets = mb->forgotten + mb->recreated,
 						       .matched = mb->forgotten + mb->recreated };
 			snprintf(k->name, sizeof(k->name), "%s", mb->st->rule.name);

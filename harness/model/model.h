@@ -207,4 +207,19 @@ int64_t model_timeout_ms(int boundary, int64_t rto_base_ms, int64_t rto_max_ms, 
  */
 int64_t model_timer_slack_us(int64_t delay_us, int hz);
 
+/* The timing model's band for one "within model" expectation (verdict/model_env.c):
+ * where on the case clock the model puts the event, and why. */
+struct model_band {
+	bool ok; /* a prediction with a recorded origin; else why says what is missing */
+	bool never; /* the model predicts that no timer ends the connection */
+	bool uncertain; /* a neighbouring timer firing is possible too */
+	int64_t origin_ms; /* case clock: when the model's clock started */
+	int64_t value_ms, lo_ms, hi_ms; /* from the origin */
+	int errnum; /* the errno the model predicts (0: none) */
+	char scenario[24]; /* "data-timeout" */
+	char origin[48]; /* "the first RTO retransmission" */
+	char why[200];
+	char rule[1100]; /* the rule applied, with the effective parameters */
+};
+
 #endif

@@ -34,7 +34,7 @@ struct obs_track {
 	struct obs_snap last;
 	bool present; /* seen in the current sample */
 	bool gone;
-	struct verdict_state_change *changes;
+	struct obs_state_change *changes;
 	int n_changes, cap_changes;
 	int64_t ka_max_ms; /* longest time to expiry seen on its keepalive timer; -1: none */
 	int64_t tw_deadline_ms; /* TIME_WAIT: monotonic ms its timer fires (0: not seen) */
@@ -155,14 +155,14 @@ static int obs_track_push_state(struct obs_track *t, int64_t t_ms, int state)
 		return 0;
 	if (t->n_changes == t->cap_changes) {
 		int cap = t->cap_changes ? t->cap_changes * 2 : 8;
-		struct verdict_state_change *p = realloc(t->changes, cap * sizeof(*p));
+		struct obs_state_change *p = realloc(t->changes, cap * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
 		t->changes = p;
 		t->cap_changes = cap;
 	}
-	t->changes[t->n_changes++] = (struct verdict_state_change){ .t_ms = t_ms, .state = state };
+	t->changes[t->n_changes++] = (struct obs_state_change){ .t_ms = t_ms, .state = state };
 	return 0;
 }
 
@@ -322,7 +322,7 @@ int obs_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
 }
 
 int obs_history(const struct obs *o, int host, const char *local, const char *remote,
-		const struct verdict_state_change **out)
+		const struct obs_state_change **out)
 {
 	const struct obs_track *t = obs_track_find(o, host, local, remote);
 

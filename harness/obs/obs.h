@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 
 #include "obs/timeline.h"
-#include "verdict/verdict.h"
+#include "obs/observations.h"
 #include "netns/tf_err.h"
 
 struct obs;
@@ -46,7 +46,7 @@ int obs_sample(struct obs *o, int64_t t_ms, struct tf_err *err);
  * Return: the number of changes (0 if never seen); *@out borrowed from @o.
  */
 int obs_history(const struct obs *o, int host, const char *local, const char *remote,
-		const struct verdict_state_change **out);
+		const struct obs_state_change **out);
 
 /**
  * obs_keepalive_max_ms() - the longest time to expiry seen on the keepalive

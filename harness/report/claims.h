@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "model/model.h"
-#include "cli/suite.h"
+#include "case/case_set.h"
 
 struct claim {
 	const char *id; /* "A07" */

@@ -7,74 +7,6 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
-/* Calls whose errno tells the application that the connection failed. */
-static const char *const result_conn_calls[] = { "connect", "accept", "send", "recv",
-						 "shutdown", "close" };
-
-static bool result_is_conn_call(const char *call)
-{
-	for (size_t i = 0; i < sizeof(result_conn_calls) / sizeof(result_conn_calls[0]); i++)
-		if (strcmp(call, result_conn_calls[i]) == 0)
-			return true;
-	return false;
-}
-
-void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_ms)
-{
-	const char *call = json_string_value(json_object_get(ev, "call"));
-	const char *eno = json_string_value(json_object_get(ev, "errno"));
-	json_int_t ret = json_integer_value(json_object_get(ev, "ret"));
-	int errnum;
-
-	if (!call)
-		return;
-	/* The attempt's addresses: the connection to follow if it never completes. */
-	if (strcmp(call, "connecting") == 0 && !r->local[0]) {
-		snprintf(r->local, sizeof(r->local), "%s",
-			 json_string_value(json_object_get(ev, "local")) ?: "");
-		snprintf(r->remote, sizeof(r->remote), "%s",
-			 json_string_value(json_object_get(ev, "remote")) ?: "");
-	}
-	if ((strcmp(call, "connect") == 0 || strcmp(call, "accept") == 0) && !eno && ret >= 0 &&
-	    !r->obs.has_conn) {
-		r->obs.has_conn = true;
-		snprintf(r->local, sizeof(r->local), "%s",
-			 json_string_value(json_object_get(ev, "local")) ?: "");
-		snprintf(r->remote, sizeof(r->remote), "%s",
-			 json_string_value(json_object_get(ev, "remote")) ?: "");
-	}
-	/* Only the case's options carry a read-back (SO_REUSEADDR on the listener does not). */
-	if (strcmp(call, "setsockopt") == 0 && json_is_string(json_object_get(ev, "opt")) &&
-	    json_object_get(ev, "read_back"))
-		json_object_set(r->sockopts, json_string_value(json_object_get(ev, "opt")),
-				json_object_get(ev, "read_back"));
-	if (strcmp(call, "recv") == 0 && ret > 0)
-		r->obs.received += ret;
-	if (strcmp(call, "recv") == 0 && json_is_integer(json_object_get(ev, "bad_at")) &&
-	    !r->obs.order_broken) {
-		r->obs.order_broken = true;
-		r->obs.order_bad_at = json_integer_value(json_object_get(ev, "bad_at"));
-	}
-	if (strcmp(call, "recv") == 0 && ret == 0 && !eno && !r->obs.eof) {
-		r->obs.eof = true;
-		r->obs.eof_ms = t_ms;
-	}
-	/* The heartbeat's verdict, a pseudo-errno: a channel of its own. */
-	if (!strcmp(call, "heartbeat") && eno && !r->obs.app_errno &&
-	    case_errno_is_pseudo(case_errno_parse(eno))) {
-		r->obs.app_errno = case_errno_parse(eno);
-		r->obs.app_errno_ms = t_ms;
-	}
-	if (!eno || r->obs.first_errno || !result_is_conn_call(call))
-		return;
-	errnum = case_errno_parse(eno);
-	if (errnum == EAGAIN || errnum == EINPROGRESS || errnum == EINTR || errnum <= 0)
-		return;
-	r->obs.first_errno = errnum;
-	r->obs.first_errno_ms = t_ms;
-	snprintf(r->obs.first_errno_call, sizeof(r->obs.first_errno_call), "%s", call);
-}
-
 static json_t *result_ms_or_null(int64_t ms)
 {
 	return ms < 0 ? json_null() : json_integer(ms);
@@ -86,7 +18,7 @@ static json_t *result_peers_json(const struct result_case *rc)
 
 	for (int h = 0; h < rc->c->n_hosts; h++) {
 		const struct run_peer_result *r = rc->peers[h];
-		const struct verdict_peer_obs *o = &rc->peer_obs[h];
+		const struct obs_peer *o = &rc->peer_obs[h];
 		int fs;
 
 		if (!r || !r->obs.started)
@@ -118,7 +50,7 @@ static json_t *result_peers_json(const struct result_case *rc)
 }
 
 /* The timing model's prediction for one "within model" expectation. */
-static json_t *result_model_json(const struct verdict_model *m)
+static json_t *result_model_json(const struct model_band *m)
 {
 	if (!m->ok)
 		return json_pack("{s:s s:s s:s}", "scenario", m->scenario, "origin", m->origin,
@@ -226,7 +158,7 @@ int result_write(const char *dir, struct result_case *rc)
 	if (!root)
 		return -ENOMEM;
 	json_object_set(root, "faults", rc->faults ? (json_t *)rc->faults : json_null());
-	json_object_set(root, "capture", rc->capture ? rc->capture : json_null());
+	json_object_set(root, "capture", rc->capture ? (json_t *)rc->capture : json_null());
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)

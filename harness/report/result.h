@@ -1,8 +1,7 @@
-/* result.h - what one case run leaves behind: per-peer observations gathered
- * from the peers' lines, case.json (machine-readable) and report.txt (the
- * human diagnostics of a case that did not pass).
+/* result.h - what one case run leaves behind: case.json (machine-readable)
+ * and report.txt (the human diagnostics of a case that did not pass).
  *
- * Takes: peer lines as they arrive (result_peer_update), then the verdicts.
+ * Takes: the run's observations (run/run.h) and the verdicts.
  * Gives: files in the case's result directory; case.json is written to a
  * temporary name and renamed, so it is either whole or absent.
  */
@@ -15,21 +14,17 @@
 
 #include "case/case.h"
 #include "obs/timeline.h"
+#include "run/peer_result.h"
 #include "verdict/verdict.h"
 
-struct run_peer_result {
-	struct verdict_peer_obs obs; /* states filled in later from the observer */
-	char local[64], remote[64]; /* the connection, as the peer reported it */
-	json_t *sockopts; /* {"TCP_KEEPIDLE": 2, ...}: what the kernel read back */
-};
 
 struct result_case {
 	const struct case_def *c;
 	bool control;
-	struct timeline *tl;
+	const struct timeline *tl;
 	const json_t *sysctls;
 	const json_t *faults; /* what the faults recorded (counters, snapshots) */
-	json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
+	const json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
 	int64_t fault_ms;
 	int64_t duration_ms;
 	int64_t obs_last_ms;
@@ -37,18 +32,11 @@ struct result_case {
 	char reason[512]; /* set by the caller for errors before the verdict */
 	const struct verdict_result *results; /* NULL when the case never got to its verdict */
 	/* per expectation: the timing model's band ("within model"); NULL: none */
-	const struct verdict_model *models;
+	const struct model_band *models;
 	const struct run_peer_result *peers[CASE_MAX_HOSTS];
-	struct verdict_peer_obs peer_obs[CASE_MAX_HOSTS];
+	struct obs_peer peer_obs[CASE_MAX_HOSTS];
 };
 
-/**
- * result_peer_update() - fold one peer line (already carrying "t_ms") into @r:
- * connection addresses, first errno (EAGAIN, EINPROGRESS and EINTR are not
- * errors, nor are failures of setsockopt/bind/listen), EOF, bytes received,
- * socket option read-backs.
- */
-void result_peer_update(struct run_peer_result *r, const json_t *ev, int64_t t_ms);
 
 /**
  * result_dump_json() - write @root to @path whole or not at all: into

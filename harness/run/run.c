@@ -18,11 +18,8 @@
 
 #include "obs/capture.h"
 #include "fault/fault.h"
-#include "verdict/model_env.h"
 #include "obs/obs.h"
 #include "peer/peer.h"
-#include "report/result.h"
-#include "report/sequence.h"
 #include "run/sweep.h"
 #include "obs/timeline.h"
 #include "plan/topo.h"
@@ -263,109 +260,51 @@ static void run_read_sysctl(struct run_ctx *rc, const struct case_expect *e, cha
 							    : err.msg[0] ? err.msg : strerror(-ret));
 }
 
-static enum verdict_status run_judge(struct run_ctx *rc, const char *dir, bool control,
-				     int64_t duration_ms)
+/* After the timeline: undo the faults (the final rule counters are
+ * observations), stop the capture, read what the verdict needs while the lab
+ * is up (the sysctl expectations' values), and fill the record. */
+static int run_collect(struct run *r)
 {
-	struct verdict_peer_obs peers[CASE_MAX_HOSTS];
-	struct verdict_result *res = calloc((size_t)rc->c->n_expects + 1, sizeof(*res));
-	struct verdict_input in = { .c = rc->c, .peers = peers, .fault_ms = rc->fault_ms };
-	struct result_case out = { .c = rc->c, .control = control, .tl = rc->tl,
-				   .sysctls = rc->sysctls, .faults = rc->fx.record,
-				   .fault_ms = rc->fault_ms, .duration_ms = duration_ms };
-	enum verdict_status v = VERDICT_ERROR;
+	struct run_ctx *rc = &r->rc;
+	struct run_record *rec = &r->rec;
 	size_t n_ex = (size_t)rc->c->n_expects + 1;
-	char (*sys_val)[128] = calloc(n_ex, sizeof(*sys_val));
-	char (*sys_why)[200] = calloc(n_ex, sizeof(*sys_why));
-	const char **sys_seen = calloc(n_ex, sizeof(*sys_seen));
-	const char **sys_whyp = calloc(n_ex, sizeof(*sys_whyp));
-	struct verdict_model *models = calloc(n_ex, sizeof(*models)); /* "within model" */
-	struct model_env_run mr = { .c = rc->c, .tl = rc->tl, .sysctls = rc->sysctls,
-				    .fault_ms = rc->fault_ms };
 
-	if (!res || !sys_val || !sys_why || !sys_seen || !sys_whyp) {
-		v = VERDICT_ERROR;
-		goto out_free;
-	}
-	fault_finish(&rc->fx); /* undo now: the final rule counters are judged */
-	in.counters = rc->fx.counters;
-	in.n_counters = rc->fx.n_counters;
+	fault_finish(&rc->fx);
+	rec->counters = rc->fx.counters;
+	rec->n_counters = rc->fx.n_counters;
 	capture_stop(rc->cap);
-	in.wire = capture_wire(rc->cap);
-	out.capture = capture_json(rc->cap);
-	in.obs_first_ms = obs_first_ms(rc->obs);
-	in.obs_last_ms = obs_last_ms(rc->obs);
+	rec->wire = capture_wire(rc->cap);
+	if (!rc->obs || !rc->lab)
+		return 0; /* the lab was never built: nothing was observed */
+	rec->obs_first_ms = obs_first_ms(rc->obs);
+	rec->obs_last_ms = obs_last_ms(rc->obs);
+	r->sys_val = calloc(n_ex, sizeof(*r->sys_val));
+	r->sys_why = calloc(n_ex, sizeof(*r->sys_why));
+	r->sys_seen = calloc(n_ex, sizeof(*r->sys_seen));
+	r->sys_whyp = calloc(n_ex, sizeof(*r->sys_whyp));
+	if (!r->sys_val || !r->sys_why || !r->sys_seen || !r->sys_whyp)
+		return -ENOMEM;
 	for (int i = 0; i < rc->c->n_expects; i++) {
 		if (rc->c->expects[i].kind != CASE_EXPECT_SYSCTL)
 			continue;
-		sys_val[i][0] = sys_why[i][0] = '\0';
-		run_read_sysctl(rc, &rc->c->expects[i], sys_val[i], sizeof(sys_val[i]), sys_why[i],
-				sizeof(sys_why[i]));
-		sys_seen[i] = sys_why[i][0] ? NULL : sys_val[i];
-		sys_whyp[i] = sys_why[i][0] ? sys_why[i] : NULL;
+		run_read_sysctl(rc, &rc->c->expects[i], r->sys_val[i], sizeof(r->sys_val[i]),
+				r->sys_why[i], sizeof(r->sys_why[i]));
+		r->sys_seen[i] = r->sys_why[i][0] ? NULL : r->sys_val[i];
+		r->sys_whyp[i] = r->sys_why[i][0] ? r->sys_why[i] : NULL;
 	}
-	in.sysctl_seen = sys_seen;
-	in.sysctl_why = sys_whyp;
+	rec->sysctl_seen = r->sys_seen;
+	rec->sysctl_why = r->sys_whyp;
 	for (int h = 0; h < rc->c->n_hosts; h++) {
-		struct run_peer_result *r = &rc->peers[h].res;
+		struct obs_peer *p = &rec->peers[h];
 
-		const char *local, *remote;
-
-		run_peer_tuple(rc, h, &local, &remote);
-		peers[h] = r->obs;
-		peers[h].n_states = obs_history(rc->obs, h, local, remote, &peers[h].states);
-		peers[h].tw_restarts = obs_tw_restarts(rc->obs, h, local, remote,
-						       &peers[h].tw_first_restart_ms);
-		peers[h].ka_timer_max_ms = obs_keepalive_max_ms(rc->obs, h, local, remote);
-		out.peers[h] = r;
-		out.peer_obs[h] = peers[h];
-		mr.sockopts[h] = r->sockopts;
-		mr.local[h] = local;
-		mr.remote[h] = remote;
+		run_peer_tuple(rc, h, &rec->local[h], &rec->remote[h]);
+		*p = rc->peers[h].res.obs;
+		p->n_states = obs_history(rc->obs, h, rec->local[h], rec->remote[h], &p->states);
+		p->tw_restarts = obs_tw_restarts(rc->obs, h, rec->local[h], rec->remote[h],
+						 &p->tw_first_restart_ms);
+		p->ka_timer_max_ms = obs_keepalive_max_ms(rc->obs, h, rec->local[h], rec->remote[h]);
 	}
-	if (models) {
-		model_env_case(&mr, models);
-		in.models = models;
-		out.models = models;
-	}
-	v = verdict_eval(&in, res);
-	out.verdict = v;
-	out.results = res;
-	out.obs_last_ms = in.obs_last_ms;
-	result_write(dir, &out);
-	json_decref(out.capture);
-out_free:
-	free(models);
-	free(sys_val);
-	free(sys_why);
-	free(sys_seen);
-	free(sys_whyp);
-	free(res);
-	return v;
-}
-
-/* sequence.txt and sequence.svg: what crossed the wire, drawn from the timeline. */
-static void run_sequence(struct run_ctx *rc, const char *dir, bool control)
-{
-	const struct wire_host *w;
-	const char *hosts[CASE_MAX_HOSTS];
-	bool captured[CASE_MAX_HOSTS] = { false };
-	char title[CASE_TITLE_MAX + 160];
-
-	if (!rc->tl)
-		return;
-	capture_stop(rc->cap);
-	w = capture_wire(rc->cap);
-	for (int h = 0; h < rc->c->n_hosts; h++) {
-		hosts[h] = rc->c->hosts[h];
-		captured[h] = w && w[h].captured;
-	}
-	snprintf(title, sizeof(title), "%s%s: %s", rc->c->name, control ? " [control]" : "",
-		 rc->c->title);
-	sequence_write(dir, &(struct sequence_conf){ .title = title,
-						     .hosts = hosts,
-						     .n_hosts = rc->c->n_hosts,
-						     .captured = captured },
-		       rc->tl);
+	return 0;
 }
 
 static void run_ctx_free(struct run_ctx *rc)
@@ -424,86 +363,100 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 	return run_timeline(rc, err);
 }
 
-/* --keep: name the namespaces of a case that did not pass, and say how to enter them. */
-static void run_keep(struct run_ctx *rc, const struct run_opts *o, const char *dir)
+void run_keep(struct run *r, const char *tag, FILE *out)
 {
-	char path[4200];
-	FILE *f;
+	struct run_ctx *rc = &r->rc;
 
-	snprintf(path, sizeof(path), "%s/report.txt", dir);
-	f = fopen(path, "ae");
 	for (int h = 0; rc->lab && h < rc->c->n_hosts; h++) {
 		char name[256], pin[300];
 		struct tf_err err = { "" };
 
-		snprintf(name, sizeof(name), SWEEP_KEEP_PREFIX "%s.%s", o->keep_tag, rc->c->hosts[h]);
+		snprintf(name, sizeof(name), SWEEP_KEEP_PREFIX "%s.%s", tag, rc->c->hosts[h]);
 		snprintf(pin, sizeof(pin), SWEEP_KEEP_DIR "/%s", name);
-		if (!f)
-			continue;
 		if (lab_host_pin(rc->lab, h, pin, &err) == 0)
-			fprintf(f, "# kept: ip netns exec %s bash   (tcpfault cleanup removes it)\n",
+			fprintf(out, "# kept: ip netns exec %s bash   (tcpfault cleanup removes it)\n",
 				name);
 		else
-			fprintf(f, "# could not keep %s: %s\n", rc->c->hosts[h], err.msg);
+			fprintf(out, "# could not keep %s: %s\n", rc->c->hosts[h], err.msg);
 	}
-	if (f)
-		fclose(f);
 }
 
-enum verdict_status run_case(const struct case_def *c, const struct run_opts *o, const char *dir)
+const struct run_record *run_record(const struct run *r)
 {
-	bool control = o->control;
-	struct run_ctx rc = { .fault_ms = -1 };
-	struct case_def *variant = NULL;
-	enum verdict_status v;
+	return &r->rec;
+}
+
+void run_free(struct run *r)
+{
+	if (!r)
+		return;
+	run_ctx_free(&r->rc);
+	free(r->sys_val);
+	free(r->sys_why);
+	free(r->sys_seen);
+	free(r->sys_whyp);
+	json_decref(r->capture);
+	case_free(r->variant);
+	free(r);
+}
+
+struct run *run_case(const struct case_def *c, const struct run_opts *o, const char *dir)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	struct run_ctx *rc;
 	struct tf_err err = { "" };
 	char path[4096];
 	int64_t start = run_mono_ns();
 	int ret;
-
 	struct sigaction sa = { .sa_handler = run_on_signal };
 
+	if (!r)
+		return NULL;
+	rc = &r->rc;
+	rc->fault_ms = -1;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (control) {
-		variant = case_control(c);
-		if (!variant)
-			return VERDICT_ERROR;
-		c = variant;
+	if (o->control) {
+		r->variant = case_control(c);
+		if (!r->variant) {
+			free(r);
+			return NULL;
+		}
+		c = r->variant;
 	}
-	rc.c = c;
-	rc.dir = dir;
-	rc.fx = (struct fault_env){ .c = c, .record = json_object(), .log = run_fault_log,
-				    .log_arg = &rc, .listen_again = run_listen_again,
-				    .freezer = o->freezer };
+	rc->c = c;
+	rc->dir = dir;
+	rc->fx = (struct fault_env){ .c = c, .record = json_object(), .log = run_fault_log,
+				     .log_arg = rc, .listen_again = run_listen_again,
+				     .freezer = o->freezer };
 	for (int h = 0; h < CASE_MAX_HOSTS; h++)
-		rc.peers[h].res.sockopts = json_object();
+		rc->peers[h].res.sockopts = json_object();
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
-	rc.tl = timeline_new(path, &ret);
-	if (!rc.tl)
-		rc.tl = timeline_new(NULL, &ret);
-	ret = rc.tl ? run_prepared(&rc, &err) : -ENOMEM;
-	if (ret) {
-		struct result_case out = { .c = c, .control = control, .tl = rc.tl,
-					   .sysctls = rc.sysctls, .faults = rc.fx.record,
-					   .fault_ms = rc.fault_ms, .verdict = VERDICT_ERROR };
-
-		snprintf(out.reason, sizeof(out.reason), "%s", err.msg[0] ? err.msg : strerror(-ret));
-		/* What the kernel lacks (a freezer, netdev egress, SOCK_DESTROY) skips the case. */
-		if (ret == -EOPNOTSUPP)
-			out.verdict = VERDICT_SKIP;
-		out.duration_ms = (run_mono_ns() - start) / 1000000;
-		result_write(dir, &out);
-		v = out.verdict;
+	rc->tl = timeline_new(path, &ret);
+	if (!rc->tl)
+		rc->tl = timeline_new(NULL, &ret);
+	ret = rc->tl ? run_prepared(rc, &err) : -ENOMEM;
+	if (!ret) {
+		ret = run_collect(r);
+		r->capture = capture_json(rc->cap);
+		r->rec.capture = r->capture;
 	} else {
-		v = run_judge(&rc, dir, control, (run_mono_ns() - start) / 1000000);
+		run_collect(r); /* what the run saw until it broke (captures, counters) */
 	}
-	if (o->keep && v != VERDICT_PASS && !control)
-		run_keep(&rc, o, dir);
-	run_sequence(&rc, dir, control);
-	run_ctx_free(&rc);
-	case_free(variant);
-	return v;
+	r->rec.c = c;
+	r->rec.control = o->control;
+	r->rec.error = ret;
+	if (ret)
+		snprintf(r->rec.reason, sizeof(r->rec.reason), "%s",
+			 err.msg[0] ? err.msg : strerror(-ret));
+	r->rec.fault_ms = rc->fault_ms;
+	r->rec.duration_ms = (run_mono_ns() - start) / 1000000;
+	r->rec.tl = rc->tl;
+	r->rec.sysctls = rc->sysctls;
+	r->rec.faults = rc->fx.record;
+	for (int h = 0; h < c->n_hosts; h++)
+		r->rec.peer_res[h] = &rc->peers[h].res;
+	return r;
 }

@@ -28,7 +28,7 @@ void  run_peer_event(struct run_ctx *rc, int host, json_t *ev)
 		return;
 	}
 	json_object_set_new(ev, "src", json_string(rc->c->hosts[host]));
-	result_peer_update(&rc->peers[host].res, ev, t_ms);
+	peer_result_update(&rc->peers[host].res, ev, t_ms);
 	timeline_add(rc->tl, ev);
 }
 

@@ -13,7 +13,8 @@
 #include "fault/fault.h"
 #include "obs/obs.h"
 #include "peer/peer.h"
-#include "report/result.h"
+#include "run/peer_result.h"
+#include "run/run.h"
 #include "obs/timeline.h"
 #include "netns/lab.h"
 
@@ -44,6 +45,16 @@ struct run_ctx {
 	struct tf_err fault_err;
 	json_t *sysctls;
 	char reason[512];
+};
+
+/* A case run: the context of its steps and what it saw. */
+struct run {
+	struct run_ctx rc;
+	struct run_record rec;
+	struct case_def *variant; /* the control variant that ran, or NULL */
+	char (*sys_val)[128], (*sys_why)[200]; /* per expectation: sysctl read back, or why not */
+	const char **sys_seen, **sys_whyp;
+	json_t *capture; /* capture_json() of a run that reached its end */
 };
 
 /* run.c */

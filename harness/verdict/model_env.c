@@ -400,7 +400,7 @@ static void router_neigh(const struct model_env_run *r, int host, struct model_p
 }
 
 static void model_one(const struct model_env_run *r, const struct case_expect *e,
-		      const char *release, struct verdict_model *m)
+		      const char *release, struct model_band *m)
 {
 	const char *host = r->c->hosts[e->host];
 	const char *local = r->local[e->host] ?: "", *remote = r->remote[e->host] ?: "";
@@ -456,7 +456,7 @@ static void model_one(const struct model_env_run *r, const struct case_expect *e
 		 pred.rule);
 }
 
-void model_env_case(const struct model_env_run *r, struct verdict_model *out)
+void model_env_case(const struct model_env_run *r, struct model_band *out)
 {
 	struct utsname u;
 	const char *release = uname(&u) == 0 ? u.release : "6.18";

@@ -6,7 +6,7 @@
  * Takes: the kernel (uname, /proc/sys in a fresh namespace, /boot/config),
  * case.json's "sysctls" and peers' "sockopts" read-backs, a case's timeline.
  * Gives: struct model_params ready for model_predict(), and one struct
- * verdict_model per "within model" expectation of a case. Not pure: model.c is.
+ * model_band per "within model" expectation of a case. Not pure: model.c is.
  */
 #ifndef MODEL_ENV_H
 #define MODEL_ENV_H
@@ -80,6 +80,6 @@ struct model_env_run {
  * ok = false and the reason in why (expectations without a model band:
  * why is empty). @out holds r->c->n_expects entries.
  */
-void model_env_case(const struct model_env_run *r, struct verdict_model *out);
+void model_env_case(const struct model_env_run *r, struct model_band *out);
 
 #endif

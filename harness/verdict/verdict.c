@@ -26,7 +26,7 @@ static void fmt_s(char *buf, size_t len, int64_t ms)
 		 (ms < 0 ? -ms : ms) % 1000);
 }
 
-int verdict_state_at(const struct verdict_state_change *states, int n, int64_t t_ms)
+int verdict_state_at(const struct obs_state_change *states, int n, int64_t t_ms)
 {
 	int state = -1;
 
@@ -35,7 +35,7 @@ int verdict_state_at(const struct verdict_state_change *states, int n, int64_t t
 	return state;
 }
 
-int64_t verdict_detect_ms(const struct verdict_peer_obs *p, int64_t fault_ms)
+int64_t verdict_detect_ms(const struct obs_peer *p, int64_t fault_ms)
 {
 	int64_t t = -1;
 
@@ -52,7 +52,7 @@ int64_t verdict_detect_ms(const struct verdict_peer_obs *p, int64_t fault_ms)
 }
 
 /* The model's band of a "within model" expectation, or NULL. */
-static const struct verdict_model *model_of(const struct verdict_input *in,
+static const struct model_band *model_of(const struct verdict_input *in,
 					    const struct case_expect *e)
 {
 	if (!e->band_model || !in->models)
@@ -65,7 +65,7 @@ static const struct verdict_model *model_of(const struct verdict_input *in,
 static void describe_band(const struct verdict_input *in, const struct case_expect *e, char *buf,
 			  size_t len)
 {
-	const struct verdict_model *m = model_of(in, e);
+	const struct model_band *m = model_of(in, e);
 	char lo[24], hi[24];
 	size_t used = strlen(buf);
 
@@ -94,7 +94,7 @@ static void describe_band(const struct verdict_input *in, const struct case_expe
 static enum verdict_status check_model(const struct verdict_input *in, const struct case_expect *e,
 				       int64_t t_ms, struct verdict_result *r)
 {
-	const struct verdict_model *m = model_of(in, e);
+	const struct model_band *m = model_of(in, e);
 	size_t used = strlen(r->observed);
 	char rel_s[24], val[24];
 	int64_t rel;
@@ -130,7 +130,7 @@ static enum verdict_status band_unfinished(const struct verdict_input *in,
 					   const struct case_expect *e, struct verdict_result *r,
 					   enum verdict_status otherwise)
 {
-	const struct verdict_model *m = model_of(in, e);
+	const struct model_band *m = model_of(in, e);
 	size_t used = strlen(r->observed);
 	char end[24];
 
@@ -170,7 +170,7 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
  * from the kernel's first errno (a case expects both side by side). */
 static enum verdict_status eval_app_error(const struct verdict_input *in,
 					  const struct case_expect *e,
-					  const struct verdict_peer_obs *p, struct verdict_result *r)
+					  const struct obs_peer *p, struct verdict_result *r)
 {
 	char at[24];
 
@@ -192,7 +192,7 @@ static enum verdict_status eval_app_error(const struct verdict_input *in,
 }
 
 static enum verdict_status eval_error(const struct verdict_input *in, const struct case_expect *e,
-				      const struct verdict_peer_obs *p, struct verdict_result *r)
+				      const struct obs_peer *p, struct verdict_result *r)
 {
 	char at[24];
 
@@ -219,7 +219,7 @@ static enum verdict_status eval_error(const struct verdict_input *in, const stru
 
 static enum verdict_status eval_no_error(const struct verdict_input *in,
 					 const struct case_expect *e,
-					 const struct verdict_peer_obs *p, struct verdict_result *r)
+					 const struct obs_peer *p, struct verdict_result *r)
 {
 	char at[24];
 
@@ -243,7 +243,7 @@ static enum verdict_status eval_no_error(const struct verdict_input *in,
 }
 
 static enum verdict_status eval_eof(const struct verdict_input *in, const struct case_expect *e,
-				    const struct verdict_peer_obs *p, struct verdict_result *r)
+				    const struct obs_peer *p, struct verdict_result *r)
 {
 	char at[24];
 
@@ -263,7 +263,7 @@ static enum verdict_status eval_eof(const struct verdict_input *in, const struct
 
 static enum verdict_status eval_received(const struct verdict_input *in,
 					 const struct case_expect *e,
-					 const struct verdict_peer_obs *p, struct verdict_result *r)
+					 const struct obs_peer *p, struct verdict_result *r)
 {
 	snprintf(r->expected, sizeof(r->expected), "%s receives %lld bytes", in->c->hosts[e->host],
 		 e->bytes);
@@ -281,7 +281,7 @@ static enum verdict_status eval_received(const struct verdict_input *in,
 /* "stays STATE from A to B": every sample in [A, B] shows STATE. */
 static enum verdict_status eval_state_during(const struct verdict_input *in,
 					     const struct case_expect *e,
-					     const struct verdict_peer_obs *p,
+					     const struct obs_peer *p,
 					     struct verdict_result *r)
 {
 	char at[24];
@@ -300,7 +300,7 @@ static enum verdict_status eval_state_during(const struct verdict_input *in,
 		return VERDICT_FAIL;
 	}
 	for (int i = 0; i < p->n_states; i++) {
-		const struct verdict_state_change *ch = &p->states[i];
+		const struct obs_state_change *ch = &p->states[i];
 
 		if (ch->t_ms <= e->from_ms || ch->t_ms > e->to_ms || ch->state == e->state)
 			continue;
@@ -318,10 +318,10 @@ static enum verdict_status eval_state_during(const struct verdict_input *in,
  * origin (the first fault, or the model's clock origin) lies in the band. */
 static enum verdict_status eval_state_entered(const struct verdict_input *in,
 					      const struct case_expect *e,
-					      const struct verdict_peer_obs *p,
+					      const struct obs_peer *p,
 					      struct verdict_result *r)
 {
-	const struct verdict_model *m = model_of(in, e);
+	const struct model_band *m = model_of(in, e);
 	int64_t origin = e->band_model ? (m && m->ok ? m->origin_ms : -1) : in->fault_ms;
 	char at[24];
 
@@ -350,7 +350,7 @@ static enum verdict_status eval_state_entered(const struct verdict_input *in,
 }
 
 static enum verdict_status eval_state(const struct verdict_input *in, const struct case_expect *e,
-				      const struct verdict_peer_obs *p, struct verdict_result *r)
+				      const struct obs_peer *p, struct verdict_result *r)
 {
 	char from[24], to[24];
 	int64_t t;
@@ -401,7 +401,7 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 static enum verdict_status eval_one(const struct verdict_input *in, const struct case_expect *e,
 				    struct verdict_result *r, int idx)
 {
-	const struct verdict_peer_obs *p = e->host >= 0 ? &in->peers[e->host] : NULL;
+	const struct obs_peer *p = e->host >= 0 ? &in->peers[e->host] : NULL;
 
 	memset(r, 0, sizeof(*r));
 	r->t_ms = -1;

@@ -35,7 +35,7 @@ enum verdict_status verdict_eval_sysctl(const struct verdict_input *in, int idx,
 
 enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 						 const struct case_expect *e,
-						 const struct verdict_peer_obs *p,
+						 const struct obs_peer *p,
 						 struct verdict_result *r)
 {
 	char lo[24], hi[24], seen[24];

@@ -36,7 +36,7 @@ static void fmt_count(char *buf, size_t len, enum case_cmp cmp, long long n)
 	snprintf(buf, len, "%s%s%lld", op, *op ? " " : "", n);
 }
 
-static const struct verdict_counter *counter_find(const struct verdict_input *in,
+static const struct obs_counter *counter_find(const struct verdict_input *in,
 						  const struct case_expect *e)
 {
 	for (int i = 0; i < in->n_counters; i++)
@@ -48,7 +48,7 @@ static const struct verdict_counter *counter_find(const struct verdict_input *in
 enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 					 const struct case_expect *e, struct verdict_result *r)
 {
-	const struct verdict_counter *k = counter_find(in, e);
+	const struct obs_counter *k = counter_find(in, e);
 	const char *what = e->rule_watch ? "counted" : e->rule_mbox ? "of forgotten flows stopped"
 								     : "dropped";
 	char n[32];
@@ -75,7 +75,7 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 
 enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
 					       const struct case_expect *e,
-					       const struct verdict_peer_obs *p,
+					       const struct obs_peer *p,
 					       struct verdict_result *r)
 {
 	snprintf(r->expected, sizeof(r->expected), "%s's application never gets a connection",
@@ -87,7 +87,7 @@ enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
 
 enum verdict_status verdict_eval_tw_restarts(const struct verdict_input *in,
 					     const struct case_expect *e,
-					     const struct verdict_peer_obs *p,
+					     const struct obs_peer *p,
 					     struct verdict_result *r)
 {
 	char n[32];

@@ -1,5 +1,5 @@
-/* suite_load.c - finding and parsing the case files of a run; see suite.h. */
-#include "cli/suite.h"
+/* case_set.c - finding and parsing the case files of a run; see case_set.h. */
+#include "case/case_set.h"
 
 #include <dirent.h>
 #include <errno.h>

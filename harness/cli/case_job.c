@@ -1,0 +1,125 @@
+/* case_job.c - run, verdict, report for one case; see case_job.h. */
+#include "cli/case_job.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "report/result.h"
+#include "report/sequence.h"
+#include "run/run.h"
+#include "verdict/model_env.h"
+
+/* The verdict of a run that reached its end: the timing model's bands first
+ * ("within model" expectations), then every expectation. @res and @models
+ * hold one entry per expectation. */
+static enum verdict_status case_job_judge(const struct run_record *rec, struct verdict_result *res,
+					  struct model_band *models)
+{
+	const struct case_def *c = rec->c;
+	struct model_env_run mr = { .c = c, .tl = rec->tl, .sysctls = rec->sysctls,
+				    .fault_ms = rec->fault_ms };
+	struct verdict_input in = { .c = c,
+				    .peers = rec->peers,
+				    .fault_ms = rec->fault_ms,
+				    .obs_first_ms = rec->obs_first_ms,
+				    .obs_last_ms = rec->obs_last_ms,
+				    .models = models,
+				    .wire = rec->wire,
+				    .counters = rec->counters,
+				    .n_counters = rec->n_counters,
+				    .sysctl_seen = rec->sysctl_seen,
+				    .sysctl_why = rec->sysctl_why };
+
+	for (int h = 0; h < c->n_hosts; h++) {
+		mr.sockopts[h] = rec->peer_res[h]->sockopts;
+		mr.local[h] = rec->local[h];
+		mr.remote[h] = rec->remote[h];
+	}
+	model_env_case(&mr, models);
+	return verdict_eval(&in, res);
+}
+
+/* sequence.txt and sequence.svg: what crossed the wire, drawn from the timeline. */
+static void case_job_sequence(const struct run_record *rec, const char *dir)
+{
+	const char *hosts[CASE_MAX_HOSTS];
+	bool captured[CASE_MAX_HOSTS] = { false };
+	char title[CASE_TITLE_MAX + 160];
+
+	if (!rec->tl)
+		return;
+	for (int h = 0; h < rec->c->n_hosts; h++) {
+		hosts[h] = rec->c->hosts[h];
+		captured[h] = rec->wire && rec->wire[h].captured;
+	}
+	snprintf(title, sizeof(title), "%s%s: %s", rec->c->name, rec->control ? " [control]" : "",
+		 rec->c->title);
+	sequence_write(dir,
+		       &(struct sequence_conf){ .title = title,
+						.hosts = hosts,
+						.n_hosts = rec->c->n_hosts,
+						.captured = captured },
+		       rec->tl);
+}
+
+/* --keep: the namespaces of a case that did not pass outlive the worker;
+ * report.txt says how to enter them. */
+static void case_job_keep(struct run *r, const char *tag, const char *dir)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	f = fopen(path, "ae");
+	if (!f)
+		return;
+	run_keep(r, tag, f);
+	fclose(f);
+}
+
+enum verdict_status case_job_run(const struct case_def *c, const struct case_job_opts *o,
+				 const char *dir)
+{
+	struct run_opts ro = { .control = o->control, .freezer = o->freezer };
+	struct run *r = run_case(c, &ro, dir);
+	const struct run_record *rec;
+	struct result_case out = { .verdict = VERDICT_ERROR };
+	struct verdict_result *res = NULL;
+	struct model_band *models = NULL;
+
+	if (!r)
+		return VERDICT_ERROR;
+	rec = run_record(r);
+	out = (struct result_case){ .c = rec->c, .control = rec->control, .tl = rec->tl,
+				    .sysctls = rec->sysctls, .faults = rec->faults,
+				    .capture = rec->capture, .fault_ms = rec->fault_ms,
+				    .duration_ms = rec->duration_ms, .verdict = VERDICT_ERROR };
+	if (rec->error) {
+		snprintf(out.reason, sizeof(out.reason), "%s", rec->reason);
+		/* What the kernel lacks (a freezer, netdev egress, SOCK_DESTROY) skips the case. */
+		if (rec->error == -EOPNOTSUPP)
+			out.verdict = VERDICT_SKIP;
+	} else {
+		res = calloc((size_t)rec->c->n_expects + 1, sizeof(*res));
+		models = calloc((size_t)rec->c->n_expects + 1, sizeof(*models));
+		if (res && models) {
+			out.verdict = case_job_judge(rec, res, models);
+			out.results = res;
+			out.models = models;
+			out.obs_last_ms = rec->obs_last_ms;
+			for (int h = 0; h < rec->c->n_hosts; h++) {
+				out.peers[h] = rec->peer_res[h];
+				out.peer_obs[h] = rec->peers[h];
+			}
+		}
+	}
+	result_write(dir, &out);
+	if (o->keep && out.verdict != VERDICT_PASS && !o->control)
+		case_job_keep(r, o->keep_tag, dir);
+	case_job_sequence(rec, dir);
+	run_free(r);
+	free(res);
+	free(models);
+	return out.verdict;
+}

@@ -1,0 +1,60 @@
+/* observations.h - what a case run saw, as plain C structs: per peer its
+ * syscall results (first errno, EOF, bytes) and the state history of its
+ * connection as the observer sampled it; per drop or watch rule its final
+ * counter.
+ *
+ * Filled by run/ (from the peers' lines, the observer and the faults) and read
+ * by the verdict, the timing model's glue and the report: no I/O here, and no
+ * JSON, so a verdict test can build observations by hand.
+ */
+#ifndef OBS_OBSERVATIONS_H
+#define OBS_OBSERVATIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "case/case.h"
+
+struct obs_state_change {
+	int64_t t_ms; /* case clock */
+	int state; /* TCP_* or CASE_STATE_CLOSED when the socket vanished */
+};
+
+/* What one peer saw and what the observer saw of its connection. */
+struct obs_peer {
+	bool started; /* the peer process ran */
+	bool has_conn; /* connect() succeeded or accept() returned */
+	int first_errno; /* 0: none */
+	int64_t first_errno_ms;
+	char first_errno_call[16];
+	/* The application's own first verdict on the connection, a pseudo-errno
+	 * (CASE_ERRNO_HEARTBEAT_TIMEOUT): kept apart from first_errno, the
+	 * kernel's, so that a case can expect both; 0: none. */
+	int app_errno;
+	int64_t app_errno_ms;
+	bool eof;
+	int64_t eof_ms;
+	long long received;
+	int tw_restarts; /* times the connection's TIME_WAIT timer was seen to start again */
+	int64_t tw_first_restart_ms;
+	/* the longest time to expiry seen on the connection's keepalive timer
+	 * (sock_diag idiag_timer 2, idiag_expires); -1: never seen armed */
+	int64_t ka_timer_max_ms;
+	bool order_broken; /* a received byte was off the sender's pattern (lost, repeated, reordered) */
+	long long order_bad_at; /* its stream offset */
+	/* The connection's state as sampled: changes in time order, the first
+	 * one when the observer first saw the socket. */
+	const struct obs_state_change *states;
+	int n_states;
+};
+
+/* A drop or watch rule's final counter (fault_drop.c). */
+struct obs_counter {
+	char name[CASE_RULE_NAME_MAX];
+	bool watch;
+	bool installed; /* the rule was put in during this run (not in a control without it) */
+	uint64_t packets; /* dropped (drop) or counted (watch) */
+	uint64_t matched; /* matched the rule, dropped or not ("first N" lets the rest pass) */
+};
+
+#endif
