@@ -122,11 +122,12 @@ static void put_sanitized(FILE *f, const char *s, size_t n)
 static bool find_line(const struct case_parser *p, unsigned int line, const char **start,
 		      size_t *n)
 {
-	const char *s = p->text, *end = p->text + p->len;
+	const char *s = p->text, *end;
 	unsigned int l;
 
 	if (!s)
 		return false;
+	end = s + p->len;
 	for (l = 1; l < line; l++) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 

@@ -31,7 +31,7 @@ static int sqt_x_last(const struct sequence *sq)
 
 static void sqt_put(char *line, int x, const char *s, int max)
 {
-	for (int i = 0; s[i] && i < max && x + i < SQT_LINE_MAX - 1; i++)
+	for (int i = 0; i < max && x + i < SQT_LINE_MAX - 1 && s[i]; i++)
 		if (x + i >= 0)
 			line[x + i] = s[i];
 }

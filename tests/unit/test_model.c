@@ -304,25 +304,25 @@ static struct case_def *mk_case(const char *expect_line)
 	return case_parse_buffer("m.case", text, strlen(text), stderr);
 }
 
-static const struct verdict_state_change fw2_hist[] = {
+static const struct obs_state_change fw2_hist[] = {
 	{ 0, 1 /* ESTABLISHED */ },
 	{ 2000, 5 /* FIN_WAIT2 */ },
 	{ 5100, CASE_STATE_CLOSED },
 };
 
-static enum verdict_status judge(const struct case_def *c, const struct verdict_model *m,
-				 struct verdict_peer_obs client, struct verdict_result *r)
+static enum verdict_status judge(const struct case_def *c, const struct model_band *m,
+				 struct obs_peer client, struct verdict_result *r)
 {
-	struct verdict_peer_obs peers[2] = { client, { .started = true } };
+	struct obs_peer peers[2] = { client, { .started = true } };
 	struct verdict_input in = { .c = c, .peers = peers, .fault_ms = -1, .obs_first_ms = 0,
 				    .obs_last_ms = 8000, .models = m };
 
 	return verdict_eval(&in, r);
 }
 
-static struct verdict_model model_3s(void)
+static struct model_band model_3s(void)
 {
-	return (struct verdict_model){ .ok = true, .origin_ms = 1420, .value_ms = 3000,
+	return (struct model_band){ .ok = true, .origin_ms = 1420, .value_ms = 3000,
 				       .lo_ms = 2970, .hi_ms = 3104, .errnum = ETIMEDOUT,
 				       .scenario = "data-timeout",
 				       .origin = "the first RTO retransmission" };
@@ -331,9 +331,9 @@ static struct verdict_model model_3s(void)
 START_TEST(test_verdict_model)
 {
 	struct case_def *c = mk_case("expect client error ETIMEDOUT within model data-timeout");
-	struct verdict_peer_obs p = { .started = true, .has_conn = true,
+	struct obs_peer p = { .started = true, .has_conn = true,
 				      .first_errno = ETIMEDOUT, .first_errno_ms = 4430 };
-	struct verdict_model m = model_3s();
+	struct model_band m = model_3s();
 	struct verdict_result r;
 
 	ck_assert_ptr_nonnull(c);
@@ -380,9 +380,9 @@ END_TEST
 START_TEST(test_verdict_state_entered)
 {
 	struct case_def *c = mk_case("expect client state CLOSED within model fin-wait2");
-	struct verdict_peer_obs p = { .started = true, .has_conn = true, .states = fw2_hist,
+	struct obs_peer p = { .started = true, .has_conn = true, .states = fw2_hist,
 				      .n_states = 3 };
-	struct verdict_model m = { .ok = true, .origin_ms = 2000, .value_ms = 3000, .lo_ms = 2970,
+	struct model_band m = { .ok = true, .origin_ms = 2000, .value_ms = 3000, .lo_ms = 2970,
 				   .hi_ms = 3360, .scenario = "fin-wait2",
 				   .origin = "entering FIN_WAIT2" };
 	struct verdict_result r;
@@ -417,7 +417,7 @@ START_TEST(test_env_case)
 				    "net.ipv4.tcp_rto_max_ms", "120000");
 	json_t *opts = json_pack("{s:i}", "TCP_USER_TIMEOUT", 3000);
 	struct model_env_run r = { .c = c, .tl = tl, .sysctls = sysctls, .fault_ms = 1000 };
-	struct verdict_model m[1];
+	struct model_band m[1];
 	const char *a = "198.18.0.1:4000", *b = "198.18.0.2:80";
 
 	ck_assert_ptr_nonnull(c);

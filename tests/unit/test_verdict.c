@@ -16,32 +16,32 @@ static struct case_def mk_case(struct case_expect *e)
 	return c;
 }
 
-static const struct verdict_state_change close_wait_hist[] = {
+static const struct obs_state_change close_wait_hist[] = {
 	{ 0, TCP_ESTABLISHED },
 	{ 510, TCP_CLOSE_WAIT },
 	{ 3010, CASE_STATE_CLOSED },
 };
 
-static enum verdict_status eval1(struct case_expect e, struct verdict_peer_obs client,
+static enum verdict_status eval1(struct case_expect e, struct obs_peer client,
 				 int64_t fault_ms, struct verdict_result *r)
 {
 	struct case_def c = mk_case(&e);
-	struct verdict_peer_obs peers[2] = { client, { .started = true } };
+	struct obs_peer peers[2] = { client, { .started = true } };
 	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = fault_ms,
 				    .obs_first_ms = 0, .obs_last_ms = 4000 };
 
 	return verdict_eval(&in, r);
 }
 
-static struct verdict_peer_obs conn_obs(void)
+static struct obs_peer conn_obs(void)
 {
-	return (struct verdict_peer_obs){ .started = true, .has_conn = true,
+	return (struct obs_peer){ .started = true, .has_conn = true,
 					  .states = close_wait_hist, .n_states = 3 };
 }
 
 START_TEST(error_matches_in_band)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect e = { .kind = CASE_EXPECT_ERROR, .errnum = ECONNRESET, .has_band = true,
 				 .band_lo_ms = 0, .band_hi_ms = 200 };
@@ -56,7 +56,7 @@ END_TEST
 
 START_TEST(error_outside_band_fails)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect e = { .kind = CASE_EXPECT_ERROR, .errnum = ECONNRESET, .has_band = true,
 				 .band_lo_ms = 0, .band_hi_ms = 100 };
@@ -70,7 +70,7 @@ END_TEST
 
 START_TEST(error_wrong_errno_fails)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect e = { .kind = CASE_EXPECT_ERROR, .errnum = ECONNRESET };
 
@@ -95,7 +95,7 @@ END_TEST
 
 START_TEST(eof_and_no_error)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect eof = { .kind = CASE_EXPECT_EOF, .has_band = true, .band_hi_ms = 200 };
 	struct case_expect none = { .kind = CASE_EXPECT_NO_ERROR };
@@ -111,7 +111,7 @@ END_TEST
 
 START_TEST(band_without_fault_is_error)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect e = { .kind = CASE_EXPECT_EOF, .has_band = true, .band_hi_ms = 200 };
 
@@ -145,8 +145,8 @@ END_TEST
 START_TEST(state_unobserved_is_error)
 {
 	struct verdict_result r;
-	struct verdict_peer_obs no_conn = { .started = true };
-	struct verdict_peer_obs early = conn_obs();
+	struct obs_peer no_conn = { .started = true };
+	struct obs_peer early = conn_obs();
 	struct case_expect at = { .kind = CASE_EXPECT_STATE, .state = TCP_ESTABLISHED,
 				  .when = CASE_WHEN_AT, .from_ms = 100 };
 	struct case_expect during = { .kind = CASE_EXPECT_STATE, .state = TCP_CLOSE_WAIT,
@@ -165,7 +165,7 @@ END_TEST
 START_TEST(no_peer_is_error)
 {
 	struct verdict_result r;
-	struct verdict_peer_obs none = { 0 };
+	struct obs_peer none = { 0 };
 	struct case_expect e = { .kind = CASE_EXPECT_RECEIVED, .bytes = 0 };
 
 	ck_assert_int_eq(eval1(e, none, 500, &r), VERDICT_ERROR);
@@ -174,7 +174,7 @@ END_TEST
 
 START_TEST(received_and_detect)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect e = { .kind = CASE_EXPECT_RECEIVED, .bytes = 1000 };
 
@@ -194,7 +194,7 @@ END_TEST
 /* The right count with a byte off the pattern (lost, repeated, reordered) still fails. */
 START_TEST(received_out_of_order_fails)
 {
-	struct verdict_peer_obs p = conn_obs();
+	struct obs_peer p = conn_obs();
 	struct verdict_result r;
 	struct case_expect e = { .kind = CASE_EXPECT_RECEIVED, .bytes = 5000 };
 

@@ -6,7 +6,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
-static const struct verdict_state_change est[] = { { 0, TCP_ESTABLISHED } };
+static const struct obs_state_change est[] = { { 0, TCP_ESTABLISHED } };
 
 /* client (0) and server (1), the one expectation @e; the client's
  * connection is ESTABLISHED with keepalive maximum @ka_ms. */
@@ -14,7 +14,7 @@ static enum verdict_status eval1(struct case_expect e, int64_t ka_ms, const char
 				 const char *why, struct verdict_result *r)
 {
 	struct case_def c = { .n_hosts = 2, .expects = &e, .n_expects = 1, .file = "x.case" };
-	struct verdict_peer_obs peers[2] = {
+	struct obs_peer peers[2] = {
 		{ .started = true, .has_conn = true, .states = est, .n_states = 1,
 		  .ka_timer_max_ms = ka_ms },
 		{ .started = true, .ka_timer_max_ms = -1 },

@@ -11,18 +11,18 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct verdict_counter counters[] = {
+static const struct obs_counter counters[] = {
 	{ .name = "syn-lost", .installed = true, .packets = 6, .matched = 6 },
 	{ .name = "first", .installed = true, .packets = 3, .matched = 5 },
 	{ .name = "syns", .watch = true, .installed = true, .packets = 4, .matched = 4 },
 };
 
 /* Client (0) and server (1), one expectation, the counters above. */
-static enum verdict_status eval1(struct case_expect e, const struct verdict_peer_obs *client,
+static enum verdict_status eval1(struct case_expect e, const struct obs_peer *client,
 				 int n_counters, struct verdict_result *r)
 {
 	struct case_def c = { .n_hosts = 2, .expects = &e, .n_expects = 1, .file = "x.case" };
-	struct verdict_peer_obs peers[2] = { { .started = true }, { .started = true } };
+	struct obs_peer peers[2] = { { .started = true }, { .started = true } };
 	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = 0, .obs_first_ms = 0,
 				    .obs_last_ms = 9000, .counters = counters,
 				    .n_counters = n_counters };
@@ -101,7 +101,7 @@ END_TEST
 START_TEST(test_no_connection)
 {
 	struct case_expect e = { .kind = CASE_EXPECT_NO_CONNECTION, .host = 0 };
-	struct verdict_peer_obs p = { .started = true };
+	struct obs_peer p = { .started = true };
 	struct verdict_result r;
 
 	ck_assert_int_eq(eval1(e, &p, 0, &r), VERDICT_PASS);
@@ -110,7 +110,7 @@ START_TEST(test_no_connection)
 }
 END_TEST
 
-static const struct verdict_state_change tw_hist[] = {
+static const struct obs_state_change tw_hist[] = {
 	{ 0, TCP_ESTABLISHED },
 	{ 510, TCP_FIN_WAIT2 },
 	{ 1002, TCP_TIME_WAIT },
@@ -120,7 +120,7 @@ START_TEST(test_tw_restarts)
 {
 	struct case_expect e = { .kind = CASE_EXPECT_TW_RESTARTS, .host = 0, .cmp = CASE_CMP_EQ,
 				 .count = 1 };
-	struct verdict_peer_obs p = { .started = true, .has_conn = true, .states = tw_hist,
+	struct obs_peer p = { .started = true, .has_conn = true, .states = tw_hist,
 				      .n_states = 3, .tw_restarts = 1, .tw_first_restart_ms = 1213 };
 	struct verdict_result r;
 
@@ -135,7 +135,7 @@ START_TEST(test_tw_restarts)
 END_TEST
 
 /* SYN_SENT of a connect() that failed: a history without a connection. */
-static const struct verdict_state_change syn_sent_hist[] = {
+static const struct obs_state_change syn_sent_hist[] = {
 	{ 1, TCP_SYN_SENT },
 	{ 7137, CASE_STATE_CLOSED },
 };
@@ -144,7 +144,7 @@ START_TEST(test_state_without_connection)
 {
 	struct case_expect e = { .kind = CASE_EXPECT_STATE, .host = 0, .state = TCP_SYN_SENT,
 				 .when = CASE_WHEN_DURING, .from_ms = 100, .to_ms = 6900 };
-	struct verdict_peer_obs p = { .started = true, .states = syn_sent_hist, .n_states = 2 };
+	struct obs_peer p = { .started = true, .states = syn_sent_hist, .n_states = 2 };
 	struct verdict_result r;
 
 	ck_assert_int_eq(eval1(e, &p, 0, &r), VERDICT_PASS);

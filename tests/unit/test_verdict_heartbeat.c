@@ -1,10 +1,10 @@
 /* test_verdict_heartbeat.c - the application's pseudo-errno beside the
  * kernel's errno (harness/verdict.c eval_app_error(), result.c
- * result_peer_update()), and the middlebox's counter (verdict_drop.c): a
+ * peer_result_update()), and the middlebox's counter (verdict_drop.c): a
  * heartbeat's HEARTBEAT_TIMEOUT and a later ETIMEDOUT of the same socket are
  * both expected, each on its own channel.
  */
-#include "report/result.h"
+#include "run/peer_result.h"
 #include "verdict/verdict.h"
 
 #include <check.h>
@@ -20,11 +20,11 @@ static struct case_def mk_case(struct case_expect *e)
 	return c;
 }
 
-static enum verdict_status eval1(struct case_expect e, struct verdict_peer_obs server,
+static enum verdict_status eval1(struct case_expect e, struct obs_peer server,
 				 struct verdict_result *r)
 {
 	struct case_def c = mk_case(&e);
-	struct verdict_peer_obs peers[2] = { { .started = true }, server };
+	struct obs_peer peers[2] = { { .started = true }, server };
 	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = 2500,
 				    .obs_first_ms = 0, .obs_last_ms = 17000 };
 
@@ -32,9 +32,9 @@ static enum verdict_status eval1(struct case_expect e, struct verdict_peer_obs s
 }
 
 /* The side-by-side case: the heartbeat at 5.5 s, keepalive's ETIMEDOUT at 15.1 s. */
-static struct verdict_peer_obs both(void)
+static struct obs_peer both(void)
 {
-	struct verdict_peer_obs p = { .started = true, .has_conn = true,
+	struct obs_peer p = { .started = true, .has_conn = true,
 				      .app_errno = CASE_ERRNO_HEARTBEAT_TIMEOUT,
 				      .app_errno_ms = 5500, .first_errno = ETIMEDOUT,
 				      .first_errno_ms = 15100 };
@@ -63,7 +63,7 @@ END_TEST
 START_TEST(heartbeat_missing_or_late_fails)
 {
 	struct verdict_result r;
-	struct verdict_peer_obs p = both();
+	struct obs_peer p = both();
 	struct case_expect hb = { .kind = CASE_EXPECT_ERROR, .host = 1,
 				  .errnum = CASE_ERRNO_HEARTBEAT_TIMEOUT, .has_band = true,
 				  .band_lo_ms = 2500, .band_hi_ms = 2900 };
@@ -78,7 +78,7 @@ END_TEST
 START_TEST(no_error_sees_the_heartbeat)
 {
 	struct verdict_result r;
-	struct verdict_peer_obs p = { .started = true, .has_conn = true,
+	struct obs_peer p = { .started = true, .has_conn = true,
 				      .app_errno = CASE_ERRNO_HEARTBEAT_TIMEOUT,
 				      .app_errno_ms = 6000 };
 	struct case_expect e = { .kind = CASE_EXPECT_NO_ERROR, .host = 1 };
@@ -101,10 +101,10 @@ START_TEST(result_folds_the_heartbeat_apart)
 	json_t *rx = json_pack("{s:s s:I s:s}", "call", "recv", "ret", (json_int_t)-1, "errno",
 			       "ETIMEDOUT");
 
-	result_peer_update(&r, miss, 5000);
+	peer_result_update(&r, miss, 5000);
 	ck_assert_int_eq(r.obs.app_errno, 0);
-	result_peer_update(&r, hb, 5500);
-	result_peer_update(&r, rx, 15100);
+	peer_result_update(&r, hb, 5500);
+	peer_result_update(&r, rx, 15100);
 	ck_assert_int_eq(r.obs.app_errno, CASE_ERRNO_HEARTBEAT_TIMEOUT);
 	ck_assert_int_eq(r.obs.app_errno_ms, 5500);
 	ck_assert_int_eq(r.obs.first_errno, ETIMEDOUT);
@@ -120,8 +120,8 @@ START_TEST(middlebox_counter)
 	struct case_expect e = { .kind = CASE_EXPECT_COUNTER, .host = -1, .rule_mbox = true,
 				 .cmp = CASE_CMP_EQ, .count = 6 };
 	struct case_def c = mk_case(&e);
-	struct verdict_counter k = { .name = "fw", .installed = true, .packets = 6, .matched = 6 };
-	struct verdict_peer_obs peers[2] = { { .started = true }, { .started = true } };
+	struct obs_counter k = { .name = "fw", .installed = true, .packets = 6, .matched = 6 };
+	struct obs_peer peers[2] = { { .started = true }, { .started = true } };
 	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = 0, .counters = &k,
 				    .n_counters = 1 };
 	struct verdict_result r;

@@ -335,7 +335,7 @@ static enum verdict_status eval_wire(struct case_expect e, const struct wire_hos
 				     struct verdict_result *r)
 {
 	struct case_def c = { .n_hosts = 2, .expects = &e, .n_expects = 1, .file = "x.case" };
-	struct verdict_peer_obs peers[2] = { { .started = true }, { .started = true } };
+	struct obs_peer peers[2] = { { .started = true }, { .started = true } };
 	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = -1, .wire = wire };
 
 	strcpy(c.hosts[0], "client");
