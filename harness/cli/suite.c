@@ -463,14 +463,12 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 			  sx->jobs[i].sc->id, sx->jobs[i].control ? " [control]" : "");
 }
 
-int suite_run(struct suite *s, const struct suite_opts *o)
+/* Before any case: root, leftovers of killed runs swept, the run's priority,
+ * its private network namespace, and this process as the subreaper of every
+ * peer. Return: 0, or the exit code when nothing can run. */
+static int suite_enter(void)
 {
-	struct suite_ctx sx = { .o = o };
 	struct tf_err err = { "" };
-	char started[64], path[4200];
-	time_t now = time(NULL);
-	bool orphans_left;
-	int sfd, ret;
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "tcpfault: run needs root (network namespaces, sysctls): "
@@ -485,14 +483,65 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	if (setpriority(PRIO_PROCESS, 0, SUITE_NICE) < 0)
 		fprintf(stderr, "tcpfault: cannot raise the priority (%s): steps may run late "
 				"on a busy machine\n", strerror(errno));
-	ret = lab_ns_enter_private(&err);
-	if (ret) {
+	if (lab_ns_enter_private(&err)) {
 		fprintf(stderr, "tcpfault: cannot make a private network namespace: %s\n", err.msg);
 		return 4;
 	}
 	/* Peers of a worker that died are re-parented here, not to init, so that
 	 * this process reaps them and knows none outlives it. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return 0;
+}
+
+/* After the last case: leftovers, flakes, totals, the claims table,
+ * summary.json and the closing line. Return: the exit code. */
+static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *started)
+{
+	const struct suite_opts *o = sx->o;
+	char line[4200];
+	bool orphans_left;
+
+	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
+	 * group (fault_crash.c): its owner is dead now, so this removes it. */
+	sweep_stale(stderr);
+	orphans_left = suite_reap_orphans(5000);
+	if (orphans_left) /* a leak: the run fails */
+		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
+				"(`tcpfault cleanup --check` lists it)\n");
+	if (o->repeat > 1 && suite_repeat_report(sx->summary_cases, o->repeat, sx->ktap) > 0)
+		sx->n_fail++; /* a verdict that changed between rounds fails the run */
+	suite_out(sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx->n_pass,
+		  sx->n_fail, sx->n_skip, sx->n_error);
+	sx->claims = claims_for_run(s, sx->summary_cases, sx->run_dir, &sx->n_claims_failed);
+	claims_summary(sx->claims, line, sizeof(line));
+	suite_out(sx, "# %s (%s/claims.md)\n", line, sx->run_dir);
+	if (sx->n_claims_failed)
+		suite_out(sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
+			  sx->n_claims_failed, sx->run_dir);
+	suite_write_summary(sx, started);
+	if (sx->progress)
+		fputs("\r\033[K", stderr);
+	/* The plain closing line CI readers look for; errors count as failures. */
+	printf("# results in %s (%d errors among the failures)\ncases: %d passed, %d failed, %d skipped\n",
+	       sx->run_dir, sx->n_error, sx->n_pass, sx->n_fail + sx->n_error, sx->n_skip);
+	if (sx->n_pass + sx->n_fail + sx->n_error == 0 && sx->n_skip > 0 && !sx->interrupted)
+		return 4;
+	return sx->interrupted || sx->n_fail || sx->n_error || sx->n_done < sx->n_jobs ||
+			       sx->n_claims_failed || orphans_left
+		       ? 1
+		       : 0;
+}
+
+int suite_run(struct suite *s, const struct suite_opts *o)
+{
+	struct suite_ctx sx = { .o = o };
+	char started[64], path[4200];
+	time_t now = time(NULL);
+	int sfd, ret;
+
+	ret = suite_enter();
+	if (ret)
+		return ret;
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
 	if (suite_jobs_build(&sx, s) || sx.n_jobs == 0) {
 		fprintf(stderr, "tcpfault: no case matches%s%s\n", o->filter ? " " : "",
@@ -520,39 +569,12 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	suite_out(&sx, "TAP version 13\n1..%d\n", sx.n_jobs);
 	suite_out(&sx, "# tcpfault %s, results in %s\n", SUITE_VERSION, sx.run_dir);
 	suite_loop(&sx, sfd);
-	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
-	 * group (fault_crash.c): its owner is dead now, so this removes it. */
-	sweep_stale(stderr);
-	orphans_left = suite_reap_orphans(5000);
-	if (orphans_left) /* a leak: the run fails */
-		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
-				"(`tcpfault cleanup --check` lists it)\n");
-	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
-		sx.n_fail++; /* a verdict that changed between rounds fails the run */
-	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
-		  sx.n_fail, sx.n_skip, sx.n_error);
-	sx.claims = claims_for_run(s, sx.summary_cases, sx.run_dir, &sx.n_claims_failed);
-	claims_summary(sx.claims, path, sizeof(path));
-	suite_out(&sx, "# %s (%s/claims.md)\n", path, sx.run_dir);
-	if (sx.n_claims_failed)
-		suite_out(&sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
-			  sx.n_claims_failed, sx.run_dir);
-	suite_write_summary(&sx, started);
-	if (sx.progress)
-		fputs("\r\033[K", stderr);
-	/* The plain closing line CI readers look for; errors count as failures. */
-	printf("# results in %s (%d errors among the failures)\ncases: %d passed, %d failed, %d skipped\n",
-	       sx.run_dir, sx.n_error, sx.n_pass, sx.n_fail + sx.n_error, sx.n_skip);
+	ret = suite_close(&sx, s, started);
 	close(sfd);
 	if (sx.ktap)
 		fclose(sx.ktap);
 	json_decref(sx.summary_cases);
 	json_decref(sx.claims);
 	free(sx.jobs);
-	if (sx.n_pass + sx.n_fail + sx.n_error == 0 && sx.n_skip > 0 && !sx.interrupted)
-		return 4;
-	return sx.interrupted || sx.n_fail || sx.n_error || sx.n_done < sx.n_jobs ||
-			       sx.n_claims_failed || orphans_left
-		       ? 1
-		       : 0;
+	return ret;
 }
