@@ -74,6 +74,9 @@ enum case_step_kind {
 	CASE_STEP_COUNT
 };
 
+/* case_def.control_without is a mask of step kinds. */
+_Static_assert(CASE_STEP_COUNT <= 32, "more step kinds than bits in control_without");
+
 /* Where a drop or watch rule sits (never on the sender's own egress: a local
  * drop changes TCP's behaviour, KERNEL-FACTS.md). */
 enum case_rule_where {
