@@ -326,7 +326,7 @@ static int fault_reboot(struct fault_env *env, const struct case_step *st, int64
 	return 0;
 }
 
-static void fault_crash_finish(struct fault_env *env)
+static void fault_crash_undo(struct fault_env *env)
 {
 	for (int h = 0; h < CASE_MAX_HOSTS; h++) {
 		struct fault_crash *cr = env->crash[h];
@@ -347,7 +347,7 @@ static void fault_crash_finish(struct fault_env *env)
 /* A crash, a reboot and a freeze share the per-host crash state; the undo
  * thaws what is frozen before anything else ends. A crashed host drops ARP
  * too (KERNEL-FACTS.md, "Host crash"). */
-static const struct fault_family fault_crash_family = { .undo = fault_crash_finish };
+static const struct fault_family fault_crash_family = { .undo = fault_crash_undo };
 
 const struct fault_ops fault_host_crash_ops = {
 	.apply = fault_host_crash, .family = &fault_crash_family, .arp_silenced = true
