@@ -23,7 +23,7 @@ JOBS ?= 4
 .PHONY: all test unit cases clean check-root check-layers lint
 all: $(B)/tcpfault
 
-$(B)/%.o: %.c $(wildcard netns/*.h harness/*/*.h)
+$(B)/%.o: %.c $(wildcard netns/*.h harness/*/*.h harness/*/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -105,7 +105,6 @@ void *case_vec_push(void *vec, int *n, int *cap, size_t size);
 /* case_stmt.c: dispatch, steps, and the argument helpers below (each one
  * queues its own error and returns 0 or -errno). */
 int case_stmt_parse(struct case_parser *p);
-bool case_step_is_fault(enum case_step_kind kind);
 int case_host_find(const struct case_def *c, const char *name);
 void case_hosts_list(const struct case_def *c, char *buf, size_t size);
 bool case_tok_is(const struct case_tok *t, const char *s);

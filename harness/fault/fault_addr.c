@@ -136,8 +136,8 @@ static int fault_readdress_back(struct fault_env *env, const struct case_step *s
 	return 0;
 }
 
-int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		    struct tf_err *err)
+static int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			   struct tf_err *err)
 {
 	const char *host = env->c->hosts[st->host], *old = topo_host_ip(env->c, st->host);
 	struct lab_view *v;
@@ -172,3 +172,5 @@ int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
+
+const struct fault_ops fault_readdress_ops = { .apply = fault_readdress };

@@ -190,8 +190,8 @@ static int fault_crash_lift(struct fault_crash *cr, struct tf_err *err)
 	return lab_fw_run(cr->fw, "delete table netdev " FAULT_CRASH_TABLE "\n", err);
 }
 
-int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		     struct tf_err *err)
+static int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			    struct tf_err *err)
 {
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
@@ -222,8 +222,8 @@ int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t 
 	return 0;
 }
 
-int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		 struct tf_err *err)
+static int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			struct tf_err *err)
 {
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
@@ -268,8 +268,8 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 	return again < 0 ? again : n + again;
 }
 
-int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		 struct tf_err *err)
+static int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			struct tf_err *err)
 {
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
@@ -326,7 +326,7 @@ int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_n
 	return 0;
 }
 
-void fault_crash_finish(struct fault_env *env)
+static void fault_crash_undo(struct fault_env *env)
 {
 	for (int h = 0; h < CASE_MAX_HOSTS; h++) {
 		struct fault_crash *cr = env->crash[h];
@@ -343,3 +343,14 @@ void fault_crash_finish(struct fault_env *env)
 		env->crash[h] = NULL;
 	}
 }
+
+/* A crash, a reboot and a freeze share the per-host crash state; the undo
+ * thaws what is frozen before anything else ends. A crashed host drops ARP
+ * too (KERNEL-FACTS.md, "Host crash"). */
+static const struct fault_family fault_crash_family = { .undo = fault_crash_undo };
+
+const struct fault_ops fault_host_crash_ops = {
+	.apply = fault_host_crash, .family = &fault_crash_family, .arp_silenced = true
+};
+const struct fault_ops fault_reboot_ops = { .apply = fault_reboot, .family = &fault_crash_family };
+const struct fault_ops fault_freeze_ops = { .apply = fault_freeze, .family = &fault_crash_family };

@@ -218,7 +218,7 @@ static struct fault_rules *fault_rules_get(struct fault_env *env)
 	return env->rules;
 }
 
-int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
+static int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 {
 	for (int i = 0; i < env->c->n_steps; i++) {
 		const struct case_step *st = &env->c->steps[i];
@@ -242,8 +242,8 @@ int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 	return 0;
 }
 
-int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-	       struct tf_err *err)
+static int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		      struct tf_err *err)
 {
 	struct fault_rules *rs = fault_rules_get(env);
 	char cmds[FAULT_CMDS_MAX], text[400];
@@ -363,8 +363,8 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 	return 0;
 }
 
-int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-	       struct tf_err *err)
+static int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+		      struct tf_err *err)
 {
 	struct fault_rule *r = fault_rule_find(env->rules, st->rule.name);
 	char text[160];
@@ -385,7 +385,7 @@ int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
 	return fault_rule_off(env, r, st->rule.auto_lift ? "its duration ended" : "lift", err);
 }
 
-void fault_drop_tick(struct fault_env *env, int64_t t_ms)
+static void fault_drop_tick(struct fault_env *env, int64_t t_ms)
 {
 	struct fault_rules *rs = env->rules;
 	struct tf_err err;
@@ -408,7 +408,7 @@ void fault_drop_tick(struct fault_env *env, int64_t t_ms)
 }
 
 /* Final counters, rules out, table gone, handles closed; env->counters filled. */
-void fault_drop_finish(struct fault_env *env)
+static void fault_drop_finish(struct fault_env *env)
 {
 	struct fault_rules *rs = env->rules;
 	struct tf_err err;
@@ -442,3 +442,14 @@ void fault_drop_finish(struct fault_env *env)
 	free(rs);
 	env->rules = NULL;
 }
+
+/* Drop, watch and lift share the rules: opened ahead, read on every tick,
+ * taken out at the end. */
+static const struct fault_family fault_rules_family = {
+	.prepare = fault_drop_prepare,
+	.tick = fault_drop_tick,
+	.finish = fault_drop_finish,
+};
+
+const struct fault_ops fault_rule_ops = { .apply = fault_drop, .family = &fault_rules_family };
+const struct fault_ops fault_lift_ops = { .apply = fault_lift, .family = &fault_rules_family };

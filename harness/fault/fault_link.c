@@ -204,8 +204,8 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		 struct tf_err *err)
+static int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			struct tf_err *err)
 {
 	const char *host = env->c->hosts[st->host];
 	struct topo_cable_info cab;
@@ -281,8 +281,8 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		 struct tf_err *err)
+static int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			struct tf_err *err)
 {
 	const char *host = env->c->hosts[st->host];
 	json_t *log = NULL, *ev, *after = NULL;
@@ -334,3 +334,8 @@ int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_n
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
+
+/* A cable fault has nothing to prepare, watch or undo: the case replugs. The
+ * unplugged host answers no ARP (KERNEL-FACTS.md, "Unplug"). */
+const struct fault_ops fault_unplug_ops = { .apply = fault_unplug, .arp_silenced = true };
+const struct fault_ops fault_replug_ops = { .apply = fault_replug };

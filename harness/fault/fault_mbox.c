@@ -141,8 +141,8 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		    struct tf_err *err)
+static int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+			   struct tf_err *err)
 {
 	struct fault_mbox *mb;
 	char cmds[FAULT_MBOX_CMDS_MAX], text[300];
@@ -228,7 +228,7 @@ static int fault_mbox_read_counters(struct fault_env *env, int64_t t_ms, struct 
 	return 0;
 }
 
-void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
+static void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
 {
 	struct tf_err err;
 
@@ -236,7 +236,7 @@ void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
 		fault_mbox_read_counters(env, t_ms, &err);
 }
 
-void fault_mbox_finish(struct fault_env *env)
+static void fault_mbox_finish(struct fault_env *env)
 {
 	struct fault_mbox *mb = env->mbox;
 	struct obs_counter *k;
@@ -269,3 +269,11 @@ void fault_mbox_finish(struct fault_env *env)
 	free(mb);
 	env->mbox = NULL;
 }
+
+static const struct fault_family fault_mbox_family = {
+	.tick = fault_mbox_tick,
+	.finish = fault_mbox_finish,
+};
+
+const struct fault_ops fault_middlebox_ops = { .apply = fault_middlebox,
+					       .family = &fault_mbox_family };

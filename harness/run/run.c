@@ -36,19 +36,6 @@ static void run_on_signal(int sig)
 	(void)sig;
 	g_run_stop = 1;
 }
-/* Which peer command a step is; faults (fault_is_fault()) are not in here:
- * the runner does them itself. */
-static const int run_step_cmd[CASE_STEP_COUNT] = {
-	[CASE_STEP_LISTEN] = PEER_CMD_LISTEN,
-	[CASE_STEP_CONNECT] = PEER_CMD_CONNECT,
-	[CASE_STEP_SEND] = PEER_CMD_SEND,
-	[CASE_STEP_READ] = PEER_CMD_READ,
-	[CASE_STEP_STOP_READING] = PEER_CMD_STOP_READING,
-	[CASE_STEP_SHUTDOWN] = PEER_CMD_SHUTDOWN,
-	[CASE_STEP_CLOSE] = PEER_CMD_CLOSE,
-	[CASE_STEP_HEARTBEAT] = PEER_CMD_HEARTBEAT, /* PEER_CMD_ANSWER with st->answer */
-};
-
 int64_t run_mono_ns(void)
 {
 	struct timespec ts;
@@ -104,7 +91,6 @@ static int run_step(struct run_ctx *rc, int idx)
 {
 	const struct case_step *st = &rc->c->steps[idx];
 	struct peer_cmd cmd = { .id = (uint32_t)idx + 1 };
-	int kind = run_step_cmd[st->kind];
 
 	if (fault_is_fault(st->kind)) {
 		int64_t t_ns;
@@ -116,13 +102,8 @@ static int run_step(struct run_ctx *rc, int idx)
 	}
 	run_log(rc, 0, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
 		st->loc.file, st->loc.line);
-	cmd.kind = (uint32_t)kind;
-	cmd.port = (uint16_t)st->port;
-	cmd.bytes = st->bytes;
-	cmd.every_ms = st->every_ms;
-	cmd.misses = st->misses;
-	if (st->kind == CASE_STEP_HEARTBEAT && st->answer)
-		cmd.kind = PEER_CMD_ANSWER;
+	if (peer_cmd_of_step(st, &cmd)) /* neither a fault nor a peer action */
+		return -EINVAL;
 	if (st->kind == CASE_STEP_CONNECT)
 		topo_host_addr(rc->c, st->target_host, st->port, &cmd.addr);
 	if (!rc->peers[st->host].started || rc->peers[st->host].dead || rc->fx.peer_dead[st->host])

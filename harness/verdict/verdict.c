@@ -398,52 +398,72 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 	return s == e->state ? VERDICT_PASS : VERDICT_FAIL;
 }
 
+/* The judges whose expectation is not on a peer, in the common signature. */
+static enum verdict_status eval_wire(const struct verdict_input *in, const struct case_expect *e,
+				     const struct obs_peer *p, struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_wire(in, e, r);
+}
+
+static enum verdict_status eval_counter(const struct verdict_input *in,
+					const struct case_expect *e, const struct obs_peer *p,
+					struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_counter(in, e, r);
+}
+
+static enum verdict_status eval_sysctl(const struct verdict_input *in,
+				       const struct case_expect *e, const struct obs_peer *p,
+				       struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_sysctl(in, (int)(e - in->c->expects), r);
+}
+
+typedef enum verdict_status verdict_eval_fn(const struct verdict_input *in,
+					    const struct case_expect *e,
+					    const struct obs_peer *p, struct verdict_result *r);
+
+/* One judge per kind of expectation; the only dispatch on it. */
+static const struct verdict_judge {
+	/* on the host's peer: an error when the host ran none. Else @p is NULL
+	 * when the expectation has no host. */
+	bool on_peer;
+	verdict_eval_fn *eval;
+} judges[CASE_EXPECT_COUNT] = {
+	[CASE_EXPECT_ERROR] = { true, eval_error },
+	[CASE_EXPECT_NO_ERROR] = { true, eval_no_error },
+	[CASE_EXPECT_EOF] = { true, eval_eof },
+	[CASE_EXPECT_STATE] = { true, eval_state },
+	[CASE_EXPECT_RECEIVED] = { true, eval_received },
+	[CASE_EXPECT_WIRE] = { false, eval_wire }, /* the capture, not the peer: any host */
+	[CASE_EXPECT_COUNTER] = { false, eval_counter }, /* a rule's counter: host is -1 */
+	[CASE_EXPECT_NO_CONNECTION] = { true, verdict_eval_no_connection },
+	[CASE_EXPECT_TW_RESTARTS] = { true, verdict_eval_tw_restarts },
+	[CASE_EXPECT_SYSCTL] = { false, eval_sysctl }, /* the host's namespace: no peer needed */
+	[CASE_EXPECT_KEEPALIVE_TIMER] = { true, verdict_eval_keepalive_timer },
+};
+
 static enum verdict_status eval_one(const struct verdict_input *in, const struct case_expect *e,
-				    struct verdict_result *r, int idx)
+				    struct verdict_result *r)
 {
 	const struct obs_peer *p = e->host >= 0 ? &in->peers[e->host] : NULL;
+	const struct verdict_judge *j =
+		(unsigned int)e->kind < CASE_EXPECT_COUNT ? &judges[e->kind] : NULL;
 
 	memset(r, 0, sizeof(*r));
 	r->t_ms = -1;
-	if (e->kind == CASE_EXPECT_WIRE) /* the capture, not the peer: any host */
-		return verdict_eval_wire(in, e, r);
-	if (e->kind == CASE_EXPECT_COUNTER) /* a rule's counter: no host (host is -1) */
-		return verdict_eval_counter(in, e, r);
-	if (e->kind == CASE_EXPECT_SYSCTL) /* the host's namespace: no peer needed */
-		return verdict_eval_sysctl(in, idx, r);
-	if (!p->started) {
+	if (!j || !j->eval)
+		return VERDICT_ERROR;
+	if (j->on_peer && !p->started) {
 		snprintf(r->expected, sizeof(r->expected), "an expectation on %s",
 			 in->c->hosts[e->host]);
 		snprintf(r->observed, sizeof(r->observed), "%s ran no peer", in->c->hosts[e->host]);
 		return VERDICT_ERROR;
 	}
-	switch (e->kind) {
-	case CASE_EXPECT_ERROR:
-		return eval_error(in, e, p, r);
-	case CASE_EXPECT_NO_ERROR:
-		return eval_no_error(in, e, p, r);
-	case CASE_EXPECT_EOF:
-		return eval_eof(in, e, p, r);
-	case CASE_EXPECT_STATE:
-		return eval_state(in, e, p, r);
-	case CASE_EXPECT_RECEIVED:
-		return eval_received(in, e, p, r);
-	case CASE_EXPECT_WIRE:
-		return verdict_eval_wire(in, e, r);
-	case CASE_EXPECT_COUNTER:
-		return verdict_eval_counter(in, e, r);
-	case CASE_EXPECT_NO_CONNECTION:
-		return verdict_eval_no_connection(in, e, p, r);
-	case CASE_EXPECT_TW_RESTARTS:
-		return verdict_eval_tw_restarts(in, e, p, r);
-	case CASE_EXPECT_SYSCTL:
-		return verdict_eval_sysctl(in, idx, r);
-	case CASE_EXPECT_KEEPALIVE_TIMER:
-		return verdict_eval_keepalive_timer(in, e, p, r);
-	case CASE_EXPECT_COUNT:
-		break;
-	}
-	return VERDICT_ERROR;
+	return j->eval(in, e, p, r);
 }
 
 enum verdict_status verdict_eval(const struct verdict_input *in, struct verdict_result *out)
@@ -451,7 +471,7 @@ enum verdict_status verdict_eval(const struct verdict_input *in, struct verdict_
 	bool any_fail = false, any_error = false;
 
 	for (int i = 0; i < in->c->n_expects; i++) {
-		out[i].status = eval_one(in, &in->c->expects[i], &out[i], i);
+		out[i].status = eval_one(in, &in->c->expects[i], &out[i]);
 		any_fail |= out[i].status == VERDICT_FAIL;
 		any_error |= out[i].status == VERDICT_ERROR;
 	}
