@@ -233,8 +233,15 @@ $(B)/bench/bench_lab: tests/bench/bench_lab.c $(NETNS_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: $(B)/bench/bench_lab
+# Observer cost of one idle case: 10 ms sock_diag polling vs kernel events
+# (BENCH_OBS_SECONDS per path, default 5), and the event delay.
+$(B)/bench/bench_observer: tests/bench/bench_observer.c $(NETNS_OBJS) $(B)/harness/obs/tcp_events.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(LDLIBS)
+
+bench: $(B)/bench/bench_lab $(B)/bench/bench_observer
 	$(B)/bench/bench_lab
+	$(B)/bench/bench_observer
 
 # Sanitizers: the whole tree and its unit tests under ASan and UBSan, in a
 # build directory of its own (CI runs it; issue 8).

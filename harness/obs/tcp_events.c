@@ -87,6 +87,7 @@ int tcp_events_netns_id(int netns_fd, uint32_t *id, struct tf_err *err)
 struct tcp_events {
 	struct tcp_events_bpf *skel;
 	struct ring_buffer *ring;
+	int stats_fd; /* BPF_ENABLE_STATS while >= 0 (tcp_events_measure()) */
 	tcp_events_cb cb; /* of the consume in progress */
 	void *cb_arg;
 };
@@ -175,6 +176,7 @@ int tcp_events_open(struct tcp_events **out, struct tf_err *err)
 	te = calloc(1, sizeof(*te));
 	if (!te)
 		return tf_err_set(err, -ENOMEM, "out of memory");
+	te->stats_fd = -1;
 	tcp_events_libbpf_msg[0] = '\0';
 	libbpf_set_print(tcp_events_libbpf_print);
 	ret = tcp_events_start(te, err);
@@ -192,7 +194,39 @@ void tcp_events_close(struct tcp_events *te)
 		return;
 	ring_buffer__free(te->ring);
 	tcp_events_bpf__destroy(te->skel);
+	if (te->stats_fd >= 0)
+		close(te->stats_fd);
 	free(te);
+}
+
+int tcp_events_measure(struct tcp_events *te, struct tf_err *err)
+{
+	if (te->stats_fd >= 0)
+		return 0;
+	te->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (te->stats_fd < 0)
+		return tf_err_set(err, -errno, "BPF_ENABLE_STATS: %s", strerror(errno));
+	return 0;
+}
+
+int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_ns,
+		    struct tf_err *err)
+{
+	struct bpf_program *prog;
+
+	*runs = *run_ns = 0;
+	bpf_object__for_each_program(prog, te->skel->obj) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			return tf_err_set(err, -errno, "program info of %s: %s",
+					  bpf_program__name(prog), strerror(errno));
+		*runs += info.run_cnt;
+		*run_ns += info.run_time_ns;
+	}
+	return 0;
 }
 
 int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t *id, struct tf_err *err)
@@ -312,6 +346,20 @@ uint64_t tcp_events_lost(const struct tcp_events *te)
 {
 	(void)te;
 	return 0;
+}
+
+int tcp_events_measure(struct tcp_events *te, struct tf_err *err)
+{
+	(void)te;
+	return tf_err_set(err, -EOPNOTSUPP, "unavailable: %s", TCP_EVENTS_UNAVAILABLE);
+}
+
+int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_ns,
+		    struct tf_err *err)
+{
+	(void)te;
+	*runs = *run_ns = 0;
+	return tf_err_set(err, -EOPNOTSUPP, "unavailable: %s", TCP_EVENTS_UNAVAILABLE);
 }
 
 #endif

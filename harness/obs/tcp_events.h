@@ -92,6 +92,22 @@ int tcp_events_consume(struct tcp_events *te, tcp_events_cb cb, void *arg, struc
 /** tcp_events_lost() - events dropped so far because the ring buffer was full. */
 uint64_t tcp_events_lost(const struct tcp_events *te);
 
+/**
+ * tcp_events_measure() - from now until tcp_events_close(), have the kernel
+ * count the programs' runs and run time (BPF_ENABLE_STATS: machine-wide, for
+ * every BPF program, while the handle lives; costs two clock reads per run).
+ * For benchmarks and `doctor`. Return: 0 or -errno.
+ */
+int tcp_events_measure(struct tcp_events *te, struct tf_err *err);
+
+/**
+ * tcp_events_cost() - the programs' runs and kernel CPU time in ns so far
+ * (since tcp_events_measure(); 0 without it), filtered-out runs included.
+ * Return: 0 or -errno.
+ */
+int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_ns,
+		    struct tf_err *err);
+
 /** tcp_event_type_name() - "state", "retransmit", "error", "send-reset", "receive-reset". */
 const char *tcp_event_type_name(int type);
 
