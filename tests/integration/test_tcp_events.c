@@ -11,6 +11,7 @@
  */
 #include "netns/lab.h"
 #include "lab_check.h"
+#include "netns/lab_fw.h"
 #include "obs/tcp_events.h"
 
 #include <arpa/inet.h>
@@ -363,6 +364,68 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* Data from the client dropped on the server's ingress: the client's
+ * retransmissions of that byte (TLP, then RTO) are reported with its seq. */
+START_TEST(test_retransmit)
+{
+	int client, server, other, lfd, cfd, afd, error, n = 0;
+	struct lab *lab = pair_new(&client, &server, &other);
+	const struct tcp_event *first = NULL, *second = NULL;
+	struct tf_err err = { "" };
+	static struct seen s;
+	struct tcp_events *te;
+	struct lab_fw *fw;
+	uint32_t cid, sid;
+	uint16_t cport;
+	uint64_t t_sent;
+
+	te = events_for(lab, client, server, &cid, &sid);
+	lfd = listen_in(lab, server, SERVER_ADDR, PORT);
+	cfd = connect_in(lab, client, SERVER_ADDR, PORT, &error, &cport, &t_sent);
+	ck_assert_int_eq(error, 0);
+	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(afd, 0);
+	ck_assert_msg(lab_fw_open(lab, server, &fw, &err) == 0, "%s", err.msg);
+	ck_assert_msg(lab_fw_run(fw, "add table netdev t\nadd chain netdev t in { type filter "
+				 "hook ingress device eth0 priority 0; }\nadd rule netdev t in "
+				 "tcp dport 8080 drop", &err) == 0, "%s", err.msg);
+	t_sent = now_ns();
+	ck_assert_int_eq(send(cfd, "x", 1, 0), 1);
+	usleep(900 * 1000); /* TLP at ~0.2 s, first RTO at ~0.4 s, second ~0.8 s */
+	drain(te, &s, 50);
+	dump_seen(&s);
+	for (int i = 0; i < s.n; i++) {
+		const struct tcp_event *e = &s.ev[i];
+
+		if (e->type != TCP_EVENT_RETRANSMIT)
+			continue;
+		ck_assert_uint_eq(e->netns, cid);
+		ck_assert_uint_eq(e->local_port, cport);
+		ck_assert_int_eq(e->state, TCP_ESTABLISHED);
+		ck_assert_uint_eq(e->end_seq - e->seq, 1);
+		ck_assert_uint_gt(e->t_ns, t_sent);
+		if (!first)
+			first = e;
+		else if (!second)
+			second = e;
+		ck_assert_uint_eq(e->seq, first->seq);
+		ck_assert_uint_eq(e->total_retrans, (uint32_t)++n);
+	}
+	ck_assert_msg(n >= 2, "%d retransmissions reported", n);
+	/* The tail loss probe first (retransmits 0), then the first RTO (1). */
+	ck_assert_uint_eq(first->retransmits, 0);
+	ck_assert_uint_eq(second->retransmits, 1);
+	printf("# retransmit: first %.0f ms after send, %d in 0.9 s\n",
+	       (double)(first->t_ns - t_sent) / 1e6, n);
+	lab_fw_close(fw);
+	close(cfd);
+	close(afd);
+	close(lfd);
+	tcp_events_close(te);
+	lab_free(lab);
+}
+END_TEST
+
 static Suite *tcp_events_suite(void)
 {
 	Suite *s = suite_create("tcp_events");
@@ -372,6 +435,7 @@ static Suite *tcp_events_suite(void)
 	tcase_add_test(tc, test_connect_and_close);
 	tcase_add_test(tc, test_removed_namespace_is_silent);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_retransmit);
 	suite_add_tcase(s, tc);
 	return s;
 }
