@@ -37,11 +37,11 @@ BPF_ARCH := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
 ifeq ($(TCP_EVENTS),no)
 TCP_EVENTS_WHY := built with TCP_EVENTS=no
 else
-TCP_EVENTS_WHY := $(strip \
+TCP_EVENTS_WHY := $(patsubst %;,%,$(strip \
 	$(if $(shell command -v $(BPF_CLANG)),,no $(BPF_CLANG) at build time;) \
 	$(if $(BPFTOOL),,no bpftool at build time;) \
 	$(if $(shell pkg-config --exists libbpf && echo y),,no libbpf-dev at build time;) \
-	$(if $(wildcard $(BTF_VMLINUX)),,no kernel BTF ($(BTF_VMLINUX)) on the build machine;))
+	$(if $(wildcard $(BTF_VMLINUX)),,no kernel BTF ($(BTF_VMLINUX)) on the build machine;)))
 ifeq ($(TCP_EVENTS)$(if $(TCP_EVENTS_WHY),missing),yesmissing)
 $(error TCP_EVENTS=yes: $(TCP_EVENTS_WHY))
 endif
