@@ -25,6 +25,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "common/clock.h"
 #include "report/claims.h"
 #include "report/result.h"
 #include "cli/case_job.h"
@@ -64,14 +65,6 @@ struct suite_ctx {
 	bool interrupted, progress;
 	sigset_t blocked;
 };
-
-static int64_t suite_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void suite_out(struct suite_ctx *sx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -196,7 +189,7 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 	if (j->pid == 0)
 		suite_worker(sx, j);
 	j->state = JOB_RUNNING;
-	j->deadline_ns = suite_mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
+	j->deadline_ns = mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
 	sx->n_running++;
 	return 0;
 }
@@ -346,7 +339,7 @@ static void suite_stop_running(struct suite_ctx *sx)
 		if (j->state != JOB_RUNNING || j->kill_at_ns)
 			continue;
 		kill(j->pid, SIGTERM);
-		j->kill_at_ns = suite_mono_ns() + SUITE_STOP_GRACE_NS;
+		j->kill_at_ns = mono_ns() + SUITE_STOP_GRACE_NS;
 	}
 }
 
@@ -354,7 +347,7 @@ static void suite_stop_running(struct suite_ctx *sx)
 static int suite_watch(struct suite_ctx *sx, int sfd)
 {
 	struct signalfd_siginfo si;
-	int64_t now = suite_mono_ns(), wake = now + 500000000LL;
+	int64_t now = mono_ns(), wake = now + 500000000LL;
 	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 
 	for (int i = 0; i < sx->n_jobs; i++) {

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "common/clock.h"
+
 /* Indexed by step kind: every kind case/steps.def marks a fault, and only
  * those (NULL: a peer action; tests/unit/test_steps.c checks both ways). */
 static const struct fault_ops *const fault_kinds[CASE_STEP_COUNT] = {
@@ -19,14 +21,6 @@ static const struct fault_ops *const fault_kinds[CASE_STEP_COUNT] = {
 	[CASE_STEP_MIDDLEBOX] = &fault_middlebox_ops,
 	[CASE_STEP_READDRESS] = &fault_readdress_ops,
 };
-
-int64_t fault_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 const struct fault_ops *fault_ops_of(enum case_step_kind kind)
 {
@@ -55,7 +49,7 @@ int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns
 {
 	const struct fault_ops *ops = fault_ops_of(st->kind);
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (!ops)
 		return tf_err_set(err, -EINVAL, "%s is not a fault", case_step_name(st->kind));
 	return ops->apply(env, st, t_ns, err);

@@ -131,9 +131,6 @@ void fault_tick(struct fault_env *env, int64_t t_ms);
 /** fault_is_fault() - is @kind a fault (done by the runner, not by a peer)? */
 bool fault_is_fault(enum case_step_kind kind);
 
-/** fault_mono_ns() - CLOCK_MONOTONIC in ns, the clock of every timeline. */
-int64_t fault_mono_ns(void);
-
 /* ---- the kinds, one file per family of faults ------------------------- */
 
 /* fault_kill.c: kill -9 of the host's peer process. */

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "plan/topo.h"
 #include "netns/lab_diag.h"
@@ -205,7 +206,7 @@ static int fault_host_crash(struct fault_env *env, const struct case_step *st, i
 	json_array_append_new(fault_crash_log(env, "crash", st->host, true), rec);
 	cr->rec = rec;
 	ret = fault_crash_hole(env, st->host, cr, err);
-	*t_ns = fault_mono_ns(); /* from here the host is silent */
+	*t_ns = mono_ns(); /* from here the host is silent */
 	if (ret == 0)
 		ret = fault_crash_freeze(env, st->host, cr, rec, err);
 	ifs = json_array();
@@ -235,7 +236,7 @@ static int fault_freeze(struct fault_env *env, const struct case_step *st, int64
 		return tf_err_set(err, -ENOMEM, "freeze %s: out of memory", host);
 	rec = fault_crash_log(env, "freeze", st->host, false);
 	ret = fault_crash_freeze(env, st->host, cr, rec, err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text), "freeze %s: %s (its kernel still answers)", host,
@@ -313,7 +314,7 @@ static int fault_reboot(struct fault_env *env, const struct case_step *st, int64
 			return ret;
 	}
 	ret = fault_crash_lift(cr, err);
-	*t_ns = fault_mono_ns(); /* the host is back */
+	*t_ns = mono_ns(); /* the host is back */
 	if (ret)
 		return ret;
 	cr->rec = NULL;

@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "plan/topo.h"
 #include "netns/lab_fw.h"
@@ -263,7 +264,7 @@ static int fault_drop(struct fault_env *env, const struct case_step *st, int64_t
 			return ret;
 	}
 	ret = lab_fw_run(rs->fw[st->host], cmds, err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (ret)
 		return ret;
 	r = &rs->r[rs->n++];
@@ -286,7 +287,7 @@ static int fault_rule_off(struct fault_env *env, struct fault_rule *r, const cha
 	snprintf(cmd, sizeof(cmd), "delete chain " FAULT_RULE_FAMILY " " FAULT_RULE_TABLE " c_%s",
 		 ru->name);
 	ret = lab_fw_run(env->rules->fw[r->st->host], cmd, err);
-	r->off_ns = fault_mono_ns();
+	r->off_ns = mono_ns();
 	r->active = false;
 	r->lifted = ret == 0;
 	json_object_set_new(r->rec, "off_ms", json_integer(fault_case_ms(env, r->off_ns)));
@@ -336,7 +337,7 @@ static int fault_read_cb(const char *name, uint64_t packets, uint64_t bytes, voi
 static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struct tf_err *err)
 {
 	struct fault_read rd = { .rs = env->rules, .host = host };
-	int64_t now = fault_mono_ns();
+	int64_t now = mono_ns();
 	char text[200];
 	int ret;
 
@@ -370,7 +371,7 @@ static int fault_lift(struct fault_env *env, const struct case_step *st, int64_t
 	char text[160];
 	int ret;
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (!r || !r->active) {
 		/* A control run without the drop keeps its lift; a "first N" drop
 		 * may be out already. */
@@ -412,7 +413,7 @@ static void fault_drop_finish(struct fault_env *env)
 {
 	struct fault_rules *rs = env->rules;
 	struct tf_err err;
-	int64_t t_ms = fault_case_ms(env, fault_mono_ns());
+	int64_t t_ms = fault_case_ms(env, mono_ns());
 
 	if (!rs)
 		return;

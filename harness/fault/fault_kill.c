@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "common/clock.h"
+
 static int fault_kill(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
 		      struct tf_err *err)
 {
@@ -16,7 +18,7 @@ static int fault_kill(struct fault_env *env, const struct case_step *st, int64_t
 	char text[128];
 
 	(void)err;
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (!pid || env->peer_dead[st->host]) {
 		snprintf(text, sizeof(text), "kill %s: no live peer process there", host);
 		env->log(env->log_arg, *t_ns, text);

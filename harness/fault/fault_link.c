@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/clock.h"
 #include "plan/topo.h"
 #include "netns/lab_view.h"
 
@@ -196,7 +197,7 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 {
 	int ret;
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	ret = lab_link_set_up(env->lab, cab->switch_host, cab->port, false, err);
 	if (ret == 0)
 		ret = lab_link_wait_carrier(env->lab, st->host, cab->host_if, false,
@@ -267,7 +268,7 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 {
 	int ret;
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	ret = lab_link_set_up(env->lab, cab->switch_host, cab->port, true, err);
 	if (ret == 0)
 		ret = lab_link_wait_carrier(env->lab, st->host, cab->host_if, true,
@@ -304,7 +305,7 @@ static int fault_replug(struct fault_env *env, const struct case_step *st, int64
 		/* The parser lets a replug follow only an unplug: this is a
 		 * control run that left the unplug out. The cable is in. */
 		free(v);
-		*t_ns = fault_mono_ns();
+		*t_ns = mono_ns();
 		snprintf(text, sizeof(text), "replug %s: the cable is plugged in, nothing to do",
 			 host);
 		env->log(env->log_arg, *t_ns, text);

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "netns/lab_fw.h"
 
@@ -175,7 +176,7 @@ static int fault_middlebox(struct fault_env *env, const struct case_step *st, in
 		ret = lab_fw_run(mb->fw, cmds, err);
 	if (ret == 0)
 		ret = fault_mbox_sysctls(env, st, mb->rec, err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (ret)
 		return ret;
 	json_object_set_new(mb->rec, "on_ms",
@@ -245,7 +246,7 @@ static void fault_mbox_finish(struct fault_env *env)
 	if (!mb)
 		return;
 	if (mb->fw) {
-		int64_t now = fault_mono_ns();
+		int64_t now = mono_ns();
 
 		if (fault_mbox_read_counters(env, env->t0_ns ? (now - env->t0_ns) / 1000000 : 0,
 					     &err) < 0)

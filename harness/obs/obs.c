@@ -15,6 +15,7 @@
 #include <time.h>
 #include <netinet/tcp.h>
 
+#include "common/clock.h"
 #include "netns/lab_diag.h"
 
 #define OBS_MAX_HOSTS 8
@@ -220,13 +221,10 @@ static void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls)
 
 static int obs_tw_check(struct obs *o, struct obs_track *t, const struct lab_sock *ls)
 {
-	struct timespec ts;
-	int64_t deadline;
+	int64_t deadline = mono_ms() + ls->expires_ms;
 	char text[200];
 	json_t *ev;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ls->expires_ms;
 	if (!t->tw_deadline_ms || deadline <= t->tw_deadline_ms + OBS_TW_RESTART_MS) {
 		if (!t->tw_deadline_ms || deadline > t->tw_deadline_ms)
 			t->tw_deadline_ms = deadline;

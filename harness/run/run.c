@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "fault/fault.h"
 #include "obs/obs.h"
@@ -36,20 +37,11 @@ static void run_on_signal(int sig)
 	(void)sig;
 	g_run_stop = 1;
 }
-int64_t run_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Case-clock ms of a monotonic ns time, rounded towards minus infinity. */
 int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
 {
-	int64_t d = t_ns - rc->t0_ns;
-
-	return d >= 0 ? d / 1000000 : -((-d + 999999) / 1000000);
+	return mono_floor(t_ns - rc->t0_ns, 1000000);
 }
 
 /* A runner event (step taken, fault injected, setup problem) at monotonic
@@ -65,7 +57,7 @@ void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (!t_ns)
-		t_ns = run_mono_ns();
+		t_ns = mono_ns();
 	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)t_ns, "src", "runner", "call",
 		       call, "text", text);
 	if (!ev)
@@ -118,7 +110,7 @@ static int run_setup(struct run_ctx *rc)
 	for (int i = 0; i < c->n_steps && c->steps[i].setup; i++) {
 		const struct case_step *st = &c->steps[i];
 		struct run_peer *p = &rc->peers[st->host];
-		int64_t deadline = run_mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
+		int64_t deadline = mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
 		int ret = run_step(rc, i);
 
 		if (ret)
@@ -126,7 +118,7 @@ static int run_setup(struct run_ctx *rc)
 		while (p->last_done < (uint32_t)i + 1) {
 			if (g_run_stop)
 				return -EINTR;
-			if (p->dead || run_mono_ns() > deadline) {
+			if (p->dead || mono_ns() > deadline) {
 				ret = p->dead ? -ESRCH : -ETIMEDOUT;
 				goto fail;
 			}
@@ -148,7 +140,7 @@ static void run_clock_start(struct run_ctx *rc)
 	size_t i;
 	json_t *ev;
 
-	rc->t0_ns = run_mono_ns();
+	rc->t0_ns = mono_ns();
 	rc->fx.t0_ns = rc->t0_ns;
 	rc->clock_started = true;
 	json_array_foreach(rc->pending, i, ev)
@@ -175,7 +167,7 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 	for (;;) {
 		if (g_run_stop)
 			return tf_err_set(err, -EINTR, "interrupted");
-		now = run_mono_ns() - rc->t0_ns;
+		now = mono_ns() - rc->t0_ns;
 		while (next < c->n_steps && c->steps[next].at_ms * ms <= now) {
 			ret = run_step(rc, next++);
 			if (ret && ret != -ESRCH && ret != -EPIPE)
@@ -183,7 +175,7 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 						  c->steps[next - 1].loc.line,
 						  rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
 		}
-		now = run_mono_ns() - rc->t0_ns; /* the steps took time */
+		now = mono_ns() - rc->t0_ns; /* the steps took time */
 		if (now >= next_sample) {
 			ret = obs_sample(rc->obs, now / ms, err);
 			if (ret)
@@ -387,7 +379,7 @@ struct run *run_case(const struct case_def *c, const struct run_opts *o, const c
 	struct run_ctx *rc;
 	struct tf_err err = { "" };
 	char path[4096];
-	int64_t start = run_mono_ns();
+	int64_t start = mono_ns();
 	int ret;
 	struct sigaction sa = { .sa_handler = run_on_signal };
 
@@ -433,7 +425,7 @@ struct run *run_case(const struct case_def *c, const struct run_opts *o, const c
 		snprintf(r->rec.reason, sizeof(r->rec.reason), "%s",
 			 err.msg[0] ? err.msg : strerror(-ret));
 	r->rec.fault_ms = rc->fault_ms;
-	r->rec.duration_ms = (run_mono_ns() - start) / 1000000;
+	r->rec.duration_ms = (mono_ns() - start) / 1000000;
 	r->rec.tl = rc->tl;
 	r->rec.sysctls = rc->sysctls;
 	r->rec.faults = rc->fx.record;
