@@ -293,6 +293,9 @@ const char *case_seg_kind_name(enum case_seg_kind kind);
 /** case_cmp_name() - "", ">=", "<=", ">", "<". */
 const char *case_cmp_name(enum case_cmp cmp);
 
+/** case_cmp_holds() - "@have @cmp @want" is true (CASE_CMP_EQ: equal); false out of range. */
+bool case_cmp_holds(enum case_cmp cmp, long long have, long long want);
+
 /** case_sockopt_name() - "SO_KEEPALIVE", ... */
 const char *case_sockopt_name(enum case_sockopt_kind kind);
 

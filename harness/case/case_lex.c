@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secs.h"
+
 #define CASE_SUGGEST_MAX 32 /* longer words get no "did you mean" */
 
 static bool is_blank(char ch)
@@ -287,16 +289,10 @@ int case_ll_parse(const char *text, long long *v)
 /** case_fmt_secs() - 1500 -> "1.5 s", 1000 -> "1.0 s", 250 -> "0.25 s". */
 const char *case_fmt_secs(char *buf, size_t size, int64_t ms)
 {
-	int64_t frac = ms % 1000;
-	char f[8];
-	int n;
+	char s[SECS_LEN];
 
-	if (ms < 0)
-		ms = 0, frac = 0;
-	n = snprintf(f, sizeof(f), "%03d", (int)frac);
-	while (n > 1 && f[n - 1] == '0')
-		f[--n] = '\0';
-	snprintf(buf, size, "%lld.%s s", (long long)(ms / 1000), f);
+	/* Times of a case file are never negative; a negative one is a bug, said as 0. */
+	snprintf(buf, size, "%s s", secs_fmt(s, sizeof(s), ms < 0 ? 0 : ms, SECS_SHORT));
 	return buf;
 }
 

@@ -44,6 +44,25 @@ const char *case_cmp_name(enum case_cmp cmp)
 	return (unsigned int)cmp < CASE_CMP_COUNT ? cmp_names[cmp] : "?";
 }
 
+bool case_cmp_holds(enum case_cmp cmp, long long have, long long want)
+{
+	switch (cmp) {
+	case CASE_CMP_EQ:
+		return have == want;
+	case CASE_CMP_GE:
+		return have >= want;
+	case CASE_CMP_LE:
+		return have <= want;
+	case CASE_CMP_GT:
+		return have > want;
+	case CASE_CMP_LT:
+		return have < want;
+	case CASE_CMP_COUNT:
+		break;
+	}
+	return false;
+}
+
 static int wire_dir(struct case_parser *p, int i, struct case_wire *w)
 {
 	const struct case_tok *t = &p->tok[i];

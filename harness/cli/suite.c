@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include "common/clock.h"
+#include "common/secs.h"
 #include "report/claims.h"
 #include "report/result.h"
 #include "cli/case_job.h"
@@ -198,16 +199,16 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_job *j,
 				 int wstatus)
 {
-	char path[4200], why[200];
+	char path[4200], why[200], after[SECS_LEN], limit[SECS_LEN];
 	json_t *r;
 
 	snprintf(path, sizeof(path), "%s/case.json", j->dir);
 	r = json_load_file(path, 0, NULL);
 	if (j->timed_out)
 		snprintf(why, sizeof(why),
-			 "timed out: still running %.1f s after the case's end (limit %.1f s)",
-			 (double)(suite_limit_ms(sx, j) - j->sc->def->end_ms) / 1000,
-			 (double)suite_limit_ms(sx, j) / 1000);
+			 "timed out: still running %s s after the case's end (limit %s s)",
+			 secs_fmt(after, sizeof(after), suite_limit_ms(sx, j) - j->sc->def->end_ms, 1),
+			 secs_fmt(limit, sizeof(limit), suite_limit_ms(sx, j), 1));
 	if (r && json_is_object(r)) {
 		/* A worker stopped for its time limit writes "interrupted": say why. */
 		if (j->timed_out) {

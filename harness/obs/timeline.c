@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secs.h"
+
 struct timeline {
 	json_t **ev;
 	size_t n, cap;
@@ -92,13 +94,10 @@ void timeline_format_event(const json_t *ev, char *buf, size_t len)
 	const json_t *ret = json_object_get(ev, "ret");
 	const char *detail = json_string_value(json_object_get(ev, "text"));
 	int64_t t = event_t_ms(ev);
+	char secs[SECS_LEN];
 	int n;
 
-	char secs[32];
-
-	snprintf(secs, sizeof(secs), "%s%" PRId64 ".%03" PRId64, t < 0 ? "-" : "", (t < 0 ? -t : t) / 1000,
-		 (t < 0 ? -t : t) % 1000);
-	n = snprintf(buf, len, "%8s s  %-8s", secs, src ? src : "?");
+	n = snprintf(buf, len, "%8s s  %-8s", secs_fmt(secs, sizeof(secs), t, 3), src ? src : "?");
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (what)

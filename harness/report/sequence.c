@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
+#include "common/secs.h"
 #include "obs/wire.h"
 
 #define SEQUENCE_SKEW_US 1000 /* an "in" stamped before its "out": same clock, so only noise */
@@ -484,11 +486,7 @@ struct sequence *sequence_build(const struct sequence_conf *conf, const struct t
 
 const char *sequence_secs(char *buf, size_t len, int64_t t_us)
 {
-	int64_t ms = t_us >= 0 ? t_us / 1000 : -((-t_us + 999) / 1000);
-
-	snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) / 1000,
-		 (ms < 0 ? -ms : ms) % 1000);
-	return buf;
+	return secs_fmt(buf, len, mono_floor(t_us, 1000), 3);
 }
 
 void sequence_free(struct sequence *sq)
