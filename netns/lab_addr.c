@@ -170,8 +170,8 @@ static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr 
 	ret = rtnl_addr_delete(nl->sk, oa, 0);
 	if (ret < 0)
 		return lab_nl_fail(nl, ret, err, "%s: delete the old address", where);
-	ret = lab_addr_put(nl, where, ifindex, new->addr, new->plen >= 0 ? new->plen : oplen, &local,
-			   err);
+	ret = lab_addr_put(nl, where, ifindex, new->addr, new->plen >= 0 ? new->plen : oplen,
+			   &local, err);
 	if (ret < 0) {
 		/* Best effort: the host as it was, then the first error. */
 		if (lab_addr_put(nl, where, ifindex, old->addr, oplen, &local, &undo) == 0)

@@ -200,6 +200,7 @@ static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_
 				 int wstatus)
 {
 	char path[4200], why[200], after[SECS_LEN], limit[SECS_LEN];
+	int64_t limit_ms = suite_limit_ms(sx, j);
 	json_t *r;
 
 	snprintf(path, sizeof(path), "%s/case.json", j->dir);
@@ -207,8 +208,8 @@ static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_
 	if (j->timed_out)
 		snprintf(why, sizeof(why),
 			 "timed out: still running %s s after the case's end (limit %s s)",
-			 secs_fmt(after, sizeof(after), suite_limit_ms(sx, j) - j->sc->def->end_ms, 1),
-			 secs_fmt(limit, sizeof(limit), suite_limit_ms(sx, j), 1));
+			 secs_fmt(after, sizeof(after), limit_ms - j->sc->def->end_ms, 1),
+			 secs_fmt(limit, sizeof(limit), limit_ms, 1));
 	if (r && json_is_object(r)) {
 		/* A worker stopped for its time limit writes "interrupted": say why. */
 		if (j->timed_out) {

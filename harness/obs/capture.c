@@ -335,13 +335,12 @@ static int capture_event(struct capture_host *ch, const struct wire_seg *s, cons
 		snprintf(text, sizeof(text), "%s > %s %s (%s at %s)", fw, tw, label,
 			 capture_dir_names[s->dir], host);
 	ev = json_pack("{sI sI ss ss ss ss ss ss ss ss ss sI sI sI sI ss}", "t_ms",
-		       (json_int_t)mono_floor(s->t_us, 1000),
-		       "t_us", (json_int_t)s->t_us, "src", "wire", "host", host, "if",
-		       capture_if_name(ch, s->ifindex, ifb), "dir", capture_dir_names[s->dir],
-		       "from", from, "to", to, "from_host",
-		       fw, "to_host", tw, "flags", wire_flags_name(s->flags, fl),
-		       "seq", (json_int_t)s->rseq, "ack", (json_int_t)s->rack,
-		       "len", (json_int_t)s->len, "win", (json_int_t)s->win, "text", text);
+		       (json_int_t)mono_floor(s->t_us, 1000), "t_us", (json_int_t)s->t_us, "src",
+		       "wire", "host", host, "if", capture_if_name(ch, s->ifindex, ifb), "dir",
+		       capture_dir_names[s->dir], "from", from, "to", to, "from_host", fw,
+		       "to_host", tw, "flags", wire_flags_name(s->flags, fl), "seq",
+		       (json_int_t)s->rseq, "ack", (json_int_t)s->rack, "len", (json_int_t)s->len,
+		       "win", (json_int_t)s->win, "text", text);
 	if (ev && rule)
 		json_object_set_new(ev, "rule", json_string(rule));
 	return timeline_add(cap->tl, ev);

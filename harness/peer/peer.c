@@ -83,8 +83,7 @@ static void peer_accept(struct peer_state *st)
 		  peer_json_set(peer_names_json(fd, &ss), "extra", json_true()));
 	ret = close(fd);
 	e = errno;
-	peer_emit(st, mono_ns(), "close", ret, ret ? e : 0,
-		  json_pack("{s:b}", "extra", 1));
+	peer_emit(st, mono_ns(), "close", ret, ret ? e : 0, json_pack("{s:b}", "extra", 1));
 }
 
 /* Report ENOTCONN for @call when there is no connection; false then. */
@@ -94,8 +93,7 @@ bool peer_need_conn(struct peer_state *st, const char *call)
 		peer_accept(st);
 	if (st->cfd >= 0 && !st->connecting)
 		return true;
-	peer_emit(st, mono_ns(), call, -1, ENOTCONN,
-		  json_pack("{s:s}", "detail", "no connection"));
+	peer_emit(st, mono_ns(), call, -1, ENOTCONN, json_pack("{s:s}", "detail", "no connection"));
 	return false;
 }
 
@@ -243,8 +241,7 @@ static void peer_conn_event(struct peer_state *st, short events, short revents)
 	if (!events) {
 		/* Nobody asked: POLLERR/POLLHUP come anyway and stay set. Report
 		 * once and leave the fd out of poll(); no SO_ERROR here. */
-		peer_emit(st, mono_ns(), "poll", 0, 0,
-			  peer_revents_json(revents));
+		peer_emit(st, mono_ns(), "poll", 0, 0, peer_revents_json(revents));
 		st->cfd_quiet = true;
 	}
 }
@@ -326,8 +323,7 @@ static bool peer_cmd_connect(struct peer_state *st, const struct peer_cmd *cmd)
 		st->connect_cmd = cmd->id;
 		return false;
 	}
-	peer_emit(st, mono_ns(), "connect", ret, ret ? e : 0,
-		  peer_names_json(fd, &st->connect_to));
+	peer_emit(st, mono_ns(), "connect", ret, ret ? e : 0, peer_names_json(fd, &st->connect_to));
 	if (ret)
 		close(fd);
 	else

@@ -287,7 +287,7 @@ static void claim_measure(const struct claim *cl, const struct suite *s, const j
 	const char *id = json_string_value(json_object_get(r, "id"));
 	const struct suite_case *sc = find_case(s, id);
 	bool stock = sc && sc->def->tier == CASE_TIER_STOCK;
-	const json_t *best = NULL, *bm = NULL;
+	const json_t *best = NULL, *bm = NULL, *model_ms;
 	char params[200], t[SECS_LEN];
 	size_t i;
 	json_t *ex;
@@ -321,10 +321,11 @@ static void claim_measure(const struct claim *cl, const struct suite *s, const j
 		 secs_fmt(t, sizeof(t), cr->measured_ms, 3),
 		 json_string_value(json_object_get(bm, "origin")) ?: "the fault", id,
 		 stock ? "stock" : "quick", params);
-	if (bm && json_is_integer(json_object_get(bm, "value_ms")))
-		snprintf(cr->measured + strlen(cr->measured), sizeof(cr->measured) - strlen(cr->measured),
-			 "; model %s s",
-			 secs_fmt(t, sizeof(t), json_integer_value(json_object_get(bm, "value_ms")), 3));
+	model_ms = json_object_get(bm, "value_ms");
+	if (bm && json_is_integer(model_ms))
+		snprintf(cr->measured + strlen(cr->measured),
+			 sizeof(cr->measured) - strlen(cr->measured), "; model %s s",
+			 secs_fmt(t, sizeof(t), json_integer_value(model_ms), 3));
 }
 
 static void claim_scan(const struct claim *cl, const struct suite *s, const json_t *results,
@@ -380,7 +381,8 @@ static const char *numeric_verdict(const struct claim *cl, const struct model_pr
 
 	snprintf(reason, size, "%s %s the model's band %s..%s s%s%s", cl->article_number,
 		 ok ? "is inside" : "is outside", secs_fmt(lo, sizeof(lo), m->lo_ms, 3),
-		 secs_fmt(hi, sizeof(hi), m->hi_ms, 3), cl->note ? ": " : "", cl->note ? cl->note : "");
+		 secs_fmt(hi, sizeof(hi), m->hi_ms, 3), cl->note ? ": " : "",
+		 cl->note ? cl->note : "");
 	return ok ? "confirmed" : "differs";
 }
 
@@ -483,7 +485,7 @@ int claims_write_md(const char *path, const json_t *rows, const char *kernel)
 	FILE *f = fopen(path, "we");
 	size_t i;
 	json_t *r;
-	char model[80], v[SECS_LEN], lo[SECS_LEN], hi[SECS_LEN];
+	char model[3 * SECS_LEN + 80], v[SECS_LEN], lo[SECS_LEN], hi[SECS_LEN];
 
 	if (!f)
 		return -errno;
@@ -499,14 +501,16 @@ int claims_write_md(const char *path, const json_t *rows, const char *kernel)
 	json_array_foreach(rows, i, r)
 	{
 		const json_t *band = json_object_get(r, "model_band");
+		const json_t *ms = json_object_get(r, "model_ms");
 
 		model[0] = '\0';
-		if (json_is_integer(json_object_get(r, "model_ms")))
-			snprintf(model, sizeof(model), "%s s (%s..%s, %s)",
-				 secs_fmt(v, sizeof(v), json_integer_value(json_object_get(r, "model_ms")), 3),
-				 secs_fmt(lo, sizeof(lo), json_integer_value(json_array_get(band, 0)), 3),
-				 secs_fmt(hi, sizeof(hi), json_integer_value(json_array_get(band, 1)), 3),
+		if (json_is_integer(ms)) {
+			secs_fmt(v, sizeof(v), json_integer_value(ms), 3);
+			secs_fmt(lo, sizeof(lo), json_integer_value(json_array_get(band, 0)), 3);
+			secs_fmt(hi, sizeof(hi), json_integer_value(json_array_get(band, 1)), 3);
+			snprintf(model, sizeof(model), "%s s (%s..%s, %s)", v, lo, hi,
 				 json_string_value(json_object_get(r, "model_scenario")) ?: "?");
+		}
 		md_cell(f, json_string_value(json_object_get(r, "id")));
 		md_cell(f, json_string_value(json_object_get(r, "articles")));
 		md_cell(f, json_string_value(json_object_get(r, "claim")));

@@ -121,7 +121,8 @@ static void result_write_report(const char *dir, const struct result_case *rc)
 			rc->c->expects[i].loc.line, verdict_status_name(r->status), r->expected,
 			r->observed);
 		if (r->t_ms >= 0 && rc->tl) {
-			fprintf(f, "#   timeline around %s s:\n", secs_fmt(at, sizeof(at), r->t_ms, 3));
+			fprintf(f, "#   timeline around %s s:\n",
+				secs_fmt(at, sizeof(at), r->t_ms, 3));
 			timeline_print_slice(rc->tl, f, r->t_ms, 1000, 1000, 14);
 		}
 	}

@@ -53,7 +53,9 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 	else
 		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets dropped (%" PRIu64
 			 " matched)", k->packets, k->matched);
-	return case_cmp_holds(e->cmp, (long long)k->packets, e->count) ? VERDICT_PASS : VERDICT_FAIL;
+	if (!case_cmp_holds(e->cmp, (long long)k->packets, e->count))
+		return VERDICT_FAIL;
+	return VERDICT_PASS;
 }
 
 enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
@@ -83,11 +85,11 @@ enum verdict_status verdict_eval_tw_restarts(const struct verdict_input *in,
 		return VERDICT_ERROR;
 	}
 	if (p->tw_restarts) {
-		r->t_ms = p->tw_first_restart_ms;
 		char at[SECS_LEN];
 
-		snprintf(r->observed, sizeof(r->observed), "%d times, first at %s s", p->tw_restarts,
-			 secs_fmt(at, sizeof(at), p->tw_first_restart_ms, 3));
+		r->t_ms = p->tw_first_restart_ms;
+		snprintf(r->observed, sizeof(r->observed), "%d times, first at %s s",
+			 p->tw_restarts, secs_fmt(at, sizeof(at), p->tw_first_restart_ms, 3));
 	} else {
 		snprintf(r->observed, sizeof(r->observed), "never");
 	}
