@@ -417,7 +417,7 @@ int case_stmt_expect_counter(struct case_parser *p)
 	next = args_count(p, 4, &e.cmp, &e.count);
 	if (next < 0 || case_no_more(p, next))
 		return next < 0 ? next : -EINVAL;
-	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
+	dst = vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = e;

@@ -288,7 +288,7 @@ int case_stmt_expect(struct case_parser *p)
 	next = expect_defs[k].args(p, 3, &e);
 	if (next < 0 || case_no_more(p, next))
 		return next < 0 ? next : -EINVAL;
-	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
+	dst = vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = e;

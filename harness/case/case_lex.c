@@ -472,28 +472,3 @@ const char *case_sockopt_suggest(const char *name)
 	return case_suggest(name, cands, CASE_SOCKOPT_COUNT);
 }
 
-/**
- * case_vec_push() - append a zeroed element of @size bytes to the array whose
- * pointer is at @vec (a T **), growing it by doubling.
- * Return: the new element, or NULL if out of memory (the array is unchanged).
- */
-void *case_vec_push(void *vec, int *n, int *cap, size_t size)
-{
-	void *v;
-	char *el;
-
-	memcpy(&v, vec, sizeof(v));
-	if (*n >= *cap) {
-		int ncap = *cap ? *cap * 2 : 8;
-		void *nv = realloc(v, (size_t)ncap * size);
-
-		if (!nv)
-			return NULL;
-		v = nv;
-		memcpy(vec, &v, sizeof(v));
-		*cap = ncap;
-	}
-	el = (char *)v + (size_t)(*n)++ * size;
-	memset(el, 0, size);
-	return el;
-}

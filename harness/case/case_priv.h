@@ -7,6 +7,7 @@
 #define CASE_PRIV_H
 
 #include "case/case.h"
+#include "common/vec.h"
 
 #define CASE_LINE_MAX 4096 /* bytes in a line, newline excluded */
 #define CASE_FILE_MAX (1 << 20) /* bytes case_parse_file() reads at most */
@@ -100,7 +101,6 @@ int case_state_parse(const char *name);
 const char *case_state_suggest(const char *name);
 const char *case_sockopt_suggest(const char *name);
 const char *case_errno_suggest(const char *name);
-void *case_vec_push(void *vec, int *n, int *cap, size_t size);
 
 /* case_stmt.c: dispatch, steps, and the argument helpers below (each one
  * queues its own error and returns 0 or -errno). */

@@ -146,7 +146,7 @@ int case_arg_time(struct case_parser *p, int i, int64_t *ms)
 int case_time_ref(struct case_parser *p, int i, int64_t ms, bool band, const char *what)
 {
 	struct case_timeref *r =
-		case_vec_push(&p->times, &p->n_times, &p->cap_times, sizeof(*r));
+		vec_push(&p->times, &p->n_times, &p->cap_times, sizeof(*r));
 
 	if (!r)
 		return case_err_oom(p);
@@ -327,9 +327,9 @@ static int push_step(struct case_parser *p, const struct case_step *st)
 	int i;
 
 	if (st->setup)
-		dst = case_vec_push(&p->setup, &p->n_setup, &p->cap_setup, sizeof(*dst));
+		dst = vec_push(&p->setup, &p->n_setup, &p->cap_setup, sizeof(*dst));
 	else
-		dst = case_vec_push(&p->timed, &p->n_timed, &p->cap_timed, sizeof(*dst));
+		dst = vec_push(&p->timed, &p->n_timed, &p->cap_timed, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = *st;

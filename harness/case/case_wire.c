@@ -252,7 +252,7 @@ int case_stmt_expect_wire(struct case_parser *p)
 	next = wire_options(p, next, &e);
 	if (next < 0)
 		return next;
-	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
+	dst = vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = e;

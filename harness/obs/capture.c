@@ -22,6 +22,7 @@
 #include <pcap/pcap.h>
 
 #include "common/clock.h"
+#include "common/vec.h"
 
 #define CAPTURE_BUFFER_BYTES (2 << 20) /* ~8000 frames of 128 bytes: 10 ms of a busy veth */
 #define CAPTURE_MAX_EVENTS 20000 /* wire events per host in the timeline; the pcap has all */
@@ -359,16 +360,8 @@ static void capture_keep(struct capture_host *ch, struct wire_seg *s, const char
 	s->from_host = capture_owner(cap, &s->src);
 	s->to_host = capture_owner(cap, &s->dst);
 	ret = wire_conns_rel(&cap->conns, s);
-	if (!ret && ch->n_segs == ch->cap_segs) {
-		int n = ch->cap_segs ? ch->cap_segs * 2 : 256;
-		struct wire_seg *v = realloc(ch->segs, (size_t)n * sizeof(*v));
-
-		if (v) {
-			ch->segs = v;
-			ch->cap_segs = n;
-		}
-		ret = v ? 0 : -ENOMEM;
-	}
+	if (!ret)
+		ret = vec_grow(&ch->segs, &ch->cap_segs, ch->n_segs + 1, sizeof(*ch->segs));
 	if (!ret) {
 		ch->segs[ch->n_segs++] = *s;
 		ret = capture_event(ch, s, rule);
