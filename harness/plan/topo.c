@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "netns/lab_cidr.h"
+
 #define TOPO_MAX_IFACES 8
 
 /* Set in every namespace, whatever the case says after: the neighbour timers
@@ -137,13 +139,13 @@ int topo_host_addr(const struct case_def *c, int host, int port, struct sockaddr
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)out;
 	const char *cidr = topo_host_ip(c, host);
-	char ip[INET_ADDRSTRLEN];
+	struct lab_cidr a;
 
 	memset(out, 0, sizeof(*out));
-	if (!cidr)
+	if (!cidr || lab_cidr_parse(cidr, &a) < 0 || a.family != AF_INET)
 		return -ENOENT;
-	snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(cidr, "/"), cidr);
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, ip, &sin->sin_addr) == 1 ? 0 : -ENOENT;
+	memcpy(&sin->sin_addr, a.addr, sizeof(sin->sin_addr));
+	return 0;
 }
