@@ -134,6 +134,8 @@ int case_stmt_sockopt(struct case_parser *p);
 
 /* case_expect.c: expect lines */
 int case_stmt_expect(struct case_parser *p);
+/* Append a copy of the parsed @e to the case's expectations: 0, or -ENOMEM queued. */
+int case_expect_add(struct case_parser *p, const struct case_expect *e);
 /* After the whole file: infer the scenario of each "within model" without
  * one, and check that such a case has an "end" (case_expect.c). */
 void case_expect_check(struct case_parser *p);

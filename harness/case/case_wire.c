@@ -229,9 +229,9 @@ static int wire_head(struct case_parser *p, struct case_expect *e)
 /* expect wire HOST sent|received SEGMENT (count [OP] N | gaps G... [tolerance D]) [from A to B] */
 int case_stmt_expect_wire(struct case_parser *p)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_WIRE, .loc = case_loc_of(p, 0),
-				 .when = CASE_WHEN_END },
-			   *dst;
+	struct case_expect e = { .kind = CASE_EXPECT_WIRE,
+				 .loc = case_loc_of(p, 0),
+				 .when = CASE_WHEN_END };
 	const struct case_tok *t;
 	int next;
 
@@ -252,9 +252,5 @@ int case_stmt_expect_wire(struct case_parser *p)
 	next = wire_options(p, next, &e);
 	if (next < 0)
 		return next;
-	dst = vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
-	if (!dst)
-		return case_err_oom(p);
-	*dst = e;
-	return 0;
+	return case_expect_add(p, &e);
 }
