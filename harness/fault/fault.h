@@ -149,6 +149,9 @@ int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool wit
 /* Do two snapshots differ in links, addresses, IPv4 routes or neighbour
  * settings? What differs first goes in @buf. */
 bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len);
+/* record.KIND.HOST ("cable", "readdress"): the array of @host's events of
+ * that kind in the run's record, created on first use (owned by the record). */
+json_t *fault_host_log(struct fault_env *env, const char *kind, int host);
 
 /* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
  * counters are read on every tick (a change is a timeline event; a "first N"

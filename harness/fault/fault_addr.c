@@ -34,23 +34,6 @@
 #include "netns/lab_addr.h"
 #include "netns/lab_view.h"
 
-/* record.readdress.HOST: this host's changes (created on first use). */
-static json_t *fault_addr_log(struct fault_env *env, int host)
-{
-	json_t *all = json_object_get(env->record, "readdress"), *arr;
-
-	if (!all) {
-		all = json_object();
-		json_object_set_new(env->record, "readdress", all);
-	}
-	arr = json_object_get(all, env->c->hosts[host]);
-	if (!arr) {
-		arr = json_array();
-		json_object_set_new(all, env->c->hosts[host], arr);
-	}
-	return arr;
-}
-
 /* The address part of "198.18.0.1/24" into @buf. */
 static const char *fault_ip_of(const char *cidr, char *buf, size_t len)
 {
@@ -103,7 +86,7 @@ static int fault_readdress_back(struct fault_env *env, const struct case_step *s
 				struct tf_err *err)
 {
 	const char *host = env->c->hosts[st->host];
-	json_t *log = fault_addr_log(env, st->host), *ev;
+	json_t *log = fault_host_log(env, "readdress", st->host), *ev;
 	char diff[256], text[400];
 	const char *old, *new;
 	int n;
@@ -163,7 +146,7 @@ static int fault_readdress(struct fault_env *env, const struct case_step *st, in
 	if (ret)
 		return ret;
 	ev = json_pack("{s:s s:s s:o}", "old", old, "new", st->addr, "before", before);
-	json_array_append_new(fault_addr_log(env, st->host), ev);
+	json_array_append_new(fault_host_log(env, "readdress", st->host), ev);
 	n = fault_addr_do(env, st, old, st->addr, ev, "during", t_ns, err);
 	if (n < 0)
 		return n;

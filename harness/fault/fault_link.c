@@ -163,19 +163,18 @@ bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len)
 	return false;
 }
 
-/* record.cable.HOST: the array of this host's unplugs (created on first use). */
-static json_t *fault_cable_log(struct fault_env *env, int host)
+json_t *fault_host_log(struct fault_env *env, const char *kind, int host)
 {
-	json_t *cable = json_object_get(env->record, "cable"), *arr;
+	json_t *all = json_object_get(env->record, kind), *arr;
 
-	if (!cable) {
-		cable = json_object();
-		json_object_set_new(env->record, "cable", cable);
+	if (!all) {
+		all = json_object();
+		json_object_set_new(env->record, kind, all);
 	}
-	arr = json_object_get(cable, env->c->hosts[host]);
+	arr = json_object_get(all, env->c->hosts[host]);
 	if (!arr) {
 		arr = json_array();
-		json_object_set_new(cable, env->c->hosts[host], arr);
+		json_object_set_new(all, env->c->hosts[host], arr);
 	}
 	return arr;
 }
@@ -230,7 +229,7 @@ static int fault_unplug(struct fault_env *env, const struct case_step *st, int64
 		return ret;
 	}
 	ev = json_pack("{s:s s:o s:o}", "port", cab.port, "before", before, "during", during);
-	json_array_append_new(fault_cable_log(env, st->host), ev);
+	json_array_append_new(fault_host_log(env, "cable", st->host), ev);
 	if (fault_snap_differs(before, during, diff, sizeof(diff))) {
 		json_object_set_new(ev, "same", json_false());
 		return tf_err_set(
@@ -299,7 +298,7 @@ static int fault_replug(struct fault_env *env, const struct case_step *st, int64
 		free(v);
 		return ret;
 	}
-	log = fault_cable_log(env, st->host);
+	log = fault_host_log(env, "cable", st->host);
 	ev = json_array_get(log, json_array_size(log) - 1);
 	if (!ev || json_object_get(ev, "after")) {
 		/* The parser lets a replug follow only an unplug: this is a
