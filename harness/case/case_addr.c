@@ -30,19 +30,6 @@ static bool addr_ok(const char *s)
 	       lab_cidr_in_range(&a);
 }
 
-/* The last readdress of @host at or before @at_ms, or NULL. */
-static const struct case_step *readdress_last(const struct case_parser *p, int host,
-					      int64_t at_ms)
-{
-	const struct case_step *last = NULL;
-
-	for (int i = 0; i < p->n_timed; i++)
-		if (p->timed[i].kind == CASE_STEP_READDRESS && p->timed[i].host == host &&
-		    p->timed[i].at_ms <= at_ms)
-			last = &p->timed[i];
-	return last;
-}
-
 /* [back after DURATION] at token @i: the step that puts the old address back. */
 static int args_back(struct case_parser *p, int i, const struct case_step *st)
 {
@@ -106,7 +93,7 @@ int case_args_readdress(struct case_parser *p, int i, struct case_step *st)
 			     t->s);
 		return -EINVAL;
 	}
-	last = readdress_last(p, st->host, st->at_ms);
+	last = case_last_step(p, st->host, st->at_ms, CASE_STEP_BIT(CASE_STEP_READDRESS));
 	if (last && !last->back) {
 		case_err_tok(p, &p->tok[i], "%s's address is already changed (line %u) and not back",
 			     host, last->loc.line);

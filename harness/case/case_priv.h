@@ -105,6 +105,12 @@ const char *case_errno_suggest(const char *name);
 /* case_stmt.c: dispatch, steps, and the argument helpers below (each one
  * queues its own error and returns 0 or -errno). */
 int case_stmt_parse(struct case_parser *p);
+/* The last timed step of @host at or before @at_ms whose kind is in @kinds
+ * (CASE_STEP_BIT() of each), or NULL: timed steps arrive in time order, so
+ * p->timed holds every earlier one. */
+#define CASE_STEP_BIT(kind) (1u << (kind))
+const struct case_step *case_last_step(const struct case_parser *p, int host, int64_t at_ms,
+				       unsigned int kinds);
 int case_host_find(const struct case_def *c, const char *name);
 void case_hosts_list(const struct case_def *c, char *buf, size_t size);
 bool case_tok_is(const struct case_tok *t, const char *s);

@@ -274,6 +274,20 @@ const char *case_step_docs(enum case_step_kind kind)
 	return (unsigned int)kind < CASE_STEP_COUNT ? actions[kind].docs : "";
 }
 
+const struct case_step *case_last_step(const struct case_parser *p, int host, int64_t at_ms,
+				       unsigned int kinds)
+{
+	const struct case_step *last = NULL;
+
+	for (int i = 0; i < p->n_timed; i++) {
+		const struct case_step *s = &p->timed[i];
+
+		if (s->host == host && s->at_ms <= at_ms && (kinds & CASE_STEP_BIT(s->kind)))
+			last = s;
+	}
+	return last;
+}
+
 /* The arguments of action @kind from token @i on, then the end of the line. */
 static int step_args(struct case_parser *p, int i, int kind, struct case_step *st)
 {
