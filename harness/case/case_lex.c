@@ -471,4 +471,3 @@ const char *case_sockopt_suggest(const char *name)
 		cands[i] = case_sockopt_name((enum case_sockopt_kind)i);
 	return case_suggest(name, cands, CASE_SOCKOPT_COUNT);
 }
-

@@ -145,8 +145,7 @@ int case_arg_time(struct case_parser *p, int i, int64_t *ms)
 /* Remember a time named at token @i, to check it against "end" later. */
 int case_time_ref(struct case_parser *p, int i, int64_t ms, bool band, const char *what)
 {
-	struct case_timeref *r =
-		vec_push(&p->times, &p->n_times, &p->cap_times, sizeof(*r));
+	struct case_timeref *r = vec_push(&p->times, &p->n_times, &p->cap_times, sizeof(*r));
 
 	if (!r)
 		return case_err_oom(p);

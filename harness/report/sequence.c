@@ -382,8 +382,7 @@ static int sq_obs_note(struct sq_build *b, const json_t *ev, int idx)
 	if (i < b->n_states && !strcmp(b->states[i].state, state))
 		return 0;
 	if (i == b->n_states) {
-		struct sq_state *s = vec_push(&b->states, &b->n_states, &b->cap_states,
-					      sizeof(*s));
+		struct sq_state *s = vec_push(&b->states, &b->n_states, &b->cap_states, sizeof(*s));
 
 		if (!s)
 			return -ENOMEM;
