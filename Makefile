@@ -12,8 +12,11 @@ WERROR ?= -Werror
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 $(WERROR) -D_GNU_SOURCE $(PKG_CFLAGS)
 override LDLIBS += $(PKG_LIBS)
+VERSION := 0.1.0
+override CFLAGS += -DTCPFAULT_VERSION='"$(VERSION)"'
 
 B := build
+PREFIX ?= /usr/local
 SRCS := $(wildcard netns/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -26,6 +29,14 @@ all: $(B)/tcpfault
 $(B)/%.o: %.c $(wildcard netns/*.h harness/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# main.c knows where `make install` puts the cases; rebuilt when PREFIX changes.
+$(B)/harness/main.o: override CFLAGS += -DTCPFAULT_CASES_DIR='"$(PREFIX)/share/tcpfault/cases"'
+$(B)/harness/main.o: $(B)/prefix
+$(B)/prefix: FORCE
+	@mkdir -p $(B); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+.PHONY: FORCE
+FORCE:
 
 $(B)/tcpfault: $(B)/harness/main.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
