@@ -65,8 +65,9 @@ static int usage(const char *msg)
 /*
  * The shipped cases, for `tcpfault run` without a path: beside the binary
  * first (BIN/../share/tcpfault/cases: an install, also under a DESTDIR or a
- * moved PREFIX), then the compiled-in install path, then ./cases (the
- * checkout, for build/tcpfault run from its root). NULL if none exists.
+ * moved PREFIX), then ./cases (the checkout, for build/tcpfault run from its
+ * root, before an older install's), then the compiled-in install path. NULL
+ * if none exists.
  */
 static const char *default_cases(char *buf, size_t len)
 {
@@ -83,9 +84,9 @@ static const char *default_cases(char *buf, size_t len)
 				return buf;
 		}
 	}
-	if (access(TCPFAULT_CASES_DIR, R_OK) == 0)
-		return TCPFAULT_CASES_DIR;
-	return access("cases", R_OK) == 0 ? "cases" : NULL;
+	if (access("cases", R_OK) == 0)
+		return "cases";
+	return access(TCPFAULT_CASES_DIR, R_OK) == 0 ? TCPFAULT_CASES_DIR : NULL;
 }
 
 static int cmd_run(int argc, char **argv)
