@@ -284,7 +284,7 @@ static int doctor_freezer(struct doctor_ctx *dc, struct tf_err *err)
 
 static const struct doctor_check doctor_checks[DOCTOR_COUNT] = {
 	[DOCTOR_PRIV] = { LAB_NEED_PRIV, doctor_priv, -1, "run as root (sudo)", "every case" },
-	[DOCTOR_NETNS] = { LAB_NEED_NETNS, doctor_netns, DOCTOR_PRIV,
+	[DOCTOR_NETNS] = { LAB_NEED_NETNS, doctor_netns, -1,
 			   "a kernel with CONFIG_NET_NS; no seccomp or LSM policy denying unshare",
 			   "every case" },
 	[DOCTOR_VETH] = { LAB_NEED_VETH, doctor_veth, DOCTOR_NETNS,
@@ -306,7 +306,7 @@ static const struct doctor_check doctor_checks[DOCTOR_COUNT] = {
 	[DOCTOR_SOCK_DESTROY] = { LAB_NEED_SOCK_DESTROY, doctor_destroy, DOCTOR_SOCK_DIAG,
 				  "a kernel with CONFIG_INET_DIAG_DESTROY=y",
 				  "host-crash (reboot)" },
-	[DOCTOR_FREEZER] = { LAB_NEED_FREEZER, doctor_freezer, DOCTOR_PRIV,
+	[DOCTOR_FREEZER] = { LAB_NEED_FREEZER, doctor_freezer, -1,
 			     "cgroup2 with cgroup.freeze (Linux 5.2) or the v1 freezer mounted read-write",
 			     "host-crash" },
 };
@@ -322,7 +322,9 @@ static bool doctor_in_container(void)
 	       (c && *c);
 }
 
-/* Run the checks in order, one line each; the number that failed. */
+/* Run the checks in order, one line each; the number that failed. Each
+ * probe runs even when the privilege check failed: its own error says more
+ * (a container may grant the capabilities but keep /proc/sys read-only). */
 static int doctor_checks_run(FILE *out)
 {
 	struct doctor_ctx dc = { .host = -1, .fds = { -1, -1, -1 } };
