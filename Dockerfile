@@ -15,7 +15,7 @@
 ARG BASE=docker.io/library/debian:12
 
 FROM ${BASE} AS build
-ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+ENV DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes LANG=C.UTF-8
 COPY scripts/install-deps /tmp/install-deps
 RUN /tmp/install-deps && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -23,7 +23,7 @@ COPY . /src
 RUN make clean && make -j"$(nproc)" && make install PREFIX=/usr DESTDIR=/stage
 
 FROM ${BASE} AS runtime
-ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+ENV DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes LANG=C.UTF-8
 # The shared libraries build/tcpfault links (Makefile PKGS) and the tools a
 # user wants beside it in a lab (ip netns exec for --keep, nft, tcpdump -r).
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
