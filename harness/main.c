@@ -1,5 +1,6 @@
 /* main.c - the tcpfault command line: run, list, check, predict, cleanup,
  * doctor. Only main() exits. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,18 @@ static const char *default_cases(char *buf, size_t len)
 	return access(TCPFAULT_CASES_DIR, R_OK) == 0 ? TCPFAULT_CASES_DIR : NULL;
 }
 
+/* The cases of @paths, or without any the shipped ones: suite_load()'s
+ * return, or -ENOENT when there is no path and no shipped case either. */
+static int run_load(struct suite *s, char **paths, int n)
+{
+	char buf[4096], *dflt[1];
+
+	if (n > 0)
+		return suite_load(s, paths, n, stderr);
+	dflt[0] = (char *)default_cases(buf, sizeof(buf));
+	return dflt[0] ? suite_load(s, dflt, 1, stderr) : -ENOENT;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -106,7 +119,7 @@ static int cmd_run(int argc, char **argv)
 	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
 	struct suite s;
-	char *end, dir_buf[4096], *dflt[1];
+	char *end;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:", longopts, NULL)) != -1) {
@@ -158,14 +171,9 @@ static int cmd_run(int argc, char **argv)
 			return usage(NULL);
 		}
 	}
-	if (optind >= argc) {
-		dflt[0] = (char *)default_cases(dir_buf, sizeof(dir_buf));
-		if (!dflt[0])
-			return usage("run needs a case file or a directory of cases");
-		ret = suite_load(&s, dflt, 1, stderr);
-	} else {
-		ret = suite_load(&s, argv + optind, argc - optind, stderr);
-	}
+	ret = run_load(&s, argv + optind, argc - optind);
+	if (ret == -ENOENT)
+		return usage("run needs a case file or a directory of cases");
 	if (ret) {
 		suite_free(&s);
 		return ret;
