@@ -12,15 +12,18 @@ WERROR ?= -Werror
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 $(WERROR) -D_GNU_SOURCE -Iharness -I. $(PKG_CFLAGS)
 override LDLIBS += $(PKG_LIBS)
+VERSION := 0.1.0
+override CFLAGS += -DTCPFAULT_VERSION='"$(VERSION)"'
 
 B := build
+PREFIX ?= /usr/local
 SRCS := $(wildcard netns/*.c) $(filter-out harness/cli/main.c %.bpf.c,$(wildcard harness/*/*.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 JOBS ?= 4
 
-.PHONY: all test unit cases clean check-root check-layers lint
+.PHONY: all test unit cases clean check-root check-layers lint deps run test-docs lint-ci
 all: $(B)/tcpfault
 
 # The kernel event source (harness/obs/tcp_events.h): BPF programs compiled by
@@ -70,6 +73,47 @@ $(B)/%.o: %.c $(wildcard netns/*.h harness/*/*.h harness/*/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+
+# What the build and the tests need (scripts/install-deps): installed as root
+# when missing (`sudo make run` and `sudo make test` on a fresh machine), else
+# the command to run is printed. Checked again by a sub-make, because the
+# pkg-config flags above are read when the Makefile is.
+DEP_TOOLS := cc clang pkg-config nft ip tcpdump man python3 cppcheck
+deps:
+	@missing=; pkg-config --exists $(PKGS) check 2>/dev/null || missing="libraries"; \
+	for t in $(DEP_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	python3 -c 'import yaml' 2>/dev/null || missing="$$missing python3-yaml"; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then echo "missing:$$missing: scripts/install-deps"; scripts/install-deps; \
+	else echo "missing:$$missing: run sudo scripts/install-deps (or sudo make run)"; exit 2; fi
+
+# The main job: the shipped quick cases, their claims table and report.
+run:
+	@$(MAKE) -s deps
+	@$(MAKE) all
+	$(B)/tcpfault run -j $(JOBS) cases/; rc=$$?; \
+	if [ -f results/latest/claims.md ]; then cat results/latest/claims.md; \
+		echo "results: results/latest/ (summary.json, claims.md, per case the timeline, pcaps, sequence.svg)"; fi; \
+	exit $$rc
+
+# The docs in step with the code (man pages, keywords, options) and install /
+# uninstall into a temporary DESTDIR; fast, no root.
+test-docs: $(B)/tcpfault
+	tests/man-pages.sh
+	tests/install.sh $(B)
+
+# The CI workflow parses as YAML and calls only make targets that exist.
+lint-ci:
+	tests/lint-ci.py .github/workflows/ci.yml Makefile
+
+# main.c knows where `make install` puts the cases; rebuilt when PREFIX changes.
+$(B)/harness/cli/main.o: override CFLAGS += -DTCPFAULT_CASES_DIR='"$(PREFIX)/share/tcpfault/cases"'
+$(B)/harness/cli/main.o: $(B)/prefix
+$(B)/prefix: FORCE
+	@mkdir -p $(B); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+.PHONY: FORCE
+FORCE:
+
 $(B)/tcpfault: $(B)/harness/cli/main.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -87,9 +131,11 @@ cases: $(B)/tcpfault
 # (root: real namespaces, links and processes). The host's own namespace is
 # snapshot before and after, and any difference fails the run.
 test:
+	@$(MAKE) -s deps
+	@$(MAKE) all
 	@mkdir -p $(B)
 	tests/host-snapshot.sh > $(B)/host-before.txt
-	$(MAKE) lint unit integration cases
+	$(MAKE) lint test-docs lint-ci unit integration cases
 	tests/host-snapshot.sh > $(B)/host-after.txt
 	@diff -u $(B)/host-before.txt $(B)/host-after.txt > $(B)/host-diff.txt || \
 		{ cat $(B)/host-diff.txt; echo "not ok: the host's network namespace changed"; exit 1; }
@@ -103,11 +149,13 @@ check-layers:
 
 # Style and static checks: kernel style at 100 columns (.clang-format, the
 # Debian 12 clang-format), cppcheck's warnings, the layers.
+# clang-format 14 (Debian 12's): other versions break lines differently.
+CLANG_FORMAT ?= $(shell command -v clang-format-14 || echo clang-format)
 LINT_SRCS := $(wildcard harness/*/*.[ch] netns/*.[ch] tests/*/*.[ch])
 CPPCHECK_FLAGS := --quiet --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	--inline-suppr --error-exitcode=1 -Iharness -I. --include=/usr/include/jansson.h
 lint: check-layers
-	clang-format --dry-run --Werror $(LINT_SRCS)
+	$(CLANG_FORMAT) --dry-run --Werror $(LINT_SRCS)
 	cppcheck $(CPPCHECK_FLAGS) harness netns tests
 	@echo "ok: lint (clang-format, cppcheck, layers)"
 
@@ -277,3 +325,34 @@ fuzz: $(B)/fuzz/fuzz_case
 	@mkdir -p $(B)/fuzz/corpus
 	cp $(wildcard cases/*/*.case) $(B)/fuzz/corpus/
 	$(B)/fuzz/fuzz_case -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 $(B)/fuzz/corpus
+
+# Install like a Linux tool (PREFIX, DESTDIR): the binary, the man pages
+# tcpfault(1) and tcpfault-case(5), the bash completion, the shipped cases
+# (an installed `tcpfault run` without a path runs them) and the docs.
+# `make uninstall` with the same PREFIX and DESTDIR removes exactly these.
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+CASEDIR = $(PREFIX)/share/tcpfault/cases
+DOCDIR = $(PREFIX)/share/doc/tcpfault
+COMPDIR = $(PREFIX)/share/bash-completion/completions
+CASE_FILES := $(sort $(wildcard cases/*/*.case))
+DOC_FILES := README.md LICENSE docs/CASES.md docs/MODEL.md
+.PHONY: install uninstall
+install: $(B)/tcpfault
+	install -D -m 755 $(B)/tcpfault $(DESTDIR)$(BINDIR)/tcpfault
+	install -D -m 644 docs/tcpfault.1 $(DESTDIR)$(MANDIR)/man1/tcpfault.1
+	install -D -m 644 docs/tcpfault-case.5 $(DESTDIR)$(MANDIR)/man5/tcpfault-case.5
+	install -D -m 644 scripts/tcpfault.bash-completion $(DESTDIR)$(COMPDIR)/tcpfault
+	@set -e; for f in $(CASE_FILES:cases/%=%); do \
+		install -D -m 644 cases/$$f $(DESTDIR)$(CASEDIR)/$$f; done
+	@echo "install $(words $(CASE_FILES)) cases in $(DESTDIR)$(CASEDIR)"
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tcpfault $(DESTDIR)$(MANDIR)/man1/tcpfault.1 \
+		$(DESTDIR)$(MANDIR)/man5/tcpfault-case.5 $(DESTDIR)$(COMPDIR)/tcpfault
+	rm -f $(addprefix $(DESTDIR)$(CASEDIR)/,$(CASE_FILES:cases/%=%))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOC_FILES)))
+	-rmdir $(addprefix $(DESTDIR)$(CASEDIR)/,$(sort $(dir $(CASE_FILES:cases/%=%)))) \
+		$(DESTDIR)$(CASEDIR) $(DESTDIR)$(PREFIX)/share/tcpfault $(DESTDIR)$(DOCDIR) 2>/dev/null

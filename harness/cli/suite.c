@@ -34,7 +34,7 @@
 #include "run/sweep.h"
 #include "netns/lab.h"
 
-#define SUITE_VERSION "0.1.0"
+#define SUITE_VERSION TCPFAULT_VERSION /* Makefile VERSION */
 #define SUITE_LAB_ALLOWANCE_MS 15000 /* building and tearing down a lab, above the case's limit */
 #define SUITE_NICE (-10) /* the run's scheduling priority (setpriority(2)) */
 #define SUITE_STOP_GRACE_NS 5000000000LL /* SIGTERM, then this long to undo faults, then SIGKILL */

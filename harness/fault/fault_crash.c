@@ -42,6 +42,7 @@
 #include "netns/lab_diag.h"
 #include "netns/lab_freeze.h"
 #include "netns/lab_fw.h"
+#include "netns/lab_need.h"
 #include "netns/lab_neigh.h"
 
 #define FAULT_CRASH_TABLE "tcpfault_crash"
@@ -159,6 +160,13 @@ static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash 
 		return tf_err_set(err, -ENOSPC, "host-crash %s: too many interfaces",
 				  env->c->hosts[host]);
 	ret = lab_fw_run(cr->fw, cmds, err);
+	if (ret == -EOPNOTSUPP) { /* the egress hook: Linux 5.16 */
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return tf_err_set(err, ret, "host-crash %s: missing " LAB_NEED_NFT_INGRESS " or " LAB_NEED_NFT_EGRESS ": %.300s",
+				  env->c->hosts[host], why);
+	}
 	if (ret)
 		return ret;
 	cr->holed = true;
@@ -262,7 +270,7 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 	again = n >= 0 ? lab_diag_destroy_all(d, err) : 0;
 	lab_diag_close(d);
 	if (n == -EOPNOTSUPP)
-		return tf_err_set(err, n, "reboot %s: the kernel cannot destroy sockets (SOCK_DESTROY needs CONFIG_INET_DIAG_DESTROY)",
+		return tf_err_set(err, n, "reboot %s: missing " LAB_NEED_SOCK_DESTROY ": the kernel cannot destroy sockets (CONFIG_INET_DIAG_DESTROY)",
 				  env->c->hosts[host]);
 	if (n < 0)
 		return n;

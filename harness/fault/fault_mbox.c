@@ -42,6 +42,7 @@
 #include "common/clock.h"
 #include "obs/capture.h"
 #include "netns/lab_fw.h"
+#include "netns/lab_need.h"
 
 #define FAULT_MBOX_FAMILY "inet"
 #define FAULT_MBOX_TABLE "tcpfault_mbox"
@@ -127,7 +128,7 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		ret = tf_err_set(err, -EOPNOTSUPP, "middlebox %s: no conntrack sysctls in %s: %.300s",
+		ret = tf_err_set(err, -EOPNOTSUPP, "middlebox %s: missing " LAB_NEED_CONNTRACK ": no conntrack sysctls in %s: %.300s",
 				 st->rule.name, env->c->hosts[st->host], why);
 	}
 	after = w >= 0 ? fault_mbox_read(env, w) : json_null();
