@@ -9,6 +9,7 @@
 #include "cli/suite.h"
 #include "run/sweep.h"
 #include "cli/model_cli.h"
+#include "cli/report_cli.h"
 #include "report/claims.h"
 #include "netns/lab_freeze.h"
 
@@ -34,6 +35,7 @@ static const char usage_text[] =
 	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
 	"                   the articles (A01-A27) has no case\n"
 	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
+	"  report RUN_DIR...  (re)write index.html and junit.xml of a run's results\n"
 	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
 	"        when the kernel gives up, and with which errno (the timing model)\n"
 	"\n"
@@ -194,6 +196,8 @@ int main(int argc, char **argv)
 		return model_cli_predict(argc - 1, argv + 1);
 	if (strcmp(argv[1], "cleanup") == 0)
 		return cmd_cleanup(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return report_cli_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);

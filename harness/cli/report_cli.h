@@ -1,0 +1,13 @@
+/* report_cli.h - the commands that read finished runs: report, diff, merge.
+ *
+ * Takes: argc/argv from the command's name on (argv[0] is "report"...).
+ * Gives: the files or text each command makes, and an exit code
+ * (0 done / no difference, 1 a difference or a failure, 2 bad usage).
+ */
+#ifndef REPORT_CLI_H
+#define REPORT_CLI_H
+
+/** report_cli_report() - `tcpfault report RUN_DIR...`: junit.xml, index.html. */
+int report_cli_report(int argc, char **argv);
+
+#endif
