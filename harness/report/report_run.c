@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/html.h"
 #include "report/junit.h"
 #include "report/run_files.h"
 
@@ -18,6 +19,11 @@ int report_run_write(const char *run_dir, char *why, size_t why_len)
 	ret = junit_write(run_dir, summary);
 	if (ret)
 		snprintf(why, why_len, "%s/junit.xml: %s", run_dir, strerror(-ret));
+	if (!ret) {
+		ret = html_write(run_dir, summary);
+		if (ret)
+			snprintf(why, why_len, "%s/index.html: %s", run_dir, strerror(-ret));
+	}
 	json_decref(summary);
 	return ret;
 }
