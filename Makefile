@@ -63,6 +63,7 @@ test-report: $(B)/tcpfault
 	TCPFAULT=$(B)/tcpfault tests/report-junit.sh $(wildcard $(REPORT_RUN))
 	tests/ktap-check.py --selftest
 	@if [ -f $(REPORT_RUN)/ktap.txt ]; then tests/ktap-check.py $(REPORT_RUN)/ktap.txt; fi
+	TCPFAULT=$(B)/tcpfault tests/report-cli.sh
 	TCPFAULT=$(B)/tcpfault tests/report-browser.sh
 	@if [ -f $(REPORT_RUN)/index.html ]; then tests/report-browser.sh $(REPORT_RUN); fi
 

@@ -36,6 +36,9 @@ static const char usage_text[] =
 	"                   the articles (A01-A27) has no case\n"
 	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
 	"  report RUN_DIR...  (re)write index.html and junit.xml of a run's results\n"
+	"  diff RUN_A RUN_B [--json] [--tolerance-ms N]  what changed between two runs:\n"
+	"        verdicts, errnos, final states, detection and expectation times beyond\n"
+	"        N ms (default 200) or 5 %, or outside the model's band; exit 1 if any\n"
 	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
 	"        when the kernel gives up, and with which errno (the timing model)\n"
 	"\n"
@@ -198,6 +201,8 @@ int main(int argc, char **argv)
 		return cmd_cleanup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return report_cli_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return report_cli_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);

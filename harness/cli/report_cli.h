@@ -10,4 +10,10 @@
 /** report_cli_report() - `tcpfault report RUN_DIR...`: junit.xml, index.html. */
 int report_cli_report(int argc, char **argv);
 
+/**
+ * report_cli_diff() - `tcpfault diff RUN_A RUN_B [--json] [--tolerance-ms N]`:
+ * exit 0 when nothing but times within tolerance differ, 1 otherwise.
+ */
+int report_cli_diff(int argc, char **argv);
+
 #endif
