@@ -53,3 +53,39 @@ grep -q "line 33 time: .*outside the model's band" "$work/out" || fail "band not
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["differences"] == 5, d["differences"]' \
 	"$work/out.json" || fail "--json does not count 5 differences"
 echo "ok: report-cli: diff"
+
+# merge: the fixture as two runs (a case and its control together), merged
+split() { # split RUN K: the cases whose id's place among the sorted ids is K mod 2
+	python3 - "$work/a" "$work/$1" "$2" <<'PY'
+import json, os, shutil, sys
+src, dst, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = json.load(open(src + "/summary.json"))
+ids = sorted({c["id"] for c in s["cases"]})
+s["cases"] = [c for c in s["cases"] if ids.index(c["id"]) % 2 == k]
+os.makedirs(dst)
+for c in s["cases"]:
+    sub = c["id"] + (".control" if c["control"] else "")
+    if os.path.isdir(os.path.join(src, sub)):
+        shutil.copytree(os.path.join(src, sub), os.path.join(dst, sub))
+json.dump(s, open(dst + "/summary.json", "w"))
+PY
+}
+split s1 0
+split s2 1
+"$tf" merge "$work/s1" "$work/s2" --into "$work/m" > /dev/null || fail "merge failed"
+python3 - "$work/a/summary.json" "$work/m/summary.json" <<'PY' || fail "merged verdicts differ"
+import json, sys
+a, m = (json.load(open(p)) for p in sys.argv[1:])
+key = lambda s: {(c["id"], c["control"]): (c["verdict"], c["ktap"]) for c in s["cases"]}
+assert key(a) == key(m), "verdicts"
+assert a["totals"] == m["totals"], (a["totals"], m["totals"])
+assert len(m["merged_from"]) == 2
+PY
+xmllint --noout --schema tests/junit.xsd "$work/m/junit.xml" 2> /dev/null || fail "merged junit.xml"
+tests/ktap-check.py "$work/m/ktap.txt" > /dev/null || fail "merged ktap.txt"
+[ -f "$work/m/host-crash/retries2-15/case.html" ] || fail "no case page in the merged run"
+if "$tf" merge "$work/s1" "$work/s1" --into "$work/m2" 2> "$work/err"; then
+	fail "a case in two runs merged"
+fi
+grep -q "ran in two of the runs" "$work/err" || fail "no reason for refusing a duplicate"
+echo "ok: report-cli: merge"

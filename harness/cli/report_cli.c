@@ -1,12 +1,15 @@
 /* report_cli.c - option parsing of report, diff and merge; see report_cli.h. */
 #include "cli/report_cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/report_run.h"
+#include "report/merge.h"
 #include "report/run_diff.h"
 
 int report_cli_report(int argc, char **argv)
@@ -73,4 +76,50 @@ int report_cli_diff(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: tcpfault diff RUN_A RUN_B [--json] [--tolerance-ms N]\n");
 	return 2;
+}
+
+int report_cli_merge(int argc, char **argv)
+{
+	const char *into = NULL;
+	char why[4200];
+	char **runs = calloc((size_t)argc, sizeof(*runs));
+	int n = 0, ret;
+
+	if (!runs)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--into") && i + 1 < argc)
+			into = argv[++i];
+		else
+			runs[n++] = argv[i];
+	}
+	if (!into || n < 1) {
+		fprintf(stderr, "usage: tcpfault merge RUN_DIR... --into DIR\n");
+		free(runs);
+		return 2;
+	}
+	ret = merge_runs(runs, n, into, why, sizeof(why));
+	free(runs);
+	if (ret) {
+		fprintf(stderr, "tcpfault: merge: %s\n", why);
+		return 1;
+	}
+	printf("%s/summary.json\n%s/index.html\n%s/junit.xml\n", into, into, into);
+	return 0;
+}
+
+int report_cli_parse_shard(const char *arg, int *index, int *count)
+{
+	char *end;
+	long i = strtol(arg, &end, 10), n;
+
+	if (end == arg || *end != '/')
+		return -EINVAL;
+	arg = end + 1;
+	n = strtol(arg, &end, 10);
+	if (end == arg || *end || n < 1 || n > 1000 || i < 1 || i > n)
+		return -EINVAL;
+	*index = (int)i;
+	*count = (int)n;
+	return 0;
 }

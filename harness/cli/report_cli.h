@@ -16,4 +16,10 @@ int report_cli_report(int argc, char **argv);
  */
 int report_cli_diff(int argc, char **argv);
 
+/** report_cli_merge() - `tcpfault merge RUN_DIR... --into DIR`. */
+int report_cli_merge(int argc, char **argv);
+
+/** report_cli_parse_shard() - "2/4" into 2 and 4. Return: 0, or -EINVAL. */
+int report_cli_parse_shard(const char *arg, int *index, int *count);
+
 #endif

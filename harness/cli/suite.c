@@ -396,13 +396,14 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 {
 	const struct suite_opts *o = sx->o;
 
-	int repeat = o->repeat > 1 ? o->repeat : 1;
+	int repeat = o->repeat > 1 ? o->repeat : 1, selected;
 
 	sx->jobs = calloc((size_t)s->n_cases * 2 * (size_t)repeat + 1, sizeof(*sx->jobs));
 	if (!sx->jobs)
 		return -ENOMEM;
 	/* Round after round: a verdict that changes between rounds is a flake. */
 	for (int r = 0; r < repeat; r++) {
+		selected = 0;
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct suite_case *sc = &s->cases[i];
 
@@ -411,6 +412,8 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 				continue;
 			if (o->tier >= 0 && (int)sc->def->tier != o->tier)
 				continue; /* --tier: stock cases run apart (minutes to hours) */
+			if (o->shard_count > 1 && selected++ % o->shard_count != o->shard_index - 1)
+				continue; /* --shard: the cases are in sorted order, so this is stable */
 			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
 			if (o->with_controls && sc->def->has_control)
 				sx->jobs[sx->n_jobs++] =
