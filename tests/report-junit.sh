@@ -30,7 +30,7 @@ x 'string(//testcase[@name="idle-eof [control]"]/error/@message)' | grep -q '<EO
 	fail "the error's reason did not survive escaping"
 echo "ok: report-junit: fixture junit.xml validates (7 testcases, 4 suites)"
 if [ $# -gt 0 ]; then
-	xmllint --noout --schema tests/junit.xsd "$1/junit.xml" ||
-		fail "$1/junit.xml does not validate"
+	xmllint --noout --schema tests/junit.xsd "$1/junit.xml" 2> "$work/xmllint.txt" ||
+		{ cat "$work/xmllint.txt"; fail "$1/junit.xml does not validate"; }
 	echo "ok: report-junit: $1/junit.xml validates"
 fi

@@ -131,7 +131,7 @@ static void html_row(FILE *f, const struct html_run *r, const json_t *c, int no)
 	fputs("</td><td>", f);
 	if (href[0]) {
 		fputs("<a href='", f);
-		xml_put(f, href);
+		xml_put_href(f, href);
 		fputs("'>", f);
 	}
 	/* the id without its theme: "retries2-15 [control]" */
@@ -297,7 +297,7 @@ static void html_needs_look(FILE *f, const struct html_run *r)
 		fputs("<li>", f);
 		html_badge(f, o);
 		fputs(" <a href='", f);
-		xml_put(f, href);
+		xml_put_href(f, href);
 		fputs("'>", f);
 		xml_put(f, run_files_case_name(name, sizeof(name), c));
 		fputs("</a>: ", f);
@@ -359,7 +359,7 @@ static void html_claim_cases(FILE *f, const struct html_run *r, const char *list
 				html_case_href(r, c, href, sizeof(href));
 		if (href[0]) {
 			fputs("<a href='", f);
-			xml_put(f, href);
+			xml_put_href(f, href);
 			fputs("'>", f);
 		}
 		xml_put(f, id);

@@ -177,7 +177,7 @@ static void html_report_txt(FILE *f, const struct html_case *hc)
 static void html_link(FILE *f, const char *href, const char *text)
 {
 	fputs("<a href='", f);
-	xml_put(f, href);
+	xml_put_href(f, href);
 	fputs("'>", f);
 	xml_put(f, text);
 	fputs("</a> &middot; ", f);

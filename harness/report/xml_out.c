@@ -2,6 +2,7 @@
 #include "report/xml_out.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 void xml_put(FILE *f, const char *s)
 {
@@ -41,4 +42,17 @@ void xml_printf(FILE *f, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	xml_put(f, buf);
+}
+
+void xml_put_href(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("/-._~", c))
+			fputc(c, f);
+		else
+			fprintf(f, "%%%02X", c);
+	}
 }

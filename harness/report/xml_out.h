@@ -20,4 +20,11 @@ void xml_put(FILE *f, const char *s);
  */
 void xml_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/**
+ * xml_put_href() - the relative path @s as a URL in an attribute: bytes other
+ * than letters, digits, "/-._~" percent-encoded (a '#' in a folder's name
+ * would start a fragment, a '?' a query).
+ */
+void xml_put_href(FILE *f, const char *s);
+
 #endif

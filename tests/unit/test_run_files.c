@@ -77,6 +77,11 @@ START_TEST(test_xml_escape)
 	fclose(f);
 	ck_assert_str_eq(text, "a&lt;b&gt;&amp;&quot;c&#39;\td");
 	free(text);
+	f = open_memstream(&text, &len);
+	xml_put_href(f, "a#b/x y?.control/case.html");
+	fclose(f);
+	ck_assert_str_eq(text, "a%23b/x%20y%3F.control/case.html");
+	free(text);
 }
 END_TEST
 
