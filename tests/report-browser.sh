@@ -15,7 +15,7 @@ browser=$(command -v chromium || command -v chromium-browser || true)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ $# -gt 0 ]; then
-	run=$(cd "$1" && pwd)
+	run=$(cd "$1" && pwd -P)
 else
 	cp -r tests/fixtures/report-run "$work/run"
 	"$tf" report "$work/run" > /dev/null
@@ -35,9 +35,11 @@ chrome() { # chrome OUT_PREFIX ARGS... : one headless browser, its own profile
 	rm -rf "$profile"
 }
 
+uri() { python3 -c 'import pathlib, sys; print(pathlib.Path(sys.argv[1]).as_uri())' "$1"; }
+
 check_page() { # check_page FILE KIND
 	out=$work/page.$(echo "$1" | md5sum | cut -c1-12)
-	chrome "$out" --dump-dom "file://$1"
+	chrome "$out" --dump-dom "$(uri "$1")"
 	ok=1
 	if grep -E 'CONSOLE|Uncaught|net::ERR_|Failed to load' "$out.log" > "$out.bad"; then
 		echo "$1: console says:"; cat "$out.bad"; ok=0
@@ -57,7 +59,7 @@ while read -r page; do
 done < "$work/pages"
 wait
 chrome "$work/shot" --hide-scrollbars --window-size=1400,1100 \
-	--screenshot="$run/report.png" "file://$run/index.html"
+	--screenshot="$run/report.png" "$(uri "$run/index.html")"
 [ -s "$run/report.png" ] || echo "screenshot" >> "$work/failed"
 if [ -s "$work/failed" ]; then
 	echo "not ok: report-browser: $(wc -l < "$work/failed") page(s) failed:"
