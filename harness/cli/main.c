@@ -57,28 +57,29 @@ static int usage(const char *msg)
 	return 2;
 }
 
+static const struct option run_longopts[] = {
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "with-controls", no_argument, NULL, 'c' },
+	{ "results", required_argument, NULL, 'r' },
+	{ "keep", no_argument, NULL, 'k' },
+	{ "fail-on-skip", no_argument, NULL, 'S' },
+	{ "repeat", required_argument, NULL, 'R' },
+	{ "tier", required_argument, NULL, 'T' },
+	{ "freezer", required_argument, NULL, 'F' },
+	{ "case-timeout", required_argument, NULL, 't' },
+	{ "shard", required_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "with-controls", no_argument, NULL, 'c' },
-		{ "results", required_argument, NULL, 'r' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "fail-on-skip", no_argument, NULL, 'S' },
-		{ "repeat", required_argument, NULL, 'R' },
-		{ "tier", required_argument, NULL, 'T' },
-		{ "freezer", required_argument, NULL, 'F' },
-		{ "case-timeout", required_argument, NULL, 't' },
-		{ "shard", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
 	struct suite s;
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:", run_longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
