@@ -135,11 +135,26 @@ test:
 	@$(MAKE) all
 	@mkdir -p $(B)
 	tests/host-snapshot.sh > $(B)/host-before.txt
-	$(MAKE) lint test-docs lint-ci unit integration cases
+	$(MAKE) lint test-docs lint-ci unit integration cases test-report
 	tests/host-snapshot.sh > $(B)/host-after.txt
 	@diff -u $(B)/host-before.txt $(B)/host-after.txt > $(B)/host-diff.txt || \
 		{ cat $(B)/host-diff.txt; echo "not ok: the host's network namespace changed"; exit 1; }
 	@echo "ok: the host's network namespace is untouched"
+
+# The reports of a run (issue 16), on the fixture run (tests/fixtures/report-run)
+# and on the newest run (results/latest, which `make cases` just wrote): junit.xml
+# validates against tests/junit.xsd, ktap.txt is KTAP a parser reads as meant,
+# index.html and every case page load in headless Chromium without a console
+# message (report.png is its screenshot). No root, no namespaces.
+REPORT_RUN ?= results/latest
+.PHONY: test-report
+test-report: $(B)/tcpfault
+	TCPFAULT=$(B)/tcpfault tests/report-junit.sh $(wildcard $(REPORT_RUN))
+	tests/ktap-check.py --selftest
+	@if [ -f $(REPORT_RUN)/ktap.txt ]; then tests/ktap-check.py $(REPORT_RUN)/ktap.txt; fi
+	TCPFAULT=$(B)/tcpfault tests/report-cli.sh
+	TCPFAULT=$(B)/tcpfault tests/report-browser.sh
+	@if [ -f $(REPORT_RUN)/index.html ]; then BROWSER_CASE_PAGES=12 tests/report-browser.sh $(REPORT_RUN); fi
 
 # The stages of harness/ include only earlier ones (docs/HACKING.md); the
 # self-test plants violations in a copy of the tree and sees each one fail.

@@ -11,6 +11,7 @@
 #include "cli/suite.h"
 #include "run/sweep.h"
 #include "cli/model_cli.h"
+#include "cli/report_cli.h"
 #include "report/claims.h"
 #include "cli/doctor.h"
 #include "netns/lab_freeze.h"
@@ -42,11 +43,19 @@ static const char usage_text[] =
 	"        freezer is missing is skipped with the reason)\n"
 	"        --case-timeout S: a case still running S seconds after its end (its\n"
 	"        lab's build and teardown included) is stopped: error (default 45)\n"
+	"        --shard I/N: only the I-th of N parts of the cases (each case and its\n"
+	"        control in exactly one part); `tcpfault merge` joins the parts' results\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
 	"        --check only lists leaks (exit 1 if any)\n"
 	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
 	"                   the articles (A01-A27) has no case\n"
 	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
+	"  report RUN_DIR...  (re)write index.html and junit.xml of a run's results\n"
+	"  merge RUN_DIR... --into DIR  one run's results (summary.json, ktap.txt,\n"
+	"        claims.md, junit.xml, index.html) from several, e.g. the shards of a run\n"
+	"  diff RUN_A RUN_B [--json] [--tolerance-ms N]  what changed between two runs:\n"
+	"        verdicts, errnos, final states, detection and expectation times beyond\n"
+	"        N ms (default 200) or 5 %, or outside the model's band; exit 1 if any\n"
 	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
 	"        when the kernel gives up, and with which errno (the timing model)\n"
 	"  doctor           can the cases run here? one line per requirement, ok or\n"
@@ -102,27 +111,29 @@ static int run_load(struct suite *s, char **paths, int n)
 	return dflt[0] ? suite_load(s, dflt, 1, stderr) : -ENOENT;
 }
 
+static const struct option run_longopts[] = {
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "with-controls", no_argument, NULL, 'c' },
+	{ "results", required_argument, NULL, 'r' },
+	{ "keep", no_argument, NULL, 'k' },
+	{ "fail-on-skip", no_argument, NULL, 'S' },
+	{ "repeat", required_argument, NULL, 'R' },
+	{ "tier", required_argument, NULL, 'T' },
+	{ "freezer", required_argument, NULL, 'F' },
+	{ "case-timeout", required_argument, NULL, 't' },
+	{ "shard", required_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "with-controls", no_argument, NULL, 'c' },
-		{ "results", required_argument, NULL, 'r' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "fail-on-skip", no_argument, NULL, 'S' },
-		{ "repeat", required_argument, NULL, 'R' },
-		{ "tier", required_argument, NULL, 'T' },
-		{ "freezer", required_argument, NULL, 'F' },
-		{ "case-timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct suite_opts o = { .jobs = 4, .results_root = "results" };
 	struct suite s;
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:", run_longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -162,6 +173,10 @@ static int cmd_run(int argc, char **argv)
 			o.case_timeout_ms = (int64_t)(secs * 1000);
 			break;
 		}
+		case 'H':
+			if (report_cli_parse_shard(optarg, &o.shard_index, &o.shard_count))
+				return usage("--shard takes I/N, 1 <= I <= N <= 1000");
+			break;
 		case 'F':
 			o.freezer = lab_freezer_want_parse(optarg);
 			if (o.freezer < 0)
@@ -267,6 +282,12 @@ int main(int argc, char **argv)
 		return model_cli_predict(argc - 1, argv + 1);
 	if (strcmp(argv[1], "cleanup") == 0)
 		return cmd_cleanup(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return report_cli_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return report_cli_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merge") == 0)
+		return report_cli_merge(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);

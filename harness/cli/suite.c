@@ -29,6 +29,8 @@
 #include "common/secs.h"
 #include "report/claims.h"
 #include "report/result.h"
+#include "report/report_run.h"
+#include "report/run_files.h"
 #include "cli/case_job.h"
 #include "cli/suite_repeat.h"
 #include "run/sweep.h"
@@ -257,21 +259,23 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 {
 	json_t *r = suite_load_result(sx, j, wstatus);
 	const char *verdict = json_string_value(json_object_get(r, "verdict")) ?: "error";
-	const char *reason = json_string_value(json_object_get(r, "reason")) ?: "";
-	char name[300];
+	char name[300], reason[1024];
 	bool ok;
 
 	j->state = JOB_DONE;
 	sx->n_running--;
 	sx->n_done++;
-	snprintf(name, sizeof(name), "%s%s", j->sc->id, j->control ? " [control]" : "");
+	/* KTAP: no '#' in a description (it starts a directive), one line each */
+	run_files_ktap_name(name, sizeof(name), j->sc->id, j->control);
+	run_files_one_line(reason, sizeof(reason),
+			   json_string_value(json_object_get(r, "reason")) ?: "");
 	ok = j->control ? strcmp(verdict, "fail") == 0 : strcmp(verdict, "pass") == 0;
 	if (strcmp(verdict, "skip") == 0 && sx->o->fail_on_skip) {
 		/* On the CI machine a skip would hide a broken feature. */
 		sx->n_fail++;
 		ok = false;
-		suite_out(sx, "not ok %d %s # skipped, and --fail-on-skip: %s\n", ++sx->ktap_no, name,
-			  reason);
+		suite_out(sx, "not ok %d %s\n# skipped, and --fail-on-skip: %s\n", ++sx->ktap_no,
+			  name, reason);
 	} else if (strcmp(verdict, "skip") == 0) {
 		sx->n_skip++;
 		suite_out(sx, "ok %d %s # SKIP %s\n", ++sx->ktap_no, name, reason);
@@ -387,13 +391,14 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 {
 	const struct suite_opts *o = sx->o;
 
-	int repeat = o->repeat > 1 ? o->repeat : 1;
+	int repeat = o->repeat > 1 ? o->repeat : 1, selected;
 
 	sx->jobs = calloc((size_t)s->n_cases * 2 * (size_t)repeat + 1, sizeof(*sx->jobs));
 	if (!sx->jobs)
 		return -ENOMEM;
 	/* Round after round: a verdict that changes between rounds is a flake. */
 	for (int r = 0; r < repeat; r++) {
+		selected = 0;
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct suite_case *sc = &s->cases[i];
 
@@ -402,6 +407,8 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 				continue;
 			if (o->tier >= 0 && (int)sc->def->tier != o->tier)
 				continue; /* --tier: stock cases run apart (minutes to hours) */
+			if (o->shard_count > 1 && selected++ % o->shard_count != o->shard_index - 1)
+				continue; /* --shard: the cases are in sorted order, so this is stable */
 			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
 			if (o->with_controls && sc->def->has_control)
 				sx->jobs[sx->n_jobs++] =
@@ -453,9 +460,12 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 		suite_watch(sx, sfd);
 		suite_reap(sx);
 	}
-	for (int i = next; i < sx->n_jobs; i++)
-		suite_out(sx, "not ok %d %s%s # not run: interrupted\n", ++sx->ktap_no,
-			  sx->jobs[i].sc->id, sx->jobs[i].control ? " [control]" : "");
+	for (int i = next; i < sx->n_jobs; i++) {
+		char name[300];
+
+		run_files_ktap_name(name, sizeof(name), sx->jobs[i].sc->id, sx->jobs[i].control);
+		suite_out(sx, "not ok %d %s\n# not run: interrupted\n", ++sx->ktap_no, name);
+	}
 }
 
 /* Before any case: root, leftovers of killed runs swept, the run's priority,
@@ -514,6 +524,8 @@ static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *
 		suite_out(sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
 			  sx->n_claims_failed, sx->run_dir);
 	suite_write_summary(sx, started);
+	if (report_run_write(sx->run_dir, line, sizeof(line)))
+		fprintf(stderr, "tcpfault: report: %s\n", line);
 	if (sx->progress)
 		fputs("\r\033[K", stderr);
 	/* The plain closing line CI readers look for; errors count as failures. */

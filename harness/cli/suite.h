@@ -35,6 +35,9 @@ struct suite_opts {
 	 * included) is stopped and reported as error; 0: the case's time limit
 	 * (end + 30 s) + 15 s for its lab */
 	int64_t case_timeout_ms;
+	/* --shard I/N: run only the cases whose place among the selected ones is
+	 * I-1 modulo N (a case and its control together); 0: every case */
+	int shard_index, shard_count;
 };
 
 

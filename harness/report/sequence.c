@@ -40,6 +40,15 @@ struct sq_build {
 		const char *host, *local, *remote, *state;
 	} *states;
 	int n_states, cap_states;
+	/* A crashed host drops everything from its host-crash to its reboot
+	 * (fault_crash.c); its capture sees an arrival before the ingress hook
+	 * drops it, and the NFLOG record can be missing: such an "in" copy is
+	 * a drop there. */
+	struct sq_blackhole {
+		int host;
+		int64_t from_us, to_us;
+	} holes[SEQUENCE_MAX_COLS * 2];
+	int n_holes;
 };
 
 static int sq_host_index(const struct sequence_conf *conf, const char *name)
@@ -268,9 +277,27 @@ static int sq_seg_row(struct sq_build *b, const struct sq_wire *w, enum sequence
 	return 0;
 }
 
+static bool sq_blackholed(const struct sq_build *b, int host, int64_t t_us);
+
+/* @w arrived at a black-holed host (no NFLOG record of it): its drop there. */
+static const struct sq_wire *sq_hole_drop(const struct sq_build *b, const struct sq_wire *w,
+					  struct sq_wire *buf)
+{
+	if (w->drop || !sq_blackholed(b, w->to_host, w->t_us))
+		return NULL;
+	*buf = *w;
+	buf->drop = true;
+	buf->at = w->to_host;
+	buf->rule = "host-crash";
+	return buf;
+}
+
 /* Pair every sender's copy with its receiver's copy; one row per segment. */
 static int sq_segments(struct sq_build *b)
 {
+	struct sq_wire hole_buf;
+	const struct sq_wire *hole;
+
 	qsort(b->w, (size_t)b->n_w, sizeof(*b->w), sq_wire_cmp);
 	for (int k = 0; k < b->n_w; k++) {
 		struct sq_wire *o = &b->w[k];
@@ -289,8 +316,9 @@ static int sq_segments(struct sq_build *b)
 		i = sq_match(b, k, false);
 		if (i >= 0)
 			b->w[i].used = true;
-		if (sq_seg_row(b, o, i >= 0 ? SEQUENCE_DELIVERED : SEQUENCE_LOST,
-			       i >= 0 ? b->w[i].t_us : -1, d >= 0 ? &b->w[d] : NULL))
+		hole = d < 0 && i >= 0 ? sq_hole_drop(b, &b->w[i], &hole_buf) : NULL;
+		if (sq_seg_row(b, o, i >= 0 && !hole ? SEQUENCE_DELIVERED : SEQUENCE_LOST,
+			       i >= 0 && !hole ? b->w[i].t_us : -1, d >= 0 ? &b->w[d] : hole))
 			return -ENOMEM;
 	}
 	/* Drops of what was never seen leaving (a sender's own egress rule
@@ -300,6 +328,9 @@ static int sq_segments(struct sq_build *b)
 
 		if (w->out || w->used)
 			continue;
+		hole = sq_hole_drop(b, w, &hole_buf);
+		if (hole)
+			w = hole;
 		if (sq_seg_row(b, w, SEQUENCE_ARRIVED, w->drop ? -1 : w->t_us, w->drop ? w : NULL))
 			return -ENOMEM;
 	}
@@ -414,6 +445,37 @@ static int sq_runner_row(struct sq_build *b, const json_t *ev, int idx)
 	return 0;
 }
 
+/* "host-crash client: ..." opens a black hole at client, "reboot client: ..." closes it. */
+static void sq_blackhole_note(struct sq_build *b, const json_t *ev)
+{
+	const char *text = ev_str(ev, "text") ?: "", *call = ev_str(ev, "call") ?: "";
+	bool crash = !strncmp(text, "host-crash ", 11), reboot = !strncmp(text, "reboot ", 7);
+	const char *name = text + (crash ? 11 : 7);
+	char host[64];
+	int h;
+
+	if (strcmp(call, "fault") || (!crash && !reboot))
+		return;
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(name, ": "), name);
+	h = sq_host_index(b->conf, host);
+	if (h < 0)
+		return;
+	if (crash && b->n_holes < (int)(sizeof(b->holes) / sizeof(b->holes[0])))
+		b->holes[b->n_holes++] = (struct sq_blackhole){ h, ev_t_us(ev), INT64_MAX };
+	for (int i = 0; reboot && i < b->n_holes; i++)
+		if (b->holes[i].host == h && b->holes[i].to_us == INT64_MAX)
+			b->holes[i].to_us = ev_t_us(ev);
+}
+
+static bool sq_blackholed(const struct sq_build *b, int host, int64_t t_us)
+{
+	for (int i = 0; i < b->n_holes; i++)
+		if (b->holes[i].host == host && t_us >= b->holes[i].from_us &&
+		    t_us < b->holes[i].to_us)
+			return true;
+	return false;
+}
+
 static int sq_events(struct sq_build *b, const struct timeline *tl)
 {
 	int ret = 0;
@@ -433,6 +495,8 @@ static int sq_events(struct sq_build *b, const struct timeline *tl)
 			ret = sq_obs_note(b, ev, (int)i);
 		else if (src && !strcmp(src, "runner"))
 			ret = sq_runner_row(b, ev, (int)i);
+		if (src && !strcmp(src, "runner"))
+			sq_blackhole_note(b, ev);
 	}
 	return ret ? ret : sq_segments(b);
 }

@@ -12,7 +12,9 @@
  * receiver: lost ("x"). A segment dropped by a rule at the receiver's ingress
  * did reach its interface (capture.h): it is drawn lost only when the rule
  * logged the drop (CAPTURE_NFLOG_GROUP), with the rule's name, at the host
- * that dropped it; otherwise it looks delivered. Runs of repeated rows (a send every 100 ms and its ACK)
+ * that dropped it, or when it arrived at a crashed host (black-holed from
+ * its host-crash to its reboot: everything arriving is dropped, logged or
+ * not); otherwise it looks delivered. Runs of repeated rows (a send every 100 ms and its ACK)
  * collapse into "... N more" rows, and a diagram keeps at most
  * SEQUENCE_MAX_ROWS rows (the middle is cut).
  */
