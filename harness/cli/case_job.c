@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "plan/plan.h"
 #include "report/result.h"
 #include "report/sequence.h"
 #include "run/run.h"
@@ -78,18 +79,36 @@ static void case_job_keep(struct run *r, const char *tag, const char *dir)
 	fclose(f);
 }
 
+/* A plan that could not be made: case.json says why. */
+static enum verdict_status case_job_unplanned(const struct case_def *c, bool control,
+					      const struct tf_err *err, const char *dir)
+{
+	struct result_case out = { .c = c, .control = control, .fault_ms = -1,
+				   .verdict = VERDICT_ERROR };
+
+	snprintf(out.reason, sizeof(out.reason), "%s", err->msg);
+	result_write(dir, &out);
+	return VERDICT_ERROR;
+}
+
 enum verdict_status case_job_run(const struct case_def *c, const struct case_job_opts *o,
 				 const char *dir)
 {
-	struct run_opts ro = { .control = o->control, .freezer = o->freezer };
-	struct run *r = run_case(c, &ro, dir);
+	struct run_opts ro = { .freezer = o->freezer };
+	struct tf_err err = { "" };
+	struct plan *p = plan_build(c, &(struct plan_opts){ .control = o->control }, &err);
+	struct run *r = p ? run_case(p, &ro, dir) : NULL;
 	const struct run_record *rec;
 	struct result_case out = { .verdict = VERDICT_ERROR };
 	struct verdict_result *res = NULL;
 	struct model_band *models = NULL;
 
-	if (!r)
+	if (!p)
+		return case_job_unplanned(c, o->control, &err, dir);
+	if (!r) {
+		plan_free(p);
 		return VERDICT_ERROR;
+	}
 	rec = run_record(r);
 	out = (struct result_case){ .c = rec->c, .control = rec->control, .tl = rec->tl,
 				    .sysctls = rec->sysctls, .faults = rec->faults,
@@ -119,6 +138,7 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 		case_job_keep(r, o->keep_tag, dir);
 	case_job_sequence(rec, dir);
 	run_free(r);
+	plan_free(p);
 	free(res);
 	free(models);
 	return out.verdict;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
-typedef int (*fault_apply_fn)(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+typedef int (*fault_apply_fn)(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 			      struct tf_err *err);
 
 int64_t fault_mono_ns(void)
@@ -19,9 +19,10 @@ int64_t fault_mono_ns(void)
 
 /* kill -9 of the host's peer process: its kernel stays, and closes the
  * sockets for it (FIN, or RST with unread data; KERNEL-FACTS.md, kill -9). */
-static int fault_kill(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+static int fault_kill(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		      struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
 	pid_t pid = env->peer_pids[st->host];
 	char text[128];
@@ -60,13 +61,13 @@ bool fault_is_fault(enum case_step_kind kind)
 	return (unsigned int)kind < CASE_STEP_COUNT && fault_table[kind];
 }
 
-int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_apply(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		struct tf_err *err)
 {
 	*t_ns = fault_mono_ns();
-	if (!fault_is_fault(st->kind))
-		return tf_err_set(err, -EINVAL, "%s is not a fault", case_step_name(st->kind));
-	return fault_table[st->kind](env, st, t_ns, err);
+	if (!fault_is_fault(ps->kind))
+		return tf_err_set(err, -EINVAL, "%s is not a fault", case_step_name(ps->kind));
+	return fault_table[ps->kind](env, ps, t_ns, err);
 }
 
 int fault_prepare(struct fault_env *env, struct tf_err *err)

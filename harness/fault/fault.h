@@ -1,7 +1,7 @@
 /* fault.h - the faults the runner injects, one handler per fault kind.
  *
- * Takes: a fault step of the case and the environment of the run (the lab,
- * the peers' pids, a logger). Gives: the fault, done now, and what it left to
+ * Takes: a fault step of the plan and the environment of the run (the plan,
+ * the lab, the peers' pids, a logger). Gives: the fault, done now, and what it left to
  * report (rule counters, snapshots) in env->record, which goes into case.json
  * under "faults". fault_finish() undoes what must be undone before the lab is
  * freed (thaw frozen processes, lift rules) and collects final counters.
@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "case/case.h"
+#include "plan/plan.h"
 #include "obs/observations.h"
 #include "netns/lab.h"
 #include "netns/tf_err.h"
@@ -29,7 +30,8 @@ struct fault_mbox;
 struct lab_view;
 
 struct fault_env {
-	const struct case_def *c;
+	const struct plan *plan; /* what runs: hosts, cables, addresses */
+	const struct case_def *c; /* plan->c */
 	struct lab *lab;
 	pid_t peer_pids[CASE_MAX_HOSTS]; /* 0: the host runs no peer */
 	bool peer_dead[CASE_MAX_HOSTS]; /* set by a fault that ended the peer */
@@ -60,12 +62,12 @@ struct fault_env {
 };
 
 /**
- * fault_apply() - inject the fault @st now.
+ * fault_apply() - inject the fault @ps now (its targets resolved by the plan).
  * Return: 0 or -errno with the reason in @err (the run then ends in error).
  * *@t_ns is set to the monotonic time the fault took effect: the origin of
  * the case's "within" bands when it is the first fault.
  */
-int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_apply(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		struct tf_err *err);
 
 /**
@@ -101,9 +103,9 @@ int64_t fault_mono_ns(void);
 /* fault_link.c: the switch port facing st->host goes down / comes back up;
  * the host's configuration is recorded before, during and after and must not
  * change (-EPROTO with the difference in @err otherwise). */
-int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err);
-int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err);
 /* A host's configuration as JSON: "links", "addrs", "routes" (IPv4),
  * "routes6" and "neigh_settings"; with @with_state also the carrier and
@@ -118,9 +120,9 @@ bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len)
 /* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
  * counters are read on every tick (a change is a timeline event; a "first N"
  * drop is lifted once N are dropped), and at the end into env->counters. */
-int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	       struct tf_err *err);
-int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	       struct tf_err *err);
 void fault_drop_tick(struct fault_env *env, int64_t t_ms);
 int fault_drop_prepare(struct fault_env *env, struct tf_err *err);
@@ -132,11 +134,11 @@ void fault_drop_finish(struct fault_env *env);
  * when the kernel lacks nftables' netdev egress, a freezer or SOCK_DESTROY
  * (the case is then skipped). fault_crash_finish() thaws and kills frozen
  * processes and lifts black-holes, recording their drop counters. */
-int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		     struct tf_err *err);
-int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err);
-int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err);
 void fault_crash_finish(struct fault_env *env);
 
@@ -145,7 +147,7 @@ void fault_crash_finish(struct fault_env *env);
  * the router's namespace only) and drops, or resets, the packets of a flow it
  * has forgotten. Counters read on every tick; at the end into env->counters.
  * -EOPNOTSUPP when the kernel has no conntrack. */
-int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		    struct tf_err *err);
 void fault_mbox_tick(struct fault_env *env, int64_t t_ms);
 void fault_mbox_finish(struct fault_env *env);
@@ -153,7 +155,7 @@ void fault_mbox_finish(struct fault_env *env);
 /* fault_addr.c: readdress (the host's address changes, its routes are put
  * back) and its "back" step (the old address returns; the host's
  * configuration must then be what it was before: -EPROTO otherwise). */
-int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		    struct tf_err *err);
 
 #endif

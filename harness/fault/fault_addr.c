@@ -1,6 +1,6 @@
 /* fault_addr.c - the address change: "readdress HOST NEW [back after T]".
  *
- * The host's address (the one peers reach it at, topo_host_ip()) is deleted
+ * The host's address (the one peers reach it at, the plan's) is deleted
  * and NEW added on the same interface (lab_addr_move()). Deleting an
  * interface's last IPv4 address flushes its routes, the default route too,
  * and its ARP entries (fib_disable_ip(); KERNEL-FACTS.md "Unplug"):
@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/topo.h"
 #include "netns/lab_addr.h"
 #include "netns/lab_view.h"
 
@@ -64,7 +63,7 @@ static int fault_addr_check(struct fault_env *env, const struct case_step *st, s
 
 	fault_ip_of(st->addr, a, sizeof(a));
 	for (int h = 0; h < env->c->n_hosts; h++) {
-		const char *ip = topo_host_ip(env->c, h);
+		const char *ip = env->plan->hosts[h].cidr;
 
 		if (ip && !strcmp(fault_ip_of(ip, b, sizeof(b)), a))
 			return tf_err_set(err, -EINVAL, "%s:%u: readdress %s %s: that is %s's address",
@@ -98,9 +97,10 @@ static int fault_addr_do(struct fault_env *env, const struct case_step *st, cons
 	return n;
 }
 
-static int fault_readdress_back(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-				struct tf_err *err)
+static int fault_readdress_back(struct fault_env *env, const struct plan_step *ps,
+				int64_t *t_ns, struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
 	json_t *log = fault_addr_log(env, st->host), *ev;
 	char diff[256], text[400];
@@ -117,8 +117,8 @@ static int fault_readdress_back(struct fault_env *env, const struct case_step *s
 		env->log(env->log_arg, *t_ns, text);
 		return 0;
 	}
-	old = json_string_value(json_object_get(ev, "old"));
-	new = json_string_value(json_object_get(ev, "new"));
+	new = ps->addr_from;
+	old = ps->addr_to;
 	n = fault_addr_do(env, st, new, old, ev, "after", t_ns, err);
 	if (n < 0)
 		return n;
@@ -136,17 +136,18 @@ static int fault_readdress_back(struct fault_env *env, const struct case_step *s
 	return 0;
 }
 
-int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		    struct tf_err *err)
 {
-	const char *host = env->c->hosts[st->host], *old = topo_host_ip(env->c, st->host);
+	const struct case_step *st = ps->st;
+	const char *host = env->c->hosts[st->host], *old = ps->addr_from;
 	struct lab_view *v;
 	json_t *before = NULL, *ev;
 	char ip[32], text[400];
 	int n, ret;
 
 	if (st->back)
-		return fault_readdress_back(env, st, t_ns, err);
+		return fault_readdress_back(env, ps, t_ns, err);
 	*t_ns = fault_mono_ns();
 	if (!old)
 		return tf_err_set(err, -EINVAL, "%s:%u: readdress %s: the host has no address",
@@ -161,14 +162,14 @@ int fault_readdress(struct fault_env *env, const struct case_step *st, int64_t *
 	free(v);
 	if (ret)
 		return ret;
-	ev = json_pack("{s:s s:s s:o}", "old", old, "new", st->addr, "before", before);
+	ev = json_pack("{s:s s:s s:o}", "old", old, "new", ps->addr_to, "before", before);
 	json_array_append_new(fault_addr_log(env, st->host), ev);
-	n = fault_addr_do(env, st, old, st->addr, ev, "during", t_ns, err);
+	n = fault_addr_do(env, st, old, ps->addr_to, ev, "during", t_ns, err);
 	if (n < 0)
 		return n;
 	snprintf(text, sizeof(text),
 		 "readdress %s: %s -> %s; the old address's routes went with it, %d put back; its socket keeps %s as its source, which the host no longer has",
-		 host, old, st->addr, n, fault_ip_of(old, ip, sizeof(ip)));
+		 host, old, ps->addr_to, n, fault_ip_of(old, ip, sizeof(ip)));
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }

@@ -37,7 +37,6 @@
 #include <string.h>
 
 #include "obs/capture.h"
-#include "plan/topo.h"
 #include "netns/lab_diag.h"
 #include "netns/lab_freeze.h"
 #include "netns/lab_fw.h"
@@ -52,7 +51,7 @@ struct fault_crash {
 	struct lab_freezer *fz; /* the host's frozen processes; NULL: none */
 	struct lab_fw *fw; /* NULL until the first black-hole */
 	bool holed; /* the black-hole table is in place */
-	const char *ifs[FAULT_CRASH_MAX_IFS]; /* static strings (topo.h) */
+	const char *ifs[FAULT_CRASH_MAX_IFS]; /* static strings (the plan's) */
 	int n_ifs;
 	json_t *rec; /* the current crash's record (borrowed from env->record) */
 };
@@ -140,20 +139,19 @@ static int fault_crash_cmds(const struct fault_crash *cr, char *buf, size_t len)
 static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash *cr,
 			    struct tf_err *err)
 {
-	const char *ifs[FAULT_CRASH_MAX_IFS];
+	const struct plan_host *ph = &env->plan->hosts[host];
 	char cmds[4096];
-	int n, ret;
+	int ret;
 
 	if (!cr->fw) {
 		ret = lab_fw_open(env->lab, host, &cr->fw, err);
 		if (ret)
 			return ret;
 	}
-	n = topo_host_ifaces(env->c, host, ifs, FAULT_CRASH_MAX_IFS);
 	cr->n_ifs = 0;
-	for (int i = 0; i < n; i++)
-		if (strcmp(ifs[i], "lo") != 0) /* what a host says to itself never leaves it */
-			cr->ifs[cr->n_ifs++] = ifs[i];
+	for (int i = 0; i < ph->n_ifaces && cr->n_ifs < FAULT_CRASH_MAX_IFS; i++)
+		if (strcmp(ph->ifaces[i], "lo") != 0) /* what a host says to itself never leaves it */
+			cr->ifs[cr->n_ifs++] = ph->ifaces[i];
 	if (fault_crash_cmds(cr, cmds, sizeof(cmds)))
 		return tf_err_set(err, -ENOSPC, "host-crash %s: too many interfaces",
 				  env->c->hosts[host]);
@@ -190,9 +188,10 @@ static int fault_crash_lift(struct fault_crash *cr, struct tf_err *err)
 	return lab_fw_run(cr->fw, "delete table netdev " FAULT_CRASH_TABLE "\n", err);
 }
 
-int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		     struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
 	json_t *rec, *ifs;
@@ -222,9 +221,10 @@ int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t 
 	return 0;
 }
 
-int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
 	json_t *rec;
@@ -268,9 +268,10 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 	return again < 0 ? again : n + again;
 }
 
-int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
 	json_t *reboot;

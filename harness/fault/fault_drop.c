@@ -44,7 +44,6 @@
 #include <string.h>
 
 #include "obs/capture.h"
-#include "plan/topo.h"
 #include "netns/lab_fw.h"
 
 #define FAULT_RULE_FAMILY "inet"
@@ -85,7 +84,7 @@ static int fault_from_expr(const struct fault_env *env, int host, char *buf, siz
 	buf[0] = '\0';
 	if (host < 0)
 		return 0;
-	if (topo_host_addr(env->c, host, 0, &ss) < 0)
+	if (plan_host_addr(env->plan, host, 0, &ss) < 0)
 		return tf_err_set(err, -ENOENT, "no address known for host %s", env->c->hosts[host]);
 	src = ss.ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
 				       : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
@@ -242,9 +241,10 @@ int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 	return 0;
 }
 
-int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	       struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_rules *rs = fault_rules_get(env);
 	char cmds[FAULT_CMDS_MAX], text[400];
 	struct fault_rule *r;
@@ -363,9 +363,10 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 	return 0;
 }
 
-int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	       struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_rule *r = fault_rule_find(env->rules, st->rule.name);
 	char text[160];
 	int ret;

@@ -25,12 +25,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "plan/topo.h"
 #include "netns/lab_view.h"
 
 #define FAULT_CARRIER_TIMEOUT_MS 2000
 #define FAULT_OPER_TIMEOUT_MS 5000
-#define FAULT_MAX_IFACES 8
 
 static json_t *fault_lines(const char *base, size_t stride, int n)
 {
@@ -54,18 +52,18 @@ static json_t *fault_routes(const struct lab_view *v, int family)
 /* {"eth0.ucast_solicit": "3", ...}: the neighbour settings of every interface. */
 static json_t *fault_neigh_settings(struct fault_env *env, int host)
 {
-	const char *ifs[FAULT_MAX_IFACES];
-	int n = topo_host_ifaces(env->c, host, ifs, FAULT_MAX_IFACES);
+	const char *const *ifs = env->plan->hosts[host].ifaces;
+	int n = env->plan->hosts[host].n_ifaces;
 	json_t *obj = json_object();
 	char key[128], name[96], val[64];
 	struct tf_err e;
 	int ret;
 
 	for (int i = 0; i < n; i++) {
-		for (int k = 0; k < topo_n_neigh_defaults; k++) {
+		for (int k = 0; k < plan_n_neigh_defaults; k++) {
 			snprintf(key, sizeof(key), "net.ipv4.neigh.%s.%s", ifs[i],
-				 topo_neigh_defaults[k].key);
-			snprintf(name, sizeof(name), "%s.%s", ifs[i], topo_neigh_defaults[k].key);
+				 plan_neigh_defaults[k].key);
+			snprintf(name, sizeof(name), "%s.%s", ifs[i], plan_neigh_defaults[k].key);
 			ret = lab_sysctl_get(env->lab, host, key, val, sizeof(val), &e);
 			if (ret < 0)
 				snprintf(val, sizeof(val), "(unreadable: %s)", strerror(-ret));
@@ -180,19 +178,23 @@ static json_t *fault_cable_log(struct fault_env *env, int host)
 }
 
 static int fault_cable_of(struct fault_env *env, const struct case_step *st,
-			  struct topo_cable_info *cab, struct tf_err *err)
+			  struct plan_cable *cab, struct tf_err *err)
 {
-	if (topo_cable(env->c, st->host, cab) < 0)
-		return tf_err_set(err, -EINVAL,
+	const struct plan_cable *pc = plan_cable(env->plan, st->host);
+
+	if (pc) {
+		*cab = *pc;
+		return 0;
+	}
+	return tf_err_set(err, -EINVAL,
 				  "%s %s: the host has no cable into a switch in topology %s",
 				  case_step_name(st->kind), env->c->hosts[st->host],
 				  case_topo_name(env->c->topology));
-	return 0;
 }
 
 /* Port down, then wait until the host's end has lost its carrier. */
 static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
-			    const struct topo_cable_info *cab, int64_t *t_ns, struct tf_err *err)
+			    const struct plan_cable *cab, int64_t *t_ns, struct tf_err *err)
 {
 	int ret;
 
@@ -204,11 +206,12 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
-	struct topo_cable_info cab;
+	struct plan_cable cab;
 	json_t *before = NULL, *during = NULL, *ev;
 	struct lab_view *v = malloc(sizeof(*v));
 	char diff[256], text[300];
@@ -263,7 +266,7 @@ static json_t *fault_all_neighbours(struct fault_env *env, struct lab_view *v)
 
 /* Port up, then carrier and operstate UP on both ends. */
 static int fault_replug_now(struct fault_env *env, const struct case_step *st,
-			    const struct topo_cable_info *cab, int64_t *t_ns, struct tf_err *err)
+			    const struct plan_cable *cab, int64_t *t_ns, struct tf_err *err)
 {
 	int ret;
 
@@ -281,12 +284,13 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
 	json_t *log = NULL, *ev, *after = NULL;
-	struct topo_cable_info cab;
+	struct plan_cable cab;
 	struct lab_view *v = malloc(sizeof(*v));
 	char diff[256], text[300];
 	int ret;

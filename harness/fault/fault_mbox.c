@@ -141,9 +141,10 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		    struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_mbox *mb;
 	char cmds[FAULT_MBOX_CMDS_MAX], text[300];
 	json_t *all;

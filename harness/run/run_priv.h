@@ -17,6 +17,7 @@
 #include "run/run.h"
 #include "obs/timeline.h"
 #include "netns/lab.h"
+#include "plan/plan.h"
 
 #define RUN_SETUP_TIMEOUT_MS 10000
 
@@ -30,7 +31,8 @@ struct run_peer {
 };
 
 struct run_ctx {
-	const struct case_def *c;
+	const struct plan *p; /* what runs */
+	const struct case_def *c; /* p->c */
 	struct lab *lab;
 	struct obs *obs;
 	struct capture *cap; /* packet captures (capture.c) */
@@ -51,7 +53,6 @@ struct run_ctx {
 struct run {
 	struct run_ctx rc;
 	struct run_record rec;
-	struct case_def *variant; /* the control variant that ran, or NULL */
 	char (*sys_val)[128], (*sys_why)[200]; /* per expectation: sysctl read back, or why not */
 	const char **sys_seen, **sys_whyp;
 	json_t *capture; /* capture_json() of a run that reached its end */
