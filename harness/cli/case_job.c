@@ -33,7 +33,7 @@ static enum verdict_status case_job_judge(const struct run_record *rec, struct v
 				    .sysctl_why = rec->sysctl_why };
 
 	for (int h = 0; h < c->n_hosts; h++) {
-		mr.sockopts[h] = rec->peer_res[h]->sockopts;
+		mr.sockopts[h] = &rec->peer_res[h]->sockopts;
 		mr.local[h] = rec->local[h];
 		mr.remote[h] = rec->remote[h];
 	}

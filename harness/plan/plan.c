@@ -44,11 +44,14 @@ static int plan_steps(struct plan *p)
 	for (int i = 0; i < c->n_steps; i++) {
 		const struct case_step *st = &c->steps[i];
 		struct plan_step *ps = &p->steps[i];
-		const char *own = st->host >= 0 && st->host < p->n_hosts ? p->hosts[st->host].cidr
-									  : NULL;
+		const char *own = st->host >= 0 && st->host < p->n_hosts ? p->hosts[st->host].cidr :
+									   NULL;
 
-		*ps = (struct plan_step){ .st = st, .kind = st->kind, .host = st->host,
-					  .setup = st->setup, .at_ms = st->at_ms };
+		*ps = (struct plan_step){ .st = st,
+					  .kind = st->kind,
+					  .host = st->host,
+					  .setup = st->setup,
+					  .at_ms = st->at_ms };
 		if (st->kind == CASE_STEP_CONNECT)
 			plan_host_addr(p, st->target_host, st->port, &ps->target);
 		if (st->kind == CASE_STEP_READDRESS) {
@@ -73,7 +76,8 @@ struct plan *plan_build(const struct case_def *c, const struct plan_opts *o, str
 		p->variant = case_control(c);
 		if (!p->variant) {
 			tf_err_set(err, c && c->has_control ? -ENOMEM : -EINVAL, "%s",
-				   c && c->has_control ? "out of memory" : "the case has no control");
+				   c && c->has_control ? "out of memory" :
+							 "the case has no control");
 			free(p);
 			return NULL;
 		}

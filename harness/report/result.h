@@ -22,7 +22,7 @@ struct result_case {
 	const struct case_def *c;
 	bool control;
 	const struct timeline *tl;
-	const json_t *sysctls;
+	const struct obs_sysctls *sysctls; /* per host, effective; NULL: no lab was built */
 	const json_t *faults; /* what the faults recorded (counters, snapshots) */
 	const json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
 	int64_t fault_ms;

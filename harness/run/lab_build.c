@@ -60,32 +60,36 @@ static int lab_build_wire(const struct plan *p, struct lab *lab, struct tf_err *
 	}
 	ret = lab_build_links(p, lab, err);
 	for (int i = 0; ret == 0 && i < p->n_addrs; i++)
-		ret = lab_addr_add(lab, p->addrs[i].host, p->addrs[i].ifname, p->addrs[i].cidr, err);
+		ret = lab_addr_add(lab, p->addrs[i].host, p->addrs[i].ifname, p->addrs[i].cidr,
+				   err);
 	for (int i = 0; ret == 0 && i < p->n_routes; i++)
-		ret = lab_route_add(lab, p->routes[i].host, p->routes[i].dst, p->routes[i].via, err);
+		ret = lab_route_add(lab, p->routes[i].host, p->routes[i].dst, p->routes[i].via,
+				    err);
 	if (ret == 0 && p->forwarder >= 0)
 		ret = lab_sysctl_set(lab, p->forwarder, "net.ipv4.ip_forward", "1", err);
 	return ret ? ret : lab_build_wait_up(p, lab, err);
 }
 
 /* The effective value of @key in @host, into @vals (left out when unreadable). */
-static void lab_build_record(struct lab *lab, int host, const char *key, json_t *vals)
+static int lab_build_record(struct lab *lab, int host, const char *key,
+			    struct obs_host_sysctls *vals, struct tf_err *err)
 {
 	char buf[128];
 	struct tf_err e;
 
-	if (lab_sysctl_get(lab, host, key, buf, sizeof(buf), &e) == 0)
-		json_object_set_new(vals, key, json_string(buf));
+	if (lab_sysctl_get(lab, host, key, buf, sizeof(buf), &e) == 0 &&
+	    obs_sysctls_set(vals, key, buf))
+		return tf_err_set(err, -ENOMEM, "out of memory");
+	return 0;
 }
 
-static int lab_build_sysctls(const struct plan *p, struct lab *lab, json_t *all,
+static int lab_build_sysctls(const struct plan *p, struct lab *lab, struct obs_sysctls *all,
 			     struct tf_err *err)
 {
 	struct tf_err e;
 	int ret;
 
-	for (int h = 0; h < p->n_hosts; h++)
-		json_object_set_new(all, p->hosts[h].name, json_object());
+	all->n_hosts = p->n_hosts;
 	for (int i = 0; i < p->n_sysctls; i++) {
 		const struct plan_sysctl *s = &p->sysctls[i];
 		const char *host = p->hosts[s->host].name;
@@ -94,24 +98,27 @@ static int lab_build_sysctls(const struct plan *p, struct lab *lab, json_t *all,
 		if (ret && s->loc)
 			return tf_err_set(err, ret, "%s:%u: sysctl %s=%s on %s: %s", s->loc->file,
 					  s->loc->line, s->key, s->value, host, e.msg);
+		if (!ret)
+			ret = lab_build_record(lab, s->host, s->key, &all->hosts[s->host], err);
 		if (ret)
 			return ret;
-		lab_build_record(lab, s->host, s->key, json_object_get(all, host));
 	}
-	for (int h = 0; h < p->n_hosts; h++)
-		for (int i = 0; i < p->n_recorded; i++)
-			lab_build_record(lab, h, p->recorded[i],
-					 json_object_get(all, p->hosts[h].name));
+	for (int h = 0; h < p->n_hosts; h++) {
+		for (int i = 0; i < p->n_recorded; i++) {
+			ret = lab_build_record(lab, h, p->recorded[i], &all->hosts[h], err);
+			if (ret)
+				return ret;
+		}
+	}
 	return 0;
 }
 
-int lab_build(const struct plan *p, struct lab *lab, json_t **sysctls_out, struct tf_err *err)
+int lab_build(const struct plan *p, struct lab *lab, struct obs_sysctls *sysctls_out,
+	      struct tf_err *err)
 {
-	int ret;
+	int ret = lab_build_wire(p, lab, err);
 
-	*sysctls_out = json_object();
-	ret = lab_build_wire(p, lab, err);
 	if (ret)
 		return ret;
-	return lab_build_sysctls(p, lab, *sysctls_out, err);
+	return lab_build_sysctls(p, lab, sysctls_out, err);
 }

@@ -9,18 +9,18 @@
 #ifndef RUN_LAB_BUILD_H
 #define RUN_LAB_BUILD_H
 
-#include <jansson.h>
-
+#include "obs/observations.h"
 #include "plan/plan.h"
 #include "netns/lab.h"
 
 /**
  * lab_build() - build @p into @lab.
- * @sysctls_out receives {"client": {"net.ipv4.tcp_retries2": "15", ...}, ...}
- * with the effective values (new reference, also on failure, may be partial).
+ * @sysctls_out (zeroed by the caller) receives every host's effective values,
+ * also on failure (then maybe partial); free with obs_sysctls_free().
  * Return: 0 or -errno with the detail in @err (a refused case sysctl names its
  * file:line).
  */
-int lab_build(const struct plan *p, struct lab *lab, json_t **sysctls_out, struct tf_err *err);
+int lab_build(const struct plan *p, struct lab *lab, struct obs_sysctls *sysctls_out,
+	      struct tf_err *err);
 
 #endif

@@ -315,13 +315,11 @@ static void run_ctx_free(struct run_ctx *rc)
 	fault_finish(&rc->fx);
 	run_peers_stop(rc);
 	json_decref(rc->fx.record);
-	for (int h = 0; h < CASE_MAX_HOSTS; h++)
-		json_decref(rc->peers[h].res.sockopts);
 	capture_free(rc->cap);
 	obs_free(rc->obs);
 	lab_free(rc->lab);
 	json_decref(rc->pending);
-	json_decref(rc->sysctls);
+	obs_sysctls_free(&rc->sysctls);
 	timeline_free(rc->tl);
 }
 
@@ -336,6 +334,7 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 	if (!rc->lab || !rc->obs || !rc->pending)
 		return tf_err_set(err, -ENOMEM, "out of memory");
 	rc->fx.lab = rc->lab;
+	rc->lab_built = true;
 	ret = lab_build(rc->p, rc->lab, &rc->sysctls, err);
 	if (ret)
 		return ret;
@@ -426,8 +425,6 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	rc->fx = (struct fault_env){ .plan = p, .c = c, .record = json_object(), .log = run_fault_log,
 				     .log_arg = rc, .listen_again = run_listen_again,
 				     .freezer = o->freezer };
-	for (int h = 0; h < CASE_MAX_HOSTS; h++)
-		rc->peers[h].res.sockopts = json_object();
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
 	rc->tl = timeline_new(path, &ret);
 	if (!rc->tl)
@@ -450,7 +447,7 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	r->rec.fault_ms = rc->fault_ms;
 	r->rec.duration_ms = (run_mono_ns() - start) / 1000000;
 	r->rec.tl = rc->tl;
-	r->rec.sysctls = rc->sysctls;
+	r->rec.sysctls = rc->lab_built ? &rc->sysctls : NULL;
 	r->rec.faults = rc->fx.record;
 	for (int h = 0; h < c->n_hosts; h++)
 		r->rec.peer_res[h] = &rc->peers[h].res;

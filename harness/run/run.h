@@ -57,7 +57,7 @@ struct run_record {
 	const char *const *sysctl_seen;
 	const char *const *sysctl_why;
 	const struct timeline *tl; /* the whole timeline */
-	const json_t *sysctls; /* per host, the effective sysctls */
+	const struct obs_sysctls *sysctls; /* per host, the effective sysctls; NULL: no lab */
 	const json_t *faults; /* what the faults recorded (counters, snapshots) */
 	const json_t *capture; /* pcap files, segments, lost, cost */
 };

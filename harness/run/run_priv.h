@@ -45,7 +45,8 @@ struct run_ctx {
 	int64_t fault_ms;
 	struct fault_env fx;
 	struct tf_err fault_err;
-	json_t *sysctls;
+	struct obs_sysctls sysctls; /* effective, per host (lab_build()) */
+	bool lab_built; /* lab_build() was called: sysctls holds what it read */
 	char reason[512];
 };
 

@@ -62,7 +62,7 @@ static const char *sysctl_of(const struct plan *p, int host, const char *key)
 START_TEST(test_plan_pair)
 {
 	struct case_def *c = parse_ok(HEAD_PAIR "sysctl client net.ipv4.tcp_retries2=4\n" PEERS
-				      "at 0.5 kill server\nend 2\nexpect client eof\n");
+						"at 0.5 kill server\nend 2\nexpect client eof\n");
 	struct plan *p = plan_of(c, false);
 	int cl = host_idx(p, "client"), sv = host_idx(p, "server");
 	char buf[64];
@@ -169,7 +169,7 @@ END_TEST
 START_TEST(test_plan_control)
 {
 	struct case_def *c = parse_ok(HEAD_PAIR PEERS "at 0.5 kill server\nend 2\n"
-				      "expect client eof\ncontrol without kill\n");
+						      "expect client eof\ncontrol without kill\n");
 	struct plan *p = plan_of(c, true);
 	struct tf_err err = { "" };
 	struct case_def *plain;
