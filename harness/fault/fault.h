@@ -1,9 +1,9 @@
 /* fault.h - the faults the runner injects, one handler per fault kind.
  *
  * Takes: a fault step of the plan and the environment of the run (the plan,
- * the lab, the peers' pids, a logger). Gives: the fault, done now, and what it left to
- * report (rule counters, snapshots) in env->record, which goes into case.json
- * under "faults". fault_finish() undoes what must be undone before the lab is
+ * the lab, the peers' pids, a logger). Gives: the fault, done now, and what it
+ * left to report (rule counters, snapshots) in env->record, typed
+ * (fault_record.h; report/ writes it into case.json under "faults"). fault_finish() undoes what must be undone before the lab is
  * freed (thaw frozen processes, lift rules) and collects final counters.
  *
  * Adding a fault: a CASE_STEP_* kind and its parse entry in case_stmt.c, a
@@ -14,9 +14,9 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <jansson.h>
 
 #include "case/case.h"
+#include "fault/fault_record.h"
 #include "plan/plan.h"
 #include "obs/observations.h"
 #include "netns/lab.h"
@@ -27,7 +27,6 @@
 struct fault_rules;
 struct fault_crash;
 struct fault_mbox;
-struct lab_view;
 
 struct fault_env {
 	const struct plan *plan; /* what runs: hosts, cables, addresses */
@@ -35,7 +34,7 @@ struct fault_env {
 	struct lab *lab;
 	pid_t peer_pids[CASE_MAX_HOSTS]; /* 0: the host runs no peer */
 	bool peer_dead[CASE_MAX_HOSTS]; /* set by a fault that ended the peer */
-	json_t *record; /* {"...": ...} reported as case.json "faults"; owned by the runner */
+	struct fault_record record; /* what to report (case.json "faults"); fault_record_free() */
 	/* Timeline note from a fault ("kill -9 server (pid 12)"); @t_ns is the
 	 * monotonic time it happened (0: now). */
 	void (*log)(void *arg, int64_t t_ns, const char *text);
@@ -107,15 +106,16 @@ int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 		 struct tf_err *err);
 int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err);
-/* A host's configuration as JSON: "links", "addrs", "routes" (IPv4),
- * "routes6" and "neigh_settings"; with @with_state also the carrier and
- * operstate of @ifname, the linkdown routes and the neighbour entries. @v is
- * the caller's scratch. Shared with fault_addr.c. 0 or -errno. */
+/* A host's configuration into @snap: links, addresses, routes (both
+ * families) and neighbour settings; with @with_state also the carrier and
+ * operstate of @ifname (and the linkdown routes and neighbour entries are
+ * reported). Shared with fault_addr.c. 0 or -errno. */
 int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
-		   struct lab_view *v, json_t **out, struct tf_err *err);
+		   struct fault_snap *snap, struct tf_err *err);
 /* Do two snapshots differ in links, addresses, IPv4 routes or neighbour
  * settings? What differs first goes in @buf. */
-bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len);
+bool fault_snap_differs(const struct fault_snap *a, const struct fault_snap *b, char *buf,
+			size_t len);
 
 /* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
  * counters are read on every tick (a change is a timeline event; a "first N"

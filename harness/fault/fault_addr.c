@@ -18,7 +18,7 @@
  * addresses, IPv4 routes, neighbour settings: fault_snapshot()): a
  * difference ends the run in error with what differs.
  *
- * Recorded in env->record "readdress" -> HOST -> [ one object per change ]:
+ * Recorded in env->record (fault_record.h; "readdress" -> HOST -> [ one per change ]):
  *   old, new, the host's snapshots before, during and after,
  *   routes_put_back (during, after), same (after == before).
  */
@@ -32,21 +32,22 @@
 #include "netns/lab_addr.h"
 #include "netns/lab_view.h"
 
-/* record.readdress.HOST: this host's changes (created on first use). */
-static json_t *fault_addr_log(struct fault_env *env, int host)
+/* A new change of @host (its record grows), or NULL. */
+static struct fault_addr_event *fault_addr_event_new(struct fault_env *env, int host)
 {
-	json_t *all = json_object_get(env->record, "readdress"), *arr;
+	struct fault_record *r = &env->record;
 
-	if (!all) {
-		all = json_object();
-		json_object_set_new(env->record, "readdress", all);
-	}
-	arr = json_object_get(all, env->c->hosts[host]);
-	if (!arr) {
-		arr = json_array();
-		json_object_set_new(all, env->c->hosts[host], arr);
-	}
-	return arr;
+	fault_record_touch(r, FAULT_FAM_READDRESS, host);
+	return fault_record_grow(&r->addr[host], &r->n_addr[host], &r->cap_addr[host],
+				 sizeof(*r->addr[host]));
+}
+
+/* @host's last change, or NULL. */
+static struct fault_addr_event *fault_addr_last(struct fault_env *env, int host)
+{
+	struct fault_record *r = &env->record;
+
+	return r->n_addr[host] ? &r->addr[host][r->n_addr[host] - 1] : NULL;
 }
 
 /* The address part of "198.18.0.1/24" into @buf. */
@@ -73,27 +74,26 @@ static int fault_addr_check(struct fault_env *env, const struct case_step *st, s
 	return 0;
 }
 
-/* Move @from -> @to, with snapshots around; the event @ev gets @when. */
+/* Move @from -> @to; the snapshot after it into *@snap, the routes put back
+ * into *@put_back. Return: the routes put back, or -errno. */
 static int fault_addr_do(struct fault_env *env, const struct case_step *st, const char *from,
-			 const char *to, json_t *ev, const char *when, int64_t *t_ns,
+			 const char *to, struct fault_snap **snap, int *put_back, int64_t *t_ns,
 			 struct tf_err *err)
 {
-	struct lab_view *v = malloc(sizeof(*v));
-	json_t *snap = NULL;
-	char key[32];
+	struct fault_snap *s = fault_snap_new();
 	int n, ret;
 
-	if (!v)
+	if (!s)
 		return tf_err_set(err, -ENOMEM, "readdress: out of memory");
 	*t_ns = fault_mono_ns();
 	n = lab_addr_move(env->lab, st->host, from, to, err);
-	ret = n < 0 ? n : fault_snapshot(env, st->host, "", false, v, &snap, err);
-	free(v);
-	if (ret)
+	ret = n < 0 ? n : fault_snapshot(env, st->host, "", false, s, err);
+	if (ret) {
+		free(s);
 		return ret;
-	json_object_set_new(ev, when, snap);
-	snprintf(key, sizeof(key), "routes_put_back_%s", when);
-	json_object_set_new(ev, key, json_integer(n));
+	}
+	*snap = s;
+	*put_back = n;
 	return n;
 }
 
@@ -102,13 +102,12 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 {
 	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
-	json_t *log = fault_addr_log(env, st->host), *ev;
+	struct fault_addr_event *ev = fault_addr_last(env, st->host);
 	char diff[256], text[400];
 	const char *old, *new;
 	int n;
 
-	ev = json_array_get(log, json_array_size(log) - 1);
-	if (!ev || json_object_get(ev, "after")) {
+	if (!ev || ev->after) {
 		/* The parser writes a back only after its readdress: this is a
 		 * control run that left the readdress out. */
 		*t_ns = fault_mono_ns();
@@ -119,16 +118,15 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	}
 	new = ps->addr_from;
 	old = ps->addr_to;
-	n = fault_addr_do(env, st, new, old, ev, "after", t_ns, err);
+	n = fault_addr_do(env, st, new, old, &ev->after, &ev->put_back_after, t_ns, err);
 	if (n < 0)
 		return n;
-	if (fault_snap_differs(json_object_get(ev, "before"), json_object_get(ev, "after"), diff,
-			       sizeof(diff))) {
-		json_object_set_new(ev, "same", json_false());
+	if (fault_snap_differs(ev->before, ev->after, diff, sizeof(diff))) {
+		ev->same = 0;
 		return tf_err_set(err, -EPROTO, "%s:%u: readdress %s back: the host's configuration is not what it was before: %s",
 				  st->loc.file, st->loc.line, host, diff);
 	}
-	json_object_set_new(ev, "same", json_true());
+	ev->same = 1;
 	snprintf(text, sizeof(text),
 		 "readdress %s back: %s -> %s; %d route%s put back; addresses, routes and neighbour settings as before the change",
 		 host, new, old, n, n == 1 ? "" : "s");
@@ -141,8 +139,8 @@ int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *
 {
 	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host], *old = ps->addr_from;
-	struct lab_view *v;
-	json_t *before = NULL, *ev;
+	struct fault_snap *before;
+	struct fault_addr_event *ev;
 	char ip[32], text[400];
 	int n, ret;
 
@@ -155,16 +153,20 @@ int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *
 	ret = fault_addr_check(env, st, err);
 	if (ret)
 		return ret;
-	v = malloc(sizeof(*v));
-	if (!v)
+	before = fault_snap_new();
+	if (!before)
 		return tf_err_set(err, -ENOMEM, "readdress: out of memory");
-	ret = fault_snapshot(env, st->host, "", false, v, &before, err);
-	free(v);
-	if (ret)
-		return ret;
-	ev = json_pack("{s:s s:s s:o}", "old", old, "new", ps->addr_to, "before", before);
-	json_array_append_new(fault_addr_log(env, st->host), ev);
-	n = fault_addr_do(env, st, old, ps->addr_to, ev, "during", t_ns, err);
+	ret = fault_snapshot(env, st->host, "", false, before, err);
+	ev = ret ? NULL : fault_addr_event_new(env, st->host);
+	if (!ev) {
+		free(before);
+		return ret ? ret : tf_err_set(err, -ENOMEM, "readdress: out of memory");
+	}
+	snprintf(ev->old, sizeof(ev->old), "%s", old);
+	snprintf(ev->new_addr, sizeof(ev->new_addr), "%s", ps->addr_to);
+	ev->before = before;
+	ev->same = FAULT_SAME_UNSET;
+	n = fault_addr_do(env, st, old, ps->addr_to, &ev->during, &ev->put_back_during, t_ns, err);
 	if (n < 0)
 		return n;
 	snprintf(text, sizeof(text),

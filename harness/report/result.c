@@ -1,5 +1,6 @@
 /* result.c - case.json and report.txt of one case; see result.h. */
 #include "report/result.h"
+#include "report/fault_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -187,7 +188,7 @@ int result_write(const char *dir, struct result_case *rc)
 			 "kernel", uts.release);
 	if (!root)
 		return -ENOMEM;
-	json_object_set(root, "faults", rc->faults ? (json_t *)rc->faults : json_null());
+	json_object_set_new(root, "faults", rc->faults ? fault_json(rc->faults, rc->c) : json_null());
 	json_object_set(root, "capture", rc->capture ? (json_t *)rc->capture : json_null());
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());

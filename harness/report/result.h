@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "case/case.h"
+#include "fault/fault_record.h"
 #include "obs/timeline.h"
 #include "run/peer_result.h"
 #include "verdict/verdict.h"
@@ -23,7 +24,7 @@ struct result_case {
 	bool control;
 	const struct timeline *tl;
 	const struct obs_sysctls *sysctls; /* per host, effective; NULL: no lab was built */
-	const json_t *faults; /* what the faults recorded (counters, snapshots) */
+	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
 	const json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
 	int64_t fault_ms;
 	int64_t duration_ms;

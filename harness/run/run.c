@@ -314,7 +314,7 @@ static void run_ctx_free(struct run_ctx *rc)
 	/* Faults undo first (thaw before kill: a frozen task ignores SIGKILL). */
 	fault_finish(&rc->fx);
 	run_peers_stop(rc);
-	json_decref(rc->fx.record);
+	fault_record_free(&rc->fx.record);
 	capture_free(rc->cap);
 	obs_free(rc->obs);
 	lab_free(rc->lab);
@@ -422,7 +422,7 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	rc->p = p;
 	rc->c = c;
 	rc->dir = dir;
-	rc->fx = (struct fault_env){ .plan = p, .c = c, .record = json_object(), .log = run_fault_log,
+	rc->fx = (struct fault_env){ .plan = p, .c = c, .log = run_fault_log,
 				     .log_arg = rc, .listen_again = run_listen_again,
 				     .freezer = o->freezer };
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
@@ -448,7 +448,7 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	r->rec.duration_ms = (run_mono_ns() - start) / 1000000;
 	r->rec.tl = rc->tl;
 	r->rec.sysctls = rc->lab_built ? &rc->sysctls : NULL;
-	r->rec.faults = rc->fx.record;
+	r->rec.faults = &rc->fx.record;
 	for (int h = 0; h < c->n_hosts; h++)
 		r->rec.peer_res[h] = &rc->peers[h].res;
 	return r;

@@ -26,6 +26,7 @@
 #include "obs/observations.h"
 #include "obs/timeline.h"
 #include "obs/wire.h"
+#include "fault/fault_record.h"
 #include "run/peer_result.h"
 
 struct run_opts {
@@ -58,7 +59,7 @@ struct run_record {
 	const char *const *sysctl_why;
 	const struct timeline *tl; /* the whole timeline */
 	const struct obs_sysctls *sysctls; /* per host, the effective sysctls; NULL: no lab */
-	const json_t *faults; /* what the faults recorded (counters, snapshots) */
+	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
 	const json_t *capture; /* pcap files, segments, lost, cost */
 };
 
