@@ -43,6 +43,30 @@ static json_t *result_sysctls_json(const struct result_case *rc)
 	return all;
 }
 
+/* {"client": {"file": "client.pcap", "captured": true, "segments": 12,
+ * "lost": 0}, ..., "polls": N, "packets": P, "poll_cpu_us_total": T,
+ * "poll_cpu_us_max": M, "poll_wall_us_max": W}, or null. */
+static json_t *result_capture_json(const struct result_case *rc)
+{
+	const struct capture_summary *cs = rc->capture;
+	json_t *root;
+
+	if (!cs)
+		return json_null();
+	root = json_object();
+	for (int h = 0; h < cs->n_hosts && h < rc->c->n_hosts; h++)
+		json_object_set_new(root, rc->c->hosts[h],
+				    json_pack("{ss sb si sI}", "file", cs->hosts[h].file, "captured",
+					      cs->hosts[h].captured, "segments", cs->hosts[h].segments,
+					      "lost", (json_int_t)cs->hosts[h].lost));
+	json_object_set_new(root, "polls", json_integer(cs->polls));
+	json_object_set_new(root, "packets", json_integer(cs->packets));
+	json_object_set_new(root, "poll_cpu_us_total", json_integer(cs->poll_cpu_us_total));
+	json_object_set_new(root, "poll_cpu_us_max", json_integer(cs->poll_cpu_us_max));
+	json_object_set_new(root, "poll_wall_us_max", json_integer(cs->poll_wall_us_max));
+	return root;
+}
+
 static json_t *result_peers_json(const struct result_case *rc)
 {
 	json_t *peers = json_object();
@@ -189,7 +213,7 @@ int result_write(const char *dir, struct result_case *rc)
 	if (!root)
 		return -ENOMEM;
 	json_object_set_new(root, "faults", rc->faults ? fault_json(rc->faults, rc->c) : json_null());
-	json_object_set(root, "capture", rc->capture ? (json_t *)rc->capture : json_null());
+	json_object_set_new(root, "capture", result_capture_json(rc));
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "case/case.h"
+#include "obs/capture.h"
 #include "fault/fault_record.h"
 #include "obs/timeline.h"
 #include "run/peer_result.h"
@@ -25,7 +26,7 @@ struct result_case {
 	const struct timeline *tl;
 	const struct obs_sysctls *sysctls; /* per host, effective; NULL: no lab was built */
 	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
-	const json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
+	const struct capture_summary *capture; /* pcap files, segments, lost, cost; NULL: none */
 	int64_t fault_ms;
 	int64_t duration_ms;
 	int64_t obs_last_ms;

@@ -396,7 +396,6 @@ void run_free(struct run *r)
 	free(r->sys_why);
 	free(r->sys_seen);
 	free(r->sys_whyp);
-	json_decref(r->capture);
 	free(r);
 }
 
@@ -432,8 +431,8 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	ret = rc->tl ? run_prepared(rc, &err) : -ENOMEM;
 	if (!ret) {
 		ret = run_collect(r);
-		r->capture = capture_json(rc->cap);
-		r->rec.capture = r->capture;
+		capture_summarize(rc->cap, &r->capture);
+		r->rec.capture = &r->capture;
 	} else {
 		run_collect(r); /* what the run saw until it broke (captures, counters) */
 	}

@@ -19,13 +19,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <jansson.h>
 
 #include "case/case.h"
 #include "plan/plan.h"
 #include "obs/observations.h"
 #include "obs/timeline.h"
 #include "obs/wire.h"
+#include "obs/capture.h"
 #include "fault/fault_record.h"
 #include "run/peer_result.h"
 
@@ -60,7 +60,7 @@ struct run_record {
 	const struct timeline *tl; /* the whole timeline */
 	const struct obs_sysctls *sysctls; /* per host, the effective sysctls; NULL: no lab */
 	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
-	const json_t *capture; /* pcap files, segments, lost, cost */
+	const struct capture_summary *capture; /* pcap files, segments, lost, cost; NULL: the run broke */
 };
 
 struct run;

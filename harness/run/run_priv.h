@@ -56,7 +56,7 @@ struct run {
 	struct run_record rec;
 	char (*sys_val)[128], (*sys_why)[200]; /* per expectation: sysctl read back, or why not */
 	const char **sys_seen, **sys_whyp;
-	json_t *capture; /* capture_json() of a run that reached its end */
+	struct capture_summary capture; /* of a run that reached its end */
 };
 
 /* run.c */
