@@ -9,37 +9,7 @@
 #include "report/result.h"
 #include "report/sequence.h"
 #include "run/run.h"
-#include "verdict/model_env.h"
-
-/* The verdict of a run that reached its end: the timing model's bands first
- * ("within model" expectations), then every expectation. @res and @models
- * hold one entry per expectation. */
-static enum verdict_status case_job_judge(const struct run_record *rec, struct verdict_result *res,
-					  struct model_band *models)
-{
-	const struct case_def *c = rec->c;
-	struct model_env_run mr = { .c = c, .tl = rec->tl, .sysctls = rec->sysctls,
-				    .fault_ms = rec->fault_ms };
-	struct verdict_input in = { .c = c,
-				    .peers = rec->peers,
-				    .fault_ms = rec->fault_ms,
-				    .obs_first_ms = rec->obs_first_ms,
-				    .obs_last_ms = rec->obs_last_ms,
-				    .models = models,
-				    .wire = rec->wire,
-				    .counters = rec->counters,
-				    .n_counters = rec->n_counters,
-				    .sysctl_seen = rec->sysctl_seen,
-				    .sysctl_why = rec->sysctl_why };
-
-	for (int h = 0; h < c->n_hosts; h++) {
-		mr.sockopts[h] = &rec->peer_res[h]->sockopts;
-		mr.local[h] = rec->local[h];
-		mr.remote[h] = rec->remote[h];
-	}
-	model_env_case(&mr, models);
-	return verdict_eval(&in, res);
-}
+#include "verdict/judge.h"
 
 /* sequence.txt and sequence.svg: what crossed the wire, drawn from the timeline. */
 static void case_job_sequence(const struct run_record *rec, const char *dir)
@@ -123,7 +93,7 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 		res = calloc((size_t)rec->c->n_expects + 1, sizeof(*res));
 		models = calloc((size_t)rec->c->n_expects + 1, sizeof(*models));
 		if (res && models) {
-			out.verdict = case_job_judge(rec, res, models);
+			out.verdict = verdict_judge(p, rec, res, models);
 			out.results = res;
 			out.models = models;
 			out.obs_last_ms = rec->obs_last_ms;
