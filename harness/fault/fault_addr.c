@@ -74,12 +74,12 @@ static int fault_addr_check(struct fault_env *env, const struct case_step *st, s
 	return 0;
 }
 
-/* Move @from -> @to; the snapshot after it into *@snap, the routes put back
- * into *@put_back. Return: the routes put back, or -errno. */
-static int fault_addr_do(struct fault_env *env, const struct case_step *st, const char *from,
-			 const char *to, struct fault_snap **snap, int *put_back, int64_t *t_ns,
-			 struct tf_err *err)
+/* Move ev->old -> ev->new_addr (@back: the other way); the snapshot after it
+ * and the routes put back into @ev. Return: the routes put back, or -errno. */
+static int fault_addr_do(struct fault_env *env, const struct case_step *st,
+			 struct fault_addr_event *ev, bool back, int64_t *t_ns, struct tf_err *err)
 {
+	const char *from = back ? ev->new_addr : ev->old, *to = back ? ev->old : ev->new_addr;
 	struct fault_snap *s = fault_snap_new();
 	int n, ret;
 
@@ -92,8 +92,8 @@ static int fault_addr_do(struct fault_env *env, const struct case_step *st, cons
 		free(s);
 		return ret;
 	}
-	*snap = s;
-	*put_back = n;
+	*(back ? &ev->after : &ev->during) = s;
+	*(back ? &ev->put_back_after : &ev->put_back_during) = n;
 	return n;
 }
 
@@ -107,6 +107,7 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	const char *old, *new;
 	int n;
 
+	fault_record_touch(&env->record, FAULT_FAM_READDRESS, st->host); /* even with nothing to do */
 	if (!ev || ev->after) {
 		/* The parser writes a back only after its readdress: this is a
 		 * control run that left the readdress out. */
@@ -118,7 +119,7 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	}
 	new = ps->addr_from;
 	old = ps->addr_to;
-	n = fault_addr_do(env, st, new, old, &ev->after, &ev->put_back_after, t_ns, err);
+	n = fault_addr_do(env, st, ev, true, t_ns, err);
 	if (n < 0)
 		return n;
 	if (fault_snap_differs(ev->before, ev->after, diff, sizeof(diff))) {
@@ -166,7 +167,7 @@ int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *
 	snprintf(ev->new_addr, sizeof(ev->new_addr), "%s", ps->addr_to);
 	ev->before = before;
 	ev->same = FAULT_SAME_UNSET;
-	n = fault_addr_do(env, st, old, ps->addr_to, &ev->during, &ev->put_back_during, t_ns, err);
+	n = fault_addr_do(env, st, ev, false, t_ns, err);
 	if (n < 0)
 		return n;
 	snprintf(text, sizeof(text),

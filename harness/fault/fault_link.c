@@ -315,6 +315,7 @@ int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 	ret = fault_cable_of(env, st, &cab, err);
 	if (ret)
 		return ret;
+	fault_record_touch(r, FAULT_FAM_CABLE, st->host); /* even with nothing to replug */
 	ev = r->n_cable[st->host] ? &r->cable[st->host][r->n_cable[st->host] - 1] : NULL;
 	if (!ev || ev->after) {
 		/* The parser lets a replug follow only an unplug: this is a
