@@ -37,7 +37,7 @@ static struct fault_addr_event *fault_addr_event_new(struct fault_env *env, int 
 {
 	struct fault_record *r = &env->record;
 
-	fault_record_touch(r, FAULT_FAM_READDRESS, host);
+	fault_record_touch(r, FAULT_REC_READDRESS, host);
 	return fault_record_grow(&r->addr[host], &r->n_addr[host], &r->cap_addr[host],
 				 sizeof(*r->addr[host]));
 }
@@ -107,7 +107,7 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	const char *old, *new;
 	int n;
 
-	fault_record_touch(&env->record, FAULT_FAM_READDRESS, st->host); /* even with nothing to do */
+	fault_record_touch(&env->record, FAULT_REC_READDRESS, st->host); /* even with nothing to do */
 	if (!ev || ev->after) {
 		/* The parser writes a back only after its readdress: this is a
 		 * control run that left the readdress out. */

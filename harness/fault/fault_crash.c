@@ -73,7 +73,7 @@ static struct fault_crash_event *fault_crash_event_new(struct fault_env *env, in
 	struct fault_record *r = &env->record;
 	struct fault_crash_event *ev;
 
-	fault_record_touch(r, FAULT_FAM_CRASH, host);
+	fault_record_touch(r, FAULT_REC_CRASH, host);
 	ev = fault_record_grow(&r->crash[host], &r->n_crash[host], &r->cap_crash[host],
 			       sizeof(*r->crash[host]));
 	cr->rec = ev ? r->n_crash[host] - 1 : -1;
@@ -242,7 +242,7 @@ int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 
 	if (!cr)
 		return tf_err_set(err, -ENOMEM, "freeze %s: out of memory", host);
-	fault_record_touch(&env->record, FAULT_FAM_FREEZE, st->host);
+	fault_record_touch(&env->record, FAULT_REC_FREEZE, st->host);
 	ret = fault_crash_freeze(env, st->host, cr, &env->record.freeze[st->host], err);
 	*t_ns = fault_mono_ns();
 	if (ret)

@@ -181,7 +181,7 @@ static int fault_rule_record_new(struct fault_env *env, const struct case_step *
 	struct fault_record *r = &env->record;
 	struct fault_rule_rec *rec;
 
-	fault_record_touch(r, FAULT_FAM_RULES, -1);
+	fault_record_touch(r, FAULT_REC_RULES, -1);
 	rec = fault_record_grow(&r->rules, &r->n_rules, &r->cap_rules, sizeof(*r->rules));
 	if (!rec)
 		return -ENOMEM;

@@ -183,7 +183,7 @@ static struct fault_cable_event *fault_cable_event_new(struct fault_env *env, in
 {
 	struct fault_record *r = &env->record;
 
-	fault_record_touch(r, FAULT_FAM_CABLE, host);
+	fault_record_touch(r, FAULT_REC_CABLE, host);
 	return fault_record_grow(&r->cable[host], &r->n_cable[host], &r->cap_cable[host],
 				 sizeof(*r->cable[host]));
 }
@@ -315,7 +315,7 @@ int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 	ret = fault_cable_of(env, st, &cab, err);
 	if (ret)
 		return ret;
-	fault_record_touch(r, FAULT_FAM_CABLE, st->host); /* even with nothing to replug */
+	fault_record_touch(r, FAULT_REC_CABLE, st->host); /* even with nothing to replug */
 	ev = r->n_cable[st->host] ? &r->cable[st->host][r->n_cable[st->host] - 1] : NULL;
 	if (!ev || ev->after) {
 		/* The parser lets a replug follow only an unplug: this is a

@@ -168,7 +168,7 @@ int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *
 	mb->rec = env->record.mbox = calloc(1, sizeof(*mb->rec));
 	if (!mb->rec)
 		return tf_err_set(err, -ENOMEM, "out of memory");
-	fault_record_touch(&env->record, FAULT_FAM_MBOX, -1);
+	fault_record_touch(&env->record, FAULT_REC_MBOX, -1);
 	env->record.mbox_keys = fault_mbox_keys;
 	mb->rec->st = st;
 	snprintf(mb->rec->nft, sizeof(mb->rec->nft), "%s", cmds);

@@ -13,7 +13,7 @@ static void fault_order_add(struct fault_host_order *o, int host)
 		o->host[o->n++] = host;
 }
 
-void fault_record_touch(struct fault_record *r, enum fault_family fam, int host)
+void fault_record_touch(struct fault_record *r, enum fault_rec_family fam, int host)
 {
 	bool seen = false;
 
@@ -24,21 +24,21 @@ void fault_record_touch(struct fault_record *r, enum fault_family fam, int host)
 	if (host < 0)
 		return;
 	switch (fam) {
-	case FAULT_FAM_CABLE:
+	case FAULT_REC_CABLE:
 		fault_order_add(&r->cable_hosts, host);
 		break;
-	case FAULT_FAM_CRASH:
+	case FAULT_REC_CRASH:
 		fault_order_add(&r->crash_hosts, host);
 		break;
-	case FAULT_FAM_FREEZE:
+	case FAULT_REC_FREEZE:
 		fault_order_add(&r->freeze_hosts, host);
 		break;
-	case FAULT_FAM_READDRESS:
+	case FAULT_REC_READDRESS:
 		fault_order_add(&r->addr_hosts, host);
 		break;
-	case FAULT_FAM_RULES:
-	case FAULT_FAM_MBOX:
-	case FAULT_FAM_COUNT:
+	case FAULT_REC_RULES:
+	case FAULT_REC_MBOX:
+	case FAULT_REC_COUNT:
 		break;
 	}
 }

@@ -19,14 +19,14 @@
 #include "plan/plan.h"
 #include "netns/lab_view.h"
 
-enum fault_family {
-	FAULT_FAM_RULES, /* "rules" */
-	FAULT_FAM_CABLE, /* "cable" */
-	FAULT_FAM_CRASH, /* "crash" */
-	FAULT_FAM_FREEZE, /* "freeze" */
-	FAULT_FAM_MBOX, /* "middlebox" */
-	FAULT_FAM_READDRESS, /* "readdress" */
-	FAULT_FAM_COUNT
+enum fault_rec_family {
+	FAULT_REC_RULES, /* "rules" */
+	FAULT_REC_CABLE, /* "cable" */
+	FAULT_REC_CRASH, /* "crash" */
+	FAULT_REC_FREEZE, /* "freeze" */
+	FAULT_REC_MBOX, /* "middlebox" */
+	FAULT_REC_READDRESS, /* "readdress" */
+	FAULT_REC_COUNT
 };
 
 /* One interface's neighbour setting: "eth0.ucast_solicit" = "3". */
@@ -162,7 +162,7 @@ struct fault_host_order {
 };
 
 struct fault_record {
-	enum fault_family order[FAULT_FAM_COUNT]; /* families in the order first used */
+	enum fault_rec_family order[FAULT_REC_COUNT]; /* families in the order first used */
 	int n_order;
 	struct fault_rule_rec *rules;
 	int n_rules, cap_rules;
@@ -180,7 +180,7 @@ struct fault_record {
 };
 
 /** fault_record_touch() - note that @fam (and @host, -1: none) recorded something. */
-void fault_record_touch(struct fault_record *r, enum fault_family fam, int host);
+void fault_record_touch(struct fault_record *r, enum fault_rec_family fam, int host);
 
 /**
  * fault_record_grow() - a new zeroed element at the end of *@arr (of @n, room

@@ -239,21 +239,21 @@ static json_t *fj_mbox(const struct fault_record *r, const struct case_def *c)
 }
 
 /* One family's member, keyed by host (in the order they came) or rule name. */
-static json_t *fj_family(const struct fault_record *r, enum fault_family fam,
+static json_t *fj_family(const struct fault_record *r, enum fault_rec_family fam,
 			 const struct case_def *c)
 {
 	json_t *o = json_object(), *arr;
-	const struct fault_host_order *hosts = fam == FAULT_FAM_CABLE  ? &r->cable_hosts :
-					       fam == FAULT_FAM_CRASH  ? &r->crash_hosts :
-					       fam == FAULT_FAM_FREEZE ? &r->freeze_hosts :
+	const struct fault_host_order *hosts = fam == FAULT_REC_CABLE  ? &r->cable_hosts :
+					       fam == FAULT_REC_CRASH  ? &r->crash_hosts :
+					       fam == FAULT_REC_FREEZE ? &r->freeze_hosts :
 									 &r->addr_hosts;
 
-	if (fam == FAULT_FAM_RULES) {
+	if (fam == FAULT_REC_RULES) {
 		for (int i = 0; i < r->n_rules; i++)
 			json_object_set_new(o, r->rules[i].st->rule.name, fj_rule(&r->rules[i], c));
 		return o;
 	}
-	if (fam == FAULT_FAM_MBOX) {
+	if (fam == FAULT_REC_MBOX) {
 		if (r->mbox)
 			json_object_set_new(o, r->mbox->st->rule.name, fj_mbox(r, c));
 		return o;
@@ -261,18 +261,18 @@ static json_t *fj_family(const struct fault_record *r, enum fault_family fam,
 	for (int i = 0; i < hosts->n; i++) {
 		int h = hosts->host[i];
 
-		if (fam == FAULT_FAM_FREEZE) {
+		if (fam == FAULT_REC_FREEZE) {
 			arr = json_object();
 			fj_frozen(arr, &r->freeze[h]);
 			json_object_set_new(o, c->hosts[h], arr);
 			continue;
 		}
 		arr = json_array();
-		for (int k = 0; fam == FAULT_FAM_CABLE && k < r->n_cable[h]; k++)
+		for (int k = 0; fam == FAULT_REC_CABLE && k < r->n_cable[h]; k++)
 			json_array_append_new(arr, fj_cable_event(&r->cable[h][k], c));
-		for (int k = 0; fam == FAULT_FAM_CRASH && k < r->n_crash[h]; k++)
+		for (int k = 0; fam == FAULT_REC_CRASH && k < r->n_crash[h]; k++)
 			json_array_append_new(arr, fj_crash_event(&r->crash[h][k]));
-		for (int k = 0; fam == FAULT_FAM_READDRESS && k < r->n_addr[h]; k++)
+		for (int k = 0; fam == FAULT_REC_READDRESS && k < r->n_addr[h]; k++)
 			json_array_append_new(arr, fj_addr_event(&r->addr[h][k]));
 		json_object_set_new(o, c->hosts[h], arr);
 	}
@@ -281,10 +281,10 @@ static json_t *fj_family(const struct fault_record *r, enum fault_family fam,
 
 json_t *fault_json(const struct fault_record *r, const struct case_def *c)
 {
-	static const char *const names[FAULT_FAM_COUNT] = {
-		[FAULT_FAM_RULES] = "rules",	[FAULT_FAM_CABLE] = "cable",
-		[FAULT_FAM_CRASH] = "crash",	[FAULT_FAM_FREEZE] = "freeze",
-		[FAULT_FAM_MBOX] = "middlebox", [FAULT_FAM_READDRESS] = "readdress",
+	static const char *const names[FAULT_REC_COUNT] = {
+		[FAULT_REC_RULES] = "rules",	[FAULT_REC_CABLE] = "cable",
+		[FAULT_REC_CRASH] = "crash",	[FAULT_REC_FREEZE] = "freeze",
+		[FAULT_REC_MBOX] = "middlebox", [FAULT_REC_READDRESS] = "readdress",
 	};
 	json_t *root = json_object();
 
