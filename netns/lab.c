@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "lab_internal.h"
+#include "lab_need.h"
 
 /*
  * /proc/thread-self, not /proc/self: /proc/self/ns/net is the namespace of the
@@ -116,8 +117,8 @@ int lab_ns_enter_private(struct tf_err *err)
 	if (unshare(CLONE_NEWNET) < 0) {
 		ret = -errno;
 		if (ret == -EPERM)
-			return tf_err_set(err, ret, "private network namespace: %s (run as root)",
-					  "not permitted");
+			return tf_err_set(err, ret, "private network namespace: missing " LAB_NEED_PRIV
+					  " (run as root; in a container: --privileged)");
 		return tf_err_set(err, ret, "private network namespace: unshare: %s",
 				  strerror(-ret));
 	}

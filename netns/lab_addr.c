@@ -19,36 +19,14 @@
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
 
+#include "lab_cidr.h"
 #include "lab_internal.h"
 
-struct lab_addr_v4 {
-	unsigned char a[4];
-	int plen; /* -1: none given */
-};
-
 /* "198.18.0.9" or "198.18.0.9/24" inside 198.18.0.0/15; 0 or -EINVAL. */
-static int lab_addr_parse(const char *s, struct lab_addr_v4 *out)
+static int lab_addr_parse(const char *s, struct lab_cidr *out)
 {
-	char buf[INET_ADDRSTRLEN + 4], *slash, *end;
-	long plen;
-
-	if (!s || strlen(s) >= sizeof(buf))
+	if (lab_cidr_parse(s, out) < 0 || out->family != AF_INET || !lab_cidr_in_range(out))
 		return -EINVAL;
-	strcpy(buf, s);
-	out->plen = -1;
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	if (inet_pton(AF_INET, buf, out->a) != 1 || out->a[0] != 198 || (out->a[1] & 0xfe) != 18)
-		return -EINVAL;
-	if (!slash)
-		return 0;
-	if (slash[1] < '0' || slash[1] > '9')
-		return -EINVAL;
-	plen = strtol(slash + 1, &end, 10);
-	if (*end || plen < 15 || plen > 32)
-		return -EINVAL;
-	out->plen = (int)plen;
 	return 0;
 }
 
@@ -178,7 +156,7 @@ out:
 
 /* The move itself, @old found as @oa on its interface; routes saved in @rs. */
 static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr *oa,
-			 const struct lab_addr_v4 *old, const struct lab_addr_v4 *new,
+			 const struct lab_cidr *old, const struct lab_cidr *new,
 			 struct lab_addr_routes *rs, struct tf_err *err)
 {
 	int ifindex = rtnl_addr_get_ifindex(oa), oplen = rtnl_addr_get_prefixlen(oa);
@@ -192,16 +170,16 @@ static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr 
 	ret = rtnl_addr_delete(nl->sk, oa, 0);
 	if (ret < 0)
 		return lab_nl_fail(nl, ret, err, "%s: delete the old address", where);
-	ret = lab_addr_put(nl, where, ifindex, new->a, new->plen >= 0 ? new->plen : oplen, &local,
-			   err);
+	ret = lab_addr_put(nl, where, ifindex, new->addr, new->plen >= 0 ? new->plen : oplen,
+			   &local, err);
 	if (ret < 0) {
 		/* Best effort: the host as it was, then the first error. */
-		if (lab_addr_put(nl, where, ifindex, old->a, oplen, &local, &undo) == 0)
-			lab_addr_restore_routes(nl, where, rs, old->a, local, &undo);
+		if (lab_addr_put(nl, where, ifindex, old->addr, oplen, &local, &undo) == 0)
+			lab_addr_restore_routes(nl, where, rs, old->addr, local, &undo);
 		nl_addr_put(local);
 		return ret;
 	}
-	ret = lab_addr_restore_routes(nl, where, rs, old->a, local, err);
+	ret = lab_addr_restore_routes(nl, where, rs, old->addr, local, err);
 	nl_addr_put(local);
 	return ret;
 }
@@ -210,7 +188,7 @@ int lab_addr_move(struct lab *lab, int host, const char *old_cidr, const char *n
 		  struct tf_err *err)
 {
 	struct lab_addr_routes rs = { .n = 0 };
-	struct lab_addr_v4 old, new;
+	struct lab_cidr old, new;
 	struct nl_cache *cache = NULL;
 	struct rtnl_addr *oa = NULL, *dup;
 	char where[LAB_NAME_MAX + 8];
@@ -229,12 +207,12 @@ int lab_addr_move(struct lab *lab, int host, const char *old_cidr, const char *n
 		ret = lab_nl_fail(&nl, ret, err, "%s: list addresses", where);
 		goto out_close;
 	}
-	oa = lab_addr_find(cache, old.a);
+	oa = lab_addr_find(cache, old.addr);
 	if (!oa) {
 		ret = tf_err_set(err, -ENOENT, "%s has no address %s", where, old_cidr);
 		goto out_free;
 	}
-	dup = lab_addr_find(cache, new.a);
+	dup = lab_addr_find(cache, new.addr);
 	if (dup) {
 		rtnl_addr_put(dup);
 		ret = tf_err_set(err, -EEXIST, "%s already has the address %s", where, new_cidr);

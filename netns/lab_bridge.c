@@ -93,35 +93,25 @@ out_put:
  * (veth_open()/veth_close()), while operstate waits for the link watcher.
  * The carrier is what a cable pull changes, so that is what is waited for.
  */
+static bool lab_link_carrier_is(struct rtnl_link *link, const void *arg, char *state, size_t size)
+{
+	bool want = *(const bool *)arg, now = (rtnl_link_get_flags(link) & IFF_LOWER_UP) != 0;
+
+	snprintf(state, size, "%s carrier", now ? "has" : "has no");
+	return now == want;
+}
+
 int lab_link_wait_carrier(struct lab *lab, int host, const char *ifname, bool carrier,
 			  int timeout_ms, struct tf_err *err)
 {
-	const struct timespec tick = { 0, LAB_CARRIER_POLL_NS };
-	long deadline = lab_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-	char where[LAB_NAME_MAX + 8];
-	struct rtnl_link *link;
-	struct lab_nl nl;
-	bool now;
-	int ret;
+	const struct lab_link_wait w = {
+		.ifname = ifname,
+		.timeout_ms = timeout_ms,
+		.tick_ns = LAB_CARRIER_POLL_NS,
+		.ready = lab_link_carrier_is,
+		.arg = &carrier,
+		.hint = "",
+	};
 
-	ret = lab_nl_enter(lab, host, &nl, where, sizeof(where), err);
-	if (ret < 0)
-		return ret;
-	for (;;) {
-		ret = lab_nl_link_get(&nl, where, ifname, &link, err);
-		if (ret < 0)
-			break;
-		now = (rtnl_link_get_flags(link) & IFF_LOWER_UP) != 0;
-		rtnl_link_put(link);
-		if (now == carrier)
-			break;
-		if (lab_now_ms() >= deadline) {
-			ret = tf_err_set(err, -ETIMEDOUT, "%s: %s still %s carrier after %d ms",
-					 where, ifname, now ? "has" : "has no", timeout_ms);
-			break;
-		}
-		nanosleep(&tick, NULL);
-	}
-	lab_nl_close(&nl);
-	return ret;
+	return lab_link_wait(lab, host, &w, err);
 }

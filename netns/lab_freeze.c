@@ -1,5 +1,6 @@
 /* lab_freeze.c - cgroup freezer groups; see lab_freeze.h. */
 #include "lab_freeze.h"
+#include "lab_need.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -176,7 +177,7 @@ int lab_freezer_new(const char *name, enum lab_freezer_want want, struct lab_fre
 				  v2[0] ? "cannot create a group with cgroup.freeze"
 					: "no cgroup2 hierarchy mounted");
 	return tf_err_set(err, -EOPNOTSUPP,
-			  "no usable freezer: no cgroup2 mount with cgroup.freeze%s, no v1 freezer%s",
+			  "missing " LAB_NEED_FREEZER ": no cgroup2 mount with cgroup.freeze%s, no v1 freezer%s",
 			  v2[0] ? " we can create a group in" : "", v1[0] ? " we can write" : "");
 done:
 	*out = fz;

@@ -74,7 +74,23 @@ int lab_ifname_check(const char *where, const char *ifname, struct tf_err *err);
 int lab_nl_link_get(struct lab_nl *nl, const char *where, const char *ifname,
 		    struct rtnl_link **link, struct tf_err *err);
 
-/** lab_now_ms() - CLOCK_MONOTONIC in ms, for the lab's bounded waits (lab_link.c). */
-long lab_now_ms(void);
+/*
+ * A bounded wait on a link of one host (lab_link.c): poll @ifname every
+ * @tick_ns until @ready says so, at most @timeout_ms. @ready returns true
+ * when the link is as wanted, and writes what it sees into @state ("has no
+ * carrier", "operstate DOWN") for the timeout message:
+ * "host X: IFNAME still STATE after N ms" + @hint.
+ */
+struct lab_link_wait {
+	const char *ifname;
+	int timeout_ms;
+	long tick_ns;
+	bool (*ready)(struct rtnl_link *link, const void *arg, char *state, size_t size);
+	const void *arg;
+	const char *hint;
+};
+
+/** lab_link_wait() - see struct lab_link_wait. Return: 0, -ETIMEDOUT, or -errno. */
+int lab_link_wait(struct lab *lab, int host, const struct lab_link_wait *w, struct tf_err *err);
 
 #endif

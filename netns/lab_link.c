@@ -7,6 +7,7 @@
  * its host's namespace by IFLA_NET_NS_FD, so no end ever exists elsewhere.
  */
 #include "lab.h"
+#include "lab_cidr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,13 +27,6 @@
 #include "lab_internal.h"
 
 #define LAB_OPER_POLL_NS (5 * 1000 * 1000L)
-
-/* An address parsed by inet_pton(): family, bytes, prefix length (-1: none given). */
-struct lab_cidr {
-	int family;
-	unsigned char addr[16];
-	int plen;
-};
 
 /* libnl's -NLE_* for the errors it finds itself (no kernel errno behind them). */
 static const int lab_nle_errno[NLE_MAX + 1] = {
@@ -322,51 +316,6 @@ int lab_veth_add(struct lab *lab, int a, const char *if_a, int b, const char *if
 	return ret;
 }
 
-/*
- * lab_addr_allowed() - true for 198.18.0.0/15 (RFC 2544) and 2001:2::/48
- * (RFC 5180), the benchmarking ranges: no real network can be hit by mistake.
- */
-static bool lab_addr_allowed(int family, const unsigned char *a)
-{
-	static const unsigned char v6[6] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00 };
-
-	if (family == AF_INET)
-		return a[0] == 198 && (a[1] & 0xfe) == 18;
-	return family == AF_INET6 && memcmp(a, v6, sizeof(v6)) == 0;
-}
-
-/* "addr" or "addr/plen" -> @out; 0 or -EINVAL. */
-static int lab_cidr_parse(const char *s, struct lab_cidr *out)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	long plen;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	out->plen = -1;
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	memset(out->addr, 0, sizeof(out->addr));
-	if (inet_pton(AF_INET, buf, out->addr) == 1)
-		out->family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, out->addr) == 1)
-		out->family = AF_INET6;
-	else
-		return -EINVAL;
-	if (!slash)
-		return 0;
-	/* Digits only: strtol() alone would take " 24" and "+24". */
-	if (slash[1] < '0' || slash[1] > '9')
-		return -EINVAL;
-	plen = strtol(slash + 1, &end, 10);
-	if (*end || plen < 0 || plen > (out->family == AF_INET ? 32 : 128))
-		return -EINVAL;
-	out->plen = (int)plen;
-	return 0;
-}
-
 static struct nl_addr *lab_cidr_nl(const struct lab_cidr *c)
 {
 	struct nl_addr *a = nl_addr_build(c->family, c->addr, c->family == AF_INET ? 4 : 16);
@@ -387,7 +336,7 @@ static int lab_addr_check(const char *where, const char *cidr, struct lab_cidr *
 	if (lab_cidr_parse(cidr, c) < 0 || c->plen < 0)
 		return tf_err_set(err, -EINVAL, "%s: '%s' is not an address/prefix", where,
 				  cidr ? cidr : "(null)");
-	if (!lab_addr_allowed(c->family, c->addr) || c->plen < (c->family == AF_INET ? 15 : 48))
+	if (!lab_cidr_in_range(c))
 		return tf_err_set(err, -EINVAL,
 				  "%s: %s is outside the lab's ranges 198.18.0.0/15 and 2001:2::/48",
 				  where, cidr);
@@ -454,7 +403,7 @@ static int lab_route_check(const char *where, const char *dst_cidr, const char *
 	if (dst->family != gw->family)
 		return tf_err_set(err, -EINVAL, "%s: route %s via %s mixes IPv4 and IPv6", where,
 				  dst_cidr, gateway);
-	if (!lab_addr_allowed(gw->family, gw->addr))
+	if (!lab_cidr_in_range(gw))
 		return tf_err_set(err, -EINVAL,
 				  "%s: gateway %s is outside the lab's ranges 198.18.0.0/15 and 2001:2::/48",
 				  where, gateway);
@@ -508,12 +457,55 @@ out_free:
 	return ret;
 }
 
-long lab_now_ms(void)
+/* CLOCK_MONOTONIC in ms, for the lab's bounded waits. */
+static long lab_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int lab_link_wait(struct lab *lab, int host, const struct lab_link_wait *w, struct tf_err *err)
+{
+	const struct timespec tick = { 0, w->tick_ns };
+	long deadline = lab_now_ms() + (w->timeout_ms > 0 ? w->timeout_ms : 0);
+	char where[LAB_NAME_MAX + 8], state[64];
+	struct rtnl_link *link;
+	struct lab_nl nl;
+	bool ready;
+	int ret;
+
+	ret = lab_nl_enter(lab, host, &nl, where, sizeof(where), err);
+	if (ret < 0)
+		return ret;
+	for (;;) {
+		ret = lab_nl_link_get(&nl, where, w->ifname, &link, err);
+		if (ret < 0)
+			break;
+		ready = w->ready(link, w->arg, state, sizeof(state));
+		rtnl_link_put(link);
+		if (ready)
+			break;
+		if (lab_now_ms() >= deadline) {
+			ret = tf_err_set(err, -ETIMEDOUT, "%s: %s still %s after %d ms%s", where,
+					 w->ifname, state, w->timeout_ms, w->hint);
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	lab_nl_close(&nl);
+	return ret;
+}
+
+static bool lab_link_oper_is_up(struct rtnl_link *link, const void *arg, char *state, size_t size)
+{
+	uint8_t oper = rtnl_link_get_operstate(link);
+	char name[32];
+
+	(void)arg;
+	snprintf(state, size, "operstate %s", rtnl_link_operstate2str(oper, name, sizeof(name)));
+	return oper == IF_OPER_UP;
 }
 
 /*
@@ -524,35 +516,13 @@ long lab_now_ms(void)
 int lab_link_wait_oper_up(struct lab *lab, int host, const char *ifname, int timeout_ms,
 			  struct tf_err *err)
 {
-	const struct timespec tick = { 0, LAB_OPER_POLL_NS };
-	long deadline = lab_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-	char where[LAB_NAME_MAX + 8], state[32];
-	struct rtnl_link *link;
-	struct lab_nl nl;
-	uint8_t oper;
-	int ret;
+	const struct lab_link_wait w = {
+		.ifname = ifname,
+		.timeout_ms = timeout_ms,
+		.tick_ns = LAB_OPER_POLL_NS,
+		.ready = lab_link_oper_is_up,
+		.hint = " (is the peer end up?)",
+	};
 
-	ret = lab_nl_enter(lab, host, &nl, where, sizeof(where), err);
-	if (ret < 0)
-		return ret;
-	for (;;) {
-		ret = lab_nl_link_get(&nl, where, ifname, &link, err);
-		if (ret < 0)
-			break;
-		oper = rtnl_link_get_operstate(link);
-		rtnl_link_put(link);
-		if (oper == IF_OPER_UP)
-			break;
-		if (lab_now_ms() >= deadline) {
-			ret = tf_err_set(err, -ETIMEDOUT,
-					 "%s: %s still operstate %s after %d ms (is the peer end up?)",
-					 where, ifname,
-					 rtnl_link_operstate2str(oper, state, sizeof(state)),
-					 timeout_ms);
-			break;
-		}
-		nanosleep(&tick, NULL);
-	}
-	lab_nl_close(&nl);
-	return ret;
+	return lab_link_wait(lab, host, &w, err);
 }

@@ -131,27 +131,53 @@ static int lab_sysctl_fail(const char *where, const char *key, const char *what,
 	return tf_err_set(err, ret, "%s: sysctl %s: %s: %s", where, key, what, strerror(-ret));
 }
 
-int lab_sysctl_set(struct lab *lab, int host, const char *key, const char *value,
-		   struct tf_err *err)
-{
-	char path[PATH_MAX], want[LAB_SYSCTL_VAL_MAX], got[LAB_SYSCTL_VAL_MAX];
+/* Where @key of @host is: the host as error messages name it, the /proc path. */
+struct lab_sysctl_at {
 	char where[LAB_NAME_MAX + 8];
-	bool refused;
-	int saved, ret;
+	char path[PATH_MAX];
+};
 
+/* Fill @at for @key of @host. 0, or -EINVAL (no such host, a bad key) with @err set. */
+static int lab_sysctl_locate(struct lab *lab, int host, const char *key, struct lab_sysctl_at *at,
+			     struct tf_err *err)
+{
 	if (!lab_host_name(lab, host))
 		return tf_err_set(err, -EINVAL, "no host with index %d in the lab", host);
-	snprintf(where, sizeof(where), "host %s", lab_host_name(lab, host));
-	ret = lab_sysctl_path(where, key, path, sizeof(path), err);
-	if (ret < 0)
-		return ret;
-	if (!value || strlen(value) >= sizeof(want))
-		return tf_err_set(err, -EINVAL, "%s: %s: no value, or longer than %d bytes", where,
-				  key, LAB_SYSCTL_VAL_MAX - 1);
-	saved = lab_enter(lab, host);
+	snprintf(at->where, sizeof(at->where), "host %s", lab_host_name(lab, host));
+	return lab_sysctl_path(at->where, key, at->path, sizeof(at->path), err);
+}
+
+/* lab_enter() of @host, its failure said in @err. The saved fd, or -errno. */
+static int lab_sysctl_enter(struct lab *lab, int host, const char *where, struct tf_err *err)
+{
+	int saved = lab_enter(lab, host);
+
 	if (saved < 0)
 		return tf_err_set(err, saved, "%s: cannot enter its namespace: %s", where,
 				  strerror(-saved));
+	return saved;
+}
+
+int lab_sysctl_set(struct lab *lab, int host, const char *key, const char *value,
+		   struct tf_err *err)
+{
+	char want[LAB_SYSCTL_VAL_MAX], got[LAB_SYSCTL_VAL_MAX];
+	const char *where, *path;
+	struct lab_sysctl_at at;
+	bool refused;
+	int saved, ret;
+
+	ret = lab_sysctl_locate(lab, host, key, &at, err);
+	if (ret < 0)
+		return ret;
+	where = at.where;
+	path = at.path;
+	if (!value || strlen(value) >= sizeof(want))
+		return tf_err_set(err, -EINVAL, "%s: %s: no value, or longer than %d bytes", where,
+				  key, LAB_SYSCTL_VAL_MAX - 1);
+	saved = lab_sysctl_enter(lab, host, where, err);
+	if (saved < 0)
+		return saved;
 	ret = lab_sysctl_write(path, value, &refused);
 	if (ret == 0)
 		ret = lab_sysctl_read(path, got, sizeof(got));
@@ -175,23 +201,21 @@ int lab_sysctl_set(struct lab *lab, int host, const char *key, const char *value
 int lab_sysctl_get(struct lab *lab, int host, const char *key, char *buf, size_t len,
 		   struct tf_err *err)
 {
-	char path[PATH_MAX], got[LAB_SYSCTL_VAL_MAX];
-	char where[LAB_NAME_MAX + 8];
+	char got[LAB_SYSCTL_VAL_MAX];
+	struct lab_sysctl_at at;
+	const char *where;
 	int saved, ret;
 
-	if (!lab_host_name(lab, host))
-		return tf_err_set(err, -EINVAL, "no host with index %d in the lab", host);
-	snprintf(where, sizeof(where), "host %s", lab_host_name(lab, host));
-	ret = lab_sysctl_path(where, key, path, sizeof(path), err);
+	ret = lab_sysctl_locate(lab, host, key, &at, err);
 	if (ret < 0)
 		return ret;
+	where = at.where;
 	if (!buf || len == 0)
 		return tf_err_set(err, -EINVAL, "%s: %s: no buffer", where, key);
-	saved = lab_enter(lab, host);
+	saved = lab_sysctl_enter(lab, host, where, err);
 	if (saved < 0)
-		return tf_err_set(err, saved, "%s: cannot enter its namespace: %s", where,
-				  strerror(-saved));
-	ret = lab_sysctl_read(path, got, sizeof(got));
+		return saved;
+	ret = lab_sysctl_read(at.path, got, sizeof(got));
 	lab_leave(saved);
 	if (ret < 0)
 		return lab_sysctl_fail(where, key, "read", ret, err);

@@ -66,31 +66,16 @@ struct case_sysctl {
 	struct case_loc loc;
 };
 
+/* The kinds of step, their keywords, parsers and docs: case/steps.def. */
 enum case_step_kind {
-	/* peer actions */
-	CASE_STEP_LISTEN, /* port */
-	CASE_STEP_CONNECT, /* target_host, port */
-	CASE_STEP_SEND, /* bytes, every_ms (0: once) */
-	CASE_STEP_READ, /* start reading continuously (the default) */
-	CASE_STEP_STOP_READING, /* leave data unread in the receive buffer */
-	CASE_STEP_SHUTDOWN, /* shutdown(SHUT_WR) */
-	CASE_STEP_CLOSE,
-	/* faults */
-	CASE_STEP_KILL, /* kill -9 of the host's peer process */
-	CASE_STEP_UNPLUG, /* the switch port facing the host goes down (cable pulled) */
-	CASE_STEP_REPLUG, /* that port comes back up */
-	CASE_STEP_DROP, /* an nftables rule loses chosen segments (rule; case_drop.c) */
-	CASE_STEP_WATCH, /* the same rule shape, counting only */
-	CASE_STEP_LIFT, /* delete the drop or watch rule.name */
-	CASE_STEP_HOST_CRASH, /* freeze the host's processes, black-hole its interfaces */
-	CASE_STEP_REBOOT, /* after a crash: kill, destroy every socket, lift; port: new listener */
-	CASE_STEP_FREEZE, /* freeze the host's processes only: its kernel still answers */
-	CASE_STEP_MIDDLEBOX, /* router conntrack forgets idle flows, then drops or resets (case_mbox.c) */
-	CASE_STEP_READDRESS, /* the host's address changes to addr (back: the old one returns) */
-	/* peer action */
-	CASE_STEP_HEARTBEAT, /* application heartbeat: ping every every_ms, or answer (case_beat.c) */
+#define STEP(kind, keyword, fault, min_args, usage, parse_fn, docs) CASE_STEP_##kind,
+#include "case/steps.def"
+#undef STEP
 	CASE_STEP_COUNT
 };
+
+/* case_def.control_without is a mask of step kinds. */
+_Static_assert(CASE_STEP_COUNT <= 32, "more step kinds than bits in control_without");
 
 /* Where a drop or watch rule sits (never on the sender's own egress: a local
  * drop changes TCP's behaviour, KERNEL-FACTS.md). */
@@ -290,8 +275,14 @@ const char *case_tier_name(enum case_tier tier);
 /** case_tier_parse() - "stock" -> CASE_TIER_STOCK; -1 if unknown. */
 int case_tier_parse(const char *name);
 
-/** case_step_name() - the keyword of a step kind ("listen", "kill", ...). */
+/** case_step_name() - the keyword of a step kind ("listen", "kill", ...); "?" out of range. */
 const char *case_step_name(enum case_step_kind kind);
+
+/** case_step_is_fault() - is @kind a fault ("at TIME kill HOST"), not a peer action? */
+bool case_step_is_fault(enum case_step_kind kind);
+
+/** case_step_docs() - the anchor of @kind's section in docs/CASES.md ("faults"); "" out of range. */
+const char *case_step_docs(enum case_step_kind kind);
 
 /** case_topo_name() - "pair", "lan", "routed" ("?" out of range). */
 const char *case_topo_name(enum case_topology topo);
@@ -301,6 +292,9 @@ const char *case_seg_kind_name(enum case_seg_kind kind);
 
 /** case_cmp_name() - "", ">=", "<=", ">", "<". */
 const char *case_cmp_name(enum case_cmp cmp);
+
+/** case_cmp_holds() - "@have @cmp @want" is true (CASE_CMP_EQ: equal); false out of range. */
+bool case_cmp_holds(enum case_cmp cmp, long long have, long long want);
 
 /** case_sockopt_name() - "SO_KEEPALIVE", ... */
 const char *case_sockopt_name(enum case_sockopt_kind kind);

@@ -14,46 +14,20 @@
 #include "case/case.h"
 #include "case/case_priv.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
-/* 198.18.0.0/15 (RFC 2544, the lab's range), prefix 15..32 if given. */
+#include "netns/lab_cidr.h"
+
+/* IPv4 in 198.18.0.0/15 (RFC 2544, the lab's range), prefix 15..32 if given:
+ * the lab's own parser and rule, so the case is refused where the lab would. */
 static bool addr_ok(const char *s)
 {
-	char ip[INET_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned char a[4];
-	char *end;
-	long plen;
+	struct lab_cidr a;
 
-	if (n >= sizeof(ip) || strlen(s) >= CASE_ADDR_MAX)
-		return false;
-	memcpy(ip, s, n);
-	ip[n] = '\0';
-	if (inet_pton(AF_INET, ip, a) != 1 || a[0] != 198 || (a[1] & 0xfe) != 18)
-		return false;
-	if (!slash)
-		return true;
-	if (slash[1] < '0' || slash[1] > '9')
-		return false;
-	plen = strtol(slash + 1, &end, 10);
-	return !*end && plen >= 15 && plen <= 32;
-}
-
-/* The last readdress of @host at or before @at_ms, or NULL. */
-static const struct case_step *readdress_last(const struct case_parser *p, int host,
-					      int64_t at_ms)
-{
-	const struct case_step *last = NULL;
-
-	for (int i = 0; i < p->n_timed; i++)
-		if (p->timed[i].kind == CASE_STEP_READDRESS && p->timed[i].host == host &&
-		    p->timed[i].at_ms <= at_ms)
-			last = &p->timed[i];
-	return last;
+	return strlen(s) < CASE_ADDR_MAX && lab_cidr_parse(s, &a) == 0 && a.family == AF_INET &&
+	       lab_cidr_in_range(&a);
 }
 
 /* [back after DURATION] at token @i: the step that puts the old address back. */
@@ -119,7 +93,7 @@ int case_args_readdress(struct case_parser *p, int i, struct case_step *st)
 			     t->s);
 		return -EINVAL;
 	}
-	last = readdress_last(p, st->host, st->at_ms);
+	last = case_last_step(p, st->host, st->at_ms, CASE_STEP_BIT(CASE_STEP_READDRESS));
 	if (last && !last->back) {
 		case_err_tok(p, &p->tok[i], "%s's address is already changed (line %u) and not back",
 			     host, last->loc.line);

@@ -30,17 +30,8 @@ static void cable_hosts(const struct case_def *c, char *buf, size_t size)
 /* The last unplug or replug of @host at or before @at_ms, or NULL. */
 static const struct case_step *cable_last(const struct case_parser *p, int host, int64_t at_ms)
 {
-	const struct case_step *last = NULL;
-	int i;
-
-	for (i = 0; i < p->n_timed; i++) {
-		const struct case_step *s = &p->timed[i];
-
-		if (s->host == host && s->at_ms <= at_ms &&
-		    (s->kind == CASE_STEP_UNPLUG || s->kind == CASE_STEP_REPLUG))
-			last = s;
-	}
-	return last;
+	return case_last_step(p, host, at_ms,
+			      CASE_STEP_BIT(CASE_STEP_UNPLUG) | CASE_STEP_BIT(CASE_STEP_REPLUG));
 }
 
 /* An unplug needs the cable plugged, a replug needs it unplugged. */

@@ -21,17 +21,9 @@
  * timed steps arrive in time order, so p->timed holds every earlier one. */
 static const struct case_step *crash_last(const struct case_parser *p, int host, int64_t at_ms)
 {
-	const struct case_step *last = NULL;
-	int i;
-
-	for (i = 0; i < p->n_timed; i++) {
-		const struct case_step *s = &p->timed[i];
-
-		if (s->host == host && s->at_ms <= at_ms &&
-		    (s->kind == CASE_STEP_HOST_CRASH || s->kind == CASE_STEP_REBOOT))
-			last = s;
-	}
-	return last;
+	return case_last_step(p, host, at_ms,
+			      CASE_STEP_BIT(CASE_STEP_HOST_CRASH) |
+				      CASE_STEP_BIT(CASE_STEP_REBOOT));
 }
 
 /**

@@ -399,9 +399,9 @@ int case_args_tw_restarts(struct case_parser *p, int i, struct case_expect *e)
 /** case_stmt_expect_counter() - "expect drop|watch NAME count [OP] N". */
 int case_stmt_expect_counter(struct case_parser *p)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_COUNTER, .host = -1,
-				 .loc = case_loc_of(p, 0) },
-			   *dst;
+	struct case_expect e = { .kind = CASE_EXPECT_COUNTER,
+				 .host = -1,
+				 .loc = case_loc_of(p, 0) };
 	int next;
 
 	e.rule_watch = case_tok_is(&p->tok[1], "watch");
@@ -417,11 +417,7 @@ int case_stmt_expect_counter(struct case_parser *p)
 	next = args_count(p, 4, &e.cmp, &e.count);
 	if (next < 0 || case_no_more(p, next))
 		return next < 0 ? next : -EINVAL;
-	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
-	if (!dst)
-		return case_err_oom(p);
-	*dst = e;
-	return 0;
+	return case_expect_add(p, &e);
 }
 
 static bool rule_expected(const struct case_def *c, const struct case_step *st)

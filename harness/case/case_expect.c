@@ -246,7 +246,7 @@ static void expect_names(char *buf, size_t size)
 /* expect HOST WHAT ARGS... */
 int case_stmt_expect(struct case_parser *p)
 {
-	struct case_expect e = { .loc = case_loc_of(p, 0) }, *dst;
+	struct case_expect e = { .loc = case_loc_of(p, 0) };
 	const char *names[CASE_EXPECT_COUNT];
 	char list[192], usage[256], hint[64];
 	int k, next;
@@ -288,10 +288,17 @@ int case_stmt_expect(struct case_parser *p)
 	next = expect_defs[k].args(p, 3, &e);
 	if (next < 0 || case_no_more(p, next))
 		return next < 0 ? next : -EINVAL;
-	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
+	return case_expect_add(p, &e);
+}
+
+int case_expect_add(struct case_parser *p, const struct case_expect *e)
+{
+	struct case_expect *dst =
+		vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
+
 	if (!dst)
 		return case_err_oom(p);
-	*dst = e;
+	*dst = *e;
 	return 0;
 }
 

@@ -319,7 +319,7 @@ int case_stmt_sysctl(struct case_parser *p)
 	}
 	if (case_no_more(p, 3))
 		return -EINVAL;
-	dst = case_vec_push(&c->sysctls, &c->n_sysctls, &p->cap_sysctls, sizeof(*dst));
+	dst = vec_push(&c->sysctls, &c->n_sysctls, &p->cap_sysctls, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = sc;
@@ -388,7 +388,7 @@ static int sockopt_one(struct case_parser *p, int i, int host)
 			return -EINVAL;
 		}
 	}
-	dst = case_vec_push(&p->c->sockopts, &p->c->n_sockopts, &p->cap_sockopts, sizeof(*dst));
+	dst = vec_push(&p->c->sockopts, &p->c->n_sockopts, &p->cap_sockopts, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = so;

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secs.h"
+
 #define CASE_SUGGEST_MAX 32 /* longer words get no "did you mean" */
 
 static bool is_blank(char ch)
@@ -287,16 +289,10 @@ int case_ll_parse(const char *text, long long *v)
 /** case_fmt_secs() - 1500 -> "1.5 s", 1000 -> "1.0 s", 250 -> "0.25 s". */
 const char *case_fmt_secs(char *buf, size_t size, int64_t ms)
 {
-	int64_t frac = ms % 1000;
-	char f[8];
-	int n;
+	char s[SECS_LEN];
 
-	if (ms < 0)
-		ms = 0, frac = 0;
-	n = snprintf(f, sizeof(f), "%03d", (int)frac);
-	while (n > 1 && f[n - 1] == '0')
-		f[--n] = '\0';
-	snprintf(buf, size, "%lld.%s s", (long long)(ms / 1000), f);
+	/* Times of a case file are never negative; a negative one is a bug, said as 0. */
+	snprintf(buf, size, "%s s", secs_fmt(s, sizeof(s), ms < 0 ? 0 : ms, SECS_SHORT));
 	return buf;
 }
 
@@ -474,30 +470,4 @@ const char *case_sockopt_suggest(const char *name)
 	for (i = 0; i < CASE_SOCKOPT_COUNT; i++)
 		cands[i] = case_sockopt_name((enum case_sockopt_kind)i);
 	return case_suggest(name, cands, CASE_SOCKOPT_COUNT);
-}
-
-/**
- * case_vec_push() - append a zeroed element of @size bytes to the array whose
- * pointer is at @vec (a T **), growing it by doubling.
- * Return: the new element, or NULL if out of memory (the array is unchanged).
- */
-void *case_vec_push(void *vec, int *n, int *cap, size_t size)
-{
-	void *v;
-	char *el;
-
-	memcpy(&v, vec, sizeof(v));
-	if (*n >= *cap) {
-		int ncap = *cap ? *cap * 2 : 8;
-		void *nv = realloc(v, (size_t)ncap * size);
-
-		if (!nv)
-			return NULL;
-		v = nv;
-		memcpy(vec, &v, sizeof(v));
-		*cap = ncap;
-	}
-	el = (char *)v + (size_t)(*n)++ * size;
-	memset(el, 0, size);
-	return el;
 }

@@ -7,6 +7,7 @@
 #define CASE_PRIV_H
 
 #include "case/case.h"
+#include "common/vec.h"
 
 #define CASE_LINE_MAX 4096 /* bytes in a line, newline excluded */
 #define CASE_FILE_MAX (1 << 20) /* bytes case_parse_file() reads at most */
@@ -100,12 +101,16 @@ int case_state_parse(const char *name);
 const char *case_state_suggest(const char *name);
 const char *case_sockopt_suggest(const char *name);
 const char *case_errno_suggest(const char *name);
-void *case_vec_push(void *vec, int *n, int *cap, size_t size);
 
 /* case_stmt.c: dispatch, steps, and the argument helpers below (each one
  * queues its own error and returns 0 or -errno). */
 int case_stmt_parse(struct case_parser *p);
-bool case_step_is_fault(enum case_step_kind kind);
+/* The last timed step of @host at or before @at_ms whose kind is in @kinds
+ * (CASE_STEP_BIT() of each), or NULL: timed steps arrive in time order, so
+ * p->timed holds every earlier one. */
+#define CASE_STEP_BIT(kind) (1u << (kind))
+const struct case_step *case_last_step(const struct case_parser *p, int host, int64_t at_ms,
+				       unsigned int kinds);
 int case_host_find(const struct case_def *c, const char *name);
 void case_hosts_list(const struct case_def *c, char *buf, size_t size);
 bool case_tok_is(const struct case_tok *t, const char *s);
@@ -135,6 +140,8 @@ int case_stmt_sockopt(struct case_parser *p);
 
 /* case_expect.c: expect lines */
 int case_stmt_expect(struct case_parser *p);
+/* Append a copy of the parsed @e to the case's expectations: 0, or -ENOMEM queued. */
+int case_expect_add(struct case_parser *p, const struct case_expect *e);
 /* After the whole file: infer the scenario of each "within model" without
  * one, and check that such a case has an "end" (case_expect.c). */
 void case_expect_check(struct case_parser *p);

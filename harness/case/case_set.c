@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/vec.h"
+
 static int suite_add(struct suite *s, const char *path, FILE *diag)
 {
 	struct case_def *c = case_parse_file(path, diag);
@@ -16,13 +18,11 @@ static int suite_add(struct suite *s, const char *path, FILE *diag)
 
 	if (!c)
 		return 2;
-	p = realloc(s->cases, (size_t)(s->n_cases + 1) * sizeof(*p));
+	p = vec_push(&s->cases, &s->n_cases, &s->cap_cases, sizeof(*p));
 	if (!p) {
 		case_free(c);
 		return 2;
 	}
-	s->cases = p;
-	p = &s->cases[s->n_cases++];
 	p->def = c;
 	snprintf(copy, sizeof(copy), "%s", path);
 	dir = basename(dirname(copy));

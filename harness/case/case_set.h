@@ -18,7 +18,7 @@ struct suite_case {
 
 struct suite {
 	struct suite_case *cases;
-	int n_cases;
+	int n_cases, cap_cases;
 };
 
 /**

@@ -145,8 +145,7 @@ int case_arg_time(struct case_parser *p, int i, int64_t *ms)
 /* Remember a time named at token @i, to check it against "end" later. */
 int case_time_ref(struct case_parser *p, int i, int64_t ms, bool band, const char *what)
 {
-	struct case_timeref *r =
-		case_vec_push(&p->times, &p->n_times, &p->cap_times, sizeof(*r));
+	struct case_timeref *r = vec_push(&p->times, &p->n_times, &p->cap_times, sizeof(*r));
 
 	if (!r)
 		return case_err_oom(p);
@@ -168,6 +167,7 @@ struct case_action {
 	int min_args;
 	const char *usage; /* the required arguments: "'connect' needs HOST PORT" */
 	case_step_args_fn *args;
+	const char *docs; /* its section's anchor in docs/CASES.md */
 };
 
 static int args_none(struct case_parser *p, int i, struct case_step *st)
@@ -219,32 +219,13 @@ static int args_victim(struct case_parser *p, int i, struct case_step *st)
 	return i + 1;
 }
 
+/* One entry per kind, from case/steps.def: the only list of step kinds. */
 static const struct case_action actions[] = {
-	[CASE_STEP_LISTEN] = { "listen", false, 1, "PORT", args_listen },
-	[CASE_STEP_CONNECT] = { "connect", false, 2, "HOST PORT", args_connect },
-	[CASE_STEP_SEND] = { "send", false, 1, "BYTES", args_send },
-	[CASE_STEP_READ] = { "read", false, 0, "", args_none },
-	[CASE_STEP_STOP_READING] = { "stop-reading", false, 0, "", args_none },
-	[CASE_STEP_SHUTDOWN] = { "shutdown", false, 0, "", args_none },
-	[CASE_STEP_CLOSE] = { "close", false, 0, "", args_none },
-	[CASE_STEP_KILL] = { "kill", true, 1, "HOST", args_victim },
-	[CASE_STEP_UNPLUG] = { "unplug", true, 1, "HOST", case_args_cable },
-	[CASE_STEP_REPLUG] = { "replug", true, 1, "HOST", case_args_cable },
-	[CASE_STEP_DROP] = { "drop", true, 4, "NAME at HOST ingress [from HOST] SEGMENT",
-			     case_args_drop },
-	[CASE_STEP_WATCH] = { "watch", true, 4, "NAME at HOST ingress [from HOST] SEGMENT",
-			      case_args_drop },
-	[CASE_STEP_LIFT] = { "lift", true, 1, "NAME", case_args_lift },
-	[CASE_STEP_HOST_CRASH] = { "host-crash", true, 1, "HOST", case_args_crash },
-	[CASE_STEP_REBOOT] = { "reboot", true, 1, "HOST [listen PORT]", case_args_reboot },
-	[CASE_STEP_FREEZE] = { "freeze", true, 1, "HOST", args_victim },
-	[CASE_STEP_MIDDLEBOX] = { "middlebox", true, 5, "NAME in router idle-timeout DURATION [reset]",
-				  case_args_mbox },
-	[CASE_STEP_READDRESS] = { "readdress", true, 2, "HOST NEW [back after DURATION]",
-				  case_args_readdress },
-	[CASE_STEP_HEARTBEAT] = { "heartbeat", false, 1,
-				  "every DURATION misses K, or answer [every DURATION misses K]",
-				  case_args_heartbeat },
+#define STEP(kind, keyword, is_fault, min, use, parse_fn, docs_anchor) \
+	[CASE_STEP_##kind] = { .name = keyword, .fault = is_fault, .min_args = min, \
+			       .usage = use, .args = parse_fn, .docs = docs_anchor },
+#include "case/steps.def"
+#undef STEP
 };
 
 _Static_assert(CASE_ARRAY_SIZE(actions) == CASE_STEP_COUNT, "a step kind without an action");
@@ -282,10 +263,28 @@ const char *case_step_name(enum case_step_kind kind)
 	return (unsigned int)kind < CASE_STEP_COUNT ? actions[kind].name : "?";
 }
 
-/** case_step_is_fault() - is @kind a fault ("at TIME kill HOST")? */
 bool case_step_is_fault(enum case_step_kind kind)
 {
 	return (unsigned int)kind < CASE_STEP_COUNT && actions[kind].fault;
+}
+
+const char *case_step_docs(enum case_step_kind kind)
+{
+	return (unsigned int)kind < CASE_STEP_COUNT ? actions[kind].docs : "";
+}
+
+const struct case_step *case_last_step(const struct case_parser *p, int host, int64_t at_ms,
+				       unsigned int kinds)
+{
+	const struct case_step *last = NULL;
+
+	for (int i = 0; i < p->n_timed; i++) {
+		const struct case_step *s = &p->timed[i];
+
+		if (s->host == host && s->at_ms <= at_ms && (kinds & CASE_STEP_BIT(s->kind)))
+			last = s;
+	}
+	return last;
 }
 
 /* The arguments of action @kind from token @i on, then the end of the line. */
@@ -341,9 +340,9 @@ static int push_step(struct case_parser *p, const struct case_step *st)
 	int i;
 
 	if (st->setup)
-		dst = case_vec_push(&p->setup, &p->n_setup, &p->cap_setup, sizeof(*dst));
+		dst = vec_push(&p->setup, &p->n_setup, &p->cap_setup, sizeof(*dst));
 	else
-		dst = case_vec_push(&p->timed, &p->n_timed, &p->cap_timed, sizeof(*dst));
+		dst = vec_push(&p->timed, &p->n_timed, &p->cap_timed, sizeof(*dst));
 	if (!dst)
 		return case_err_oom(p);
 	*dst = *st;

@@ -44,6 +44,25 @@ const char *case_cmp_name(enum case_cmp cmp)
 	return (unsigned int)cmp < CASE_CMP_COUNT ? cmp_names[cmp] : "?";
 }
 
+bool case_cmp_holds(enum case_cmp cmp, long long have, long long want)
+{
+	switch (cmp) {
+	case CASE_CMP_EQ:
+		return have == want;
+	case CASE_CMP_GE:
+		return have >= want;
+	case CASE_CMP_LE:
+		return have <= want;
+	case CASE_CMP_GT:
+		return have > want;
+	case CASE_CMP_LT:
+		return have < want;
+	case CASE_CMP_COUNT:
+		break;
+	}
+	return false;
+}
+
 static int wire_dir(struct case_parser *p, int i, struct case_wire *w)
 {
 	const struct case_tok *t = &p->tok[i];
@@ -210,9 +229,9 @@ static int wire_head(struct case_parser *p, struct case_expect *e)
 /* expect wire HOST sent|received SEGMENT (count [OP] N | gaps G... [tolerance D]) [from A to B] */
 int case_stmt_expect_wire(struct case_parser *p)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_WIRE, .loc = case_loc_of(p, 0),
-				 .when = CASE_WHEN_END },
-			   *dst;
+	struct case_expect e = { .kind = CASE_EXPECT_WIRE,
+				 .loc = case_loc_of(p, 0),
+				 .when = CASE_WHEN_END };
 	const struct case_tok *t;
 	int next;
 
@@ -233,9 +252,5 @@ int case_stmt_expect_wire(struct case_parser *p)
 	next = wire_options(p, next, &e);
 	if (next < 0)
 		return next;
-	dst = case_vec_push(&p->c->expects, &p->c->n_expects, &p->cap_expects, sizeof(*dst));
-	if (!dst)
-		return case_err_oom(p);
-	*dst = e;
-	return 0;
+	return case_expect_add(p, &e);
 }

@@ -1,4 +1,6 @@
-/* main.c - the tcpfault command line: run, list, check. Only main() exits. */
+/* main.c - the tcpfault command line: run, list, check, predict, cleanup,
+ * doctor. Only main() exits. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +12,24 @@
 #include "run/sweep.h"
 #include "cli/model_cli.h"
 #include "report/claims.h"
+#include "cli/doctor.h"
 #include "netns/lab_freeze.h"
+
+#ifndef TCPFAULT_VERSION
+#define TCPFAULT_VERSION "0.1.0"
+#endif
+/* Where `make install` put the shipped cases (Makefile: $(PREFIX)/share/tcpfault/cases). */
+#ifndef TCPFAULT_CASES_DIR
+#define TCPFAULT_CASES_DIR "/usr/local/share/tcpfault/cases"
+#endif
 
 static const char usage_text[] =
 	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
+	"       tcpfault --version | help | COMMAND --help\n"
 	"\n"
-	"  run [-j N] [--filter GLOB] [--with-controls] [--results DIR] PATH...\n"
-	"        run the cases in PATH (case files or directories of *.case files);\n"
+	"  run [-j N] [--filter GLOB] [--with-controls] [--results DIR] [PATH...]\n"
+	"        run the cases in PATH (case files or directories of *.case files;\n"
+	"        default: the shipped cases, see tcpfault(1));\n"
 	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
 	"        --keep: keep the namespaces of cases that did not pass, to enter them\n"
 	"        --tier quick|stock|all: which cases (default quick; stock cases keep the\n"
@@ -36,6 +49,8 @@ static const char usage_text[] =
 	"  check PATH...    parse only: file:line:col: messages, exit 2 on any error\n"
 	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
 	"        when the kernel gives up, and with which errno (the timing model)\n"
+	"  doctor           can the cases run here? one line per requirement, ok or\n"
+	"                   missing with the reason and the fix; exit 4 if some would skip\n"
 	"\n"
 	"exit codes: 0 all passed, 1 a case failed or ended in error, 2 bad usage or\n"
 	"case file, 4 nothing ran (not root, or everything skipped)\n";
@@ -46,6 +61,45 @@ static int usage(const char *msg)
 		fprintf(stderr, "tcpfault: %s\n", msg);
 	fputs(usage_text, stderr);
 	return 2;
+}
+
+/*
+ * The shipped cases, for `tcpfault run` without a path: beside the binary
+ * first (BIN/../share/tcpfault/cases: an install, also under a DESTDIR or a
+ * moved PREFIX), then ./cases (the checkout, for build/tcpfault run from its
+ * root, before an older install's), then the compiled-in install path. NULL
+ * if none exists.
+ */
+static const char *default_cases(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n > 0) {
+		buf[n] = '\0';
+		slash = strrchr(buf, '/');
+		if (slash && slash - buf >= 4 && strncmp(slash - 4, "/bin", 4) == 0 &&
+		    (size_t)(slash - 4 - buf) + sizeof("/share/tcpfault/cases") < len) {
+			strcpy(slash - 4, "/share/tcpfault/cases");
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	if (access("cases", R_OK) == 0)
+		return "cases";
+	return access(TCPFAULT_CASES_DIR, R_OK) == 0 ? TCPFAULT_CASES_DIR : NULL;
+}
+
+/* The cases of @paths, or without any the shipped ones: suite_load()'s
+ * return, or -ENOENT when there is no path and no shipped case either. */
+static int run_load(struct suite *s, char **paths, int n)
+{
+	char buf[4096], *dflt[1];
+
+	if (n > 0)
+		return suite_load(s, paths, n, stderr);
+	dflt[0] = (char *)default_cases(buf, sizeof(buf));
+	return dflt[0] ? suite_load(s, dflt, 1, stderr) : -ENOENT;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -117,9 +171,9 @@ static int cmd_run(int argc, char **argv)
 			return usage(NULL);
 		}
 	}
-	if (optind >= argc)
+	ret = run_load(&s, argv + optind, argc - optind);
+	if (ret == -ENOENT)
 		return usage("run needs a case file or a directory of cases");
-	ret = suite_load(&s, argv + optind, argc - optind, stderr);
 	if (ret) {
 		suite_free(&s);
 		return ret;
@@ -180,10 +234,29 @@ static int cmd_cleanup(int argc, char **argv)
 	return 0;
 }
 
+/* `tcpfault COMMAND --help` (or -h) anywhere among its arguments. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage(NULL);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("tcpfault %s\n", TCPFAULT_VERSION);
+		return 0;
+	}
+	if (wants_help(argc, argv) && strcmp(argv[1], "predict") != 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "doctor") == 0)
+		return argc == 2 ? doctor_run(stdout) : usage("doctor takes no arguments");
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)

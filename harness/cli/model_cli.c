@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "case/case.h"
+#include "common/secs.h"
 #include "model/model.h"
 #include "verdict/model_env.h"
 
@@ -92,17 +93,6 @@ static int set_path(struct model_params *p, enum model_knob k, const char *arg)
 	return 0;
 }
 
-/* "924.6", "131.0", "12.648": seconds with at least one decimal. */
-static void fmt_secs(char *buf, size_t size, int64_t ms)
-{
-	size_t n;
-
-	snprintf(buf, size, "%lld.%03lld", (long long)(ms / 1000), (long long)(ms % 1000));
-	n = strlen(buf);
-	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
-		buf[--n] = '\0';
-}
-
 /* The rule text, folded at 100 columns under a 11-column label. */
 static void print_folded(const char *label, const char *text)
 {
@@ -163,17 +153,17 @@ static void print_pred(const struct model_pred *o)
 		return;
 	}
 	if (o->budget_ms) {
-		fmt_secs(a, sizeof(a), o->budget_ms);
+		secs_fmt(a, sizeof(a), o->budget_ms, SECS_SHORT);
 		printf("%-11s%s s\n", "budget:", a);
 	}
 	if (o->firing)
 		printf("%-11s%d%s\n", "firing:", o->firing, o->uncertain ? " (uncertain)" : "");
-	fmt_secs(a, sizeof(a), o->lo_ms);
-	fmt_secs(b, sizeof(b), o->hi_ms);
+	secs_fmt(a, sizeof(a), o->lo_ms, SECS_SHORT);
+	secs_fmt(b, sizeof(b), o->hi_ms, SECS_SHORT);
 	printf("%-11s%s .. %s s (observation allowance included)\n", "band:", a, b);
 	printf("%-11s%s%s\n", "errno:", o->errnum ? case_errno_name(o->errnum) : "none (no application)",
 	       o->errno_uncertain ? " (uncertain: the neighbour's timers decide)" : "");
-	fmt_secs(a, sizeof(a), o->value_ms);
+	secs_fmt(a, sizeof(a), o->value_ms, SECS_SHORT);
 	printf("predicted: %s s\n", a);
 }
 

@@ -25,6 +25,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "common/clock.h"
+#include "common/secs.h"
 #include "report/claims.h"
 #include "report/result.h"
 #include "cli/case_job.h"
@@ -32,7 +34,7 @@
 #include "run/sweep.h"
 #include "netns/lab.h"
 
-#define SUITE_VERSION "0.1.0"
+#define SUITE_VERSION TCPFAULT_VERSION /* Makefile VERSION */
 #define SUITE_LAB_ALLOWANCE_MS 15000 /* building and tearing down a lab, above the case's limit */
 #define SUITE_NICE (-10) /* the run's scheduling priority (setpriority(2)) */
 #define SUITE_STOP_GRACE_NS 5000000000LL /* SIGTERM, then this long to undo faults, then SIGKILL */
@@ -64,14 +66,6 @@ struct suite_ctx {
 	bool interrupted, progress;
 	sigset_t blocked;
 };
-
-static int64_t suite_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void suite_out(struct suite_ctx *sx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -196,7 +190,7 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 	if (j->pid == 0)
 		suite_worker(sx, j);
 	j->state = JOB_RUNNING;
-	j->deadline_ns = suite_mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
+	j->deadline_ns = mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
 	sx->n_running++;
 	return 0;
 }
@@ -205,16 +199,17 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_job *j,
 				 int wstatus)
 {
-	char path[4200], why[200];
+	char path[4200], why[200], after[SECS_LEN], limit[SECS_LEN];
+	int64_t limit_ms = suite_limit_ms(sx, j);
 	json_t *r;
 
 	snprintf(path, sizeof(path), "%s/case.json", j->dir);
 	r = json_load_file(path, 0, NULL);
 	if (j->timed_out)
 		snprintf(why, sizeof(why),
-			 "timed out: still running %.1f s after the case's end (limit %.1f s)",
-			 (double)(suite_limit_ms(sx, j) - j->sc->def->end_ms) / 1000,
-			 (double)suite_limit_ms(sx, j) / 1000);
+			 "timed out: still running %s s after the case's end (limit %s s)",
+			 secs_fmt(after, sizeof(after), limit_ms - j->sc->def->end_ms, 1),
+			 secs_fmt(limit, sizeof(limit), limit_ms, 1));
 	if (r && json_is_object(r)) {
 		/* A worker stopped for its time limit writes "interrupted": say why. */
 		if (j->timed_out) {
@@ -346,7 +341,7 @@ static void suite_stop_running(struct suite_ctx *sx)
 		if (j->state != JOB_RUNNING || j->kill_at_ns)
 			continue;
 		kill(j->pid, SIGTERM);
-		j->kill_at_ns = suite_mono_ns() + SUITE_STOP_GRACE_NS;
+		j->kill_at_ns = mono_ns() + SUITE_STOP_GRACE_NS;
 	}
 }
 
@@ -354,7 +349,7 @@ static void suite_stop_running(struct suite_ctx *sx)
 static int suite_watch(struct suite_ctx *sx, int sfd)
 {
 	struct signalfd_siginfo si;
-	int64_t now = suite_mono_ns(), wake = now + 500000000LL;
+	int64_t now = mono_ns(), wake = now + 500000000LL;
 	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 
 	for (int i = 0; i < sx->n_jobs; i++) {
@@ -463,14 +458,12 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 			  sx->jobs[i].sc->id, sx->jobs[i].control ? " [control]" : "");
 }
 
-int suite_run(struct suite *s, const struct suite_opts *o)
+/* Before any case: root, leftovers of killed runs swept, the run's priority,
+ * its private network namespace, and this process as the subreaper of every
+ * peer. Return: 0, or the exit code when nothing can run. */
+static int suite_enter(void)
 {
-	struct suite_ctx sx = { .o = o };
 	struct tf_err err = { "" };
-	char started[64], path[4200];
-	time_t now = time(NULL);
-	bool orphans_left;
-	int sfd, ret;
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "tcpfault: run needs root (network namespaces, sysctls): "
@@ -485,14 +478,65 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	if (setpriority(PRIO_PROCESS, 0, SUITE_NICE) < 0)
 		fprintf(stderr, "tcpfault: cannot raise the priority (%s): steps may run late "
 				"on a busy machine\n", strerror(errno));
-	ret = lab_ns_enter_private(&err);
-	if (ret) {
+	if (lab_ns_enter_private(&err)) {
 		fprintf(stderr, "tcpfault: cannot make a private network namespace: %s\n", err.msg);
 		return 4;
 	}
 	/* Peers of a worker that died are re-parented here, not to init, so that
 	 * this process reaps them and knows none outlives it. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return 0;
+}
+
+/* After the last case: leftovers, flakes, totals, the claims table,
+ * summary.json and the closing line. Return: the exit code. */
+static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *started)
+{
+	const struct suite_opts *o = sx->o;
+	char line[4200];
+	bool orphans_left;
+
+	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
+	 * group (fault_crash.c): its owner is dead now, so this removes it. */
+	sweep_stale(stderr);
+	orphans_left = suite_reap_orphans(5000);
+	if (orphans_left) /* a leak: the run fails */
+		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
+				"(`tcpfault cleanup --check` lists it)\n");
+	if (o->repeat > 1 && suite_repeat_report(sx->summary_cases, o->repeat, sx->ktap) > 0)
+		sx->n_fail++; /* a verdict that changed between rounds fails the run */
+	suite_out(sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx->n_pass,
+		  sx->n_fail, sx->n_skip, sx->n_error);
+	sx->claims = claims_for_run(s, sx->summary_cases, sx->run_dir, &sx->n_claims_failed);
+	claims_summary(sx->claims, line, sizeof(line));
+	suite_out(sx, "# %s (%s/claims.md)\n", line, sx->run_dir);
+	if (sx->n_claims_failed)
+		suite_out(sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
+			  sx->n_claims_failed, sx->run_dir);
+	suite_write_summary(sx, started);
+	if (sx->progress)
+		fputs("\r\033[K", stderr);
+	/* The plain closing line CI readers look for; errors count as failures. */
+	printf("# results in %s (%d errors among the failures)\ncases: %d passed, %d failed, %d skipped\n",
+	       sx->run_dir, sx->n_error, sx->n_pass, sx->n_fail + sx->n_error, sx->n_skip);
+	if (sx->n_pass + sx->n_fail + sx->n_error == 0 && sx->n_skip > 0 && !sx->interrupted)
+		return 4;
+	return sx->interrupted || sx->n_fail || sx->n_error || sx->n_done < sx->n_jobs ||
+			       sx->n_claims_failed || orphans_left
+		       ? 1
+		       : 0;
+}
+
+int suite_run(struct suite *s, const struct suite_opts *o)
+{
+	struct suite_ctx sx = { .o = o };
+	char started[64], path[4200];
+	time_t now = time(NULL);
+	int sfd, ret;
+
+	ret = suite_enter();
+	if (ret)
+		return ret;
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
 	if (suite_jobs_build(&sx, s) || sx.n_jobs == 0) {
 		fprintf(stderr, "tcpfault: no case matches%s%s\n", o->filter ? " " : "",
@@ -520,39 +564,12 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	suite_out(&sx, "TAP version 13\n1..%d\n", sx.n_jobs);
 	suite_out(&sx, "# tcpfault %s, results in %s\n", SUITE_VERSION, sx.run_dir);
 	suite_loop(&sx, sfd);
-	/* A worker SIGKILLed after its grace could not thaw or remove its freezer
-	 * group (fault_crash.c): its owner is dead now, so this removes it. */
-	sweep_stale(stderr);
-	orphans_left = suite_reap_orphans(5000);
-	if (orphans_left) /* a leak: the run fails */
-		fprintf(stderr, "tcpfault: a process of a stopped case did not exit in 5 s "
-				"(`tcpfault cleanup --check` lists it)\n");
-	if (o->repeat > 1 && suite_repeat_report(sx.summary_cases, o->repeat, sx.ktap) > 0)
-		sx.n_fail++; /* a verdict that changed between rounds fails the run */
-	suite_out(&sx, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", sx.n_pass,
-		  sx.n_fail, sx.n_skip, sx.n_error);
-	sx.claims = claims_for_run(s, sx.summary_cases, sx.run_dir, &sx.n_claims_failed);
-	claims_summary(sx.claims, path, sizeof(path));
-	suite_out(&sx, "# %s (%s/claims.md)\n", path, sx.run_dir);
-	if (sx.n_claims_failed)
-		suite_out(&sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
-			  sx.n_claims_failed, sx.run_dir);
-	suite_write_summary(&sx, started);
-	if (sx.progress)
-		fputs("\r\033[K", stderr);
-	/* The plain closing line CI readers look for; errors count as failures. */
-	printf("# results in %s (%d errors among the failures)\ncases: %d passed, %d failed, %d skipped\n",
-	       sx.run_dir, sx.n_error, sx.n_pass, sx.n_fail + sx.n_error, sx.n_skip);
+	ret = suite_close(&sx, s, started);
 	close(sfd);
 	if (sx.ktap)
 		fclose(sx.ktap);
 	json_decref(sx.summary_cases);
 	json_decref(sx.claims);
 	free(sx.jobs);
-	if (sx.n_pass + sx.n_fail + sx.n_error == 0 && sx.n_skip > 0 && !sx.interrupted)
-		return 4;
-	return sx.interrupted || sx.n_fail || sx.n_error || sx.n_done < sx.n_jobs ||
-			       sx.n_claims_failed || orphans_left
-		       ? 1
-		       : 0;
+	return ret;
 }

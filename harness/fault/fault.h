@@ -6,8 +6,11 @@
  * (fault_record.h; report/ writes it into case.json under "faults"). fault_finish() undoes what must be undone before the lab is
  * freed (thaw frozen processes, lift rules) and collects final counters.
  *
- * Adding a fault: a CASE_STEP_* kind and its parse entry in case_stmt.c, a
- * handler in a fault_<name>.c file, and one line in fault_table (fault.c).
+ * Each fault kind (case/steps.def, "fault" true) has a struct fault_ops, in
+ * the fault_<family>.c file of its family, and one line in fault_kinds[]
+ * (fault.c), the only table of faults; tests/unit/test_steps.c checks that
+ * every fault kind has ops and no peer action has. Walkthrough: docs/HACKING.md,
+ * "Adding a fault kind".
  */
 #ifndef FAULT_H
 #define FAULT_H
@@ -60,6 +63,42 @@ struct fault_env {
 	int (*listen_again)(void *arg, int host, int port, struct tf_err *err);
 };
 
+/*
+ * What a family of faults does besides the faults themselves, at the moments
+ * of the run. Kinds of one family share it (drop, watch and lift: one set of
+ * rules); each hook runs once per run however many kinds point to it, in the
+ * order of the family's first kind in case/steps.def. NULL: nothing then.
+ */
+struct fault_family {
+	/* before t=0: what can be done ahead of the faults (fault_prepare()) */
+	int (*prepare)(struct fault_env *env, struct tf_err *err);
+	/* at every observer sample, case time @t_ms (fault_tick()) */
+	void (*tick)(struct fault_env *env, int64_t t_ms);
+	/* at the end, before any family's finish: give the hosts back (thaw
+	 * frozen processes: a v1-frozen task cannot even be killed) */
+	void (*undo)(struct fault_env *env);
+	/* at the end, after every undo: rules out, final counters into
+	 * env->counters (the verdict's) */
+	void (*finish)(struct fault_env *env);
+};
+
+/* One kind of fault. */
+struct fault_ops {
+	/* Inject @ps now (its targets resolved by the plan); *@t_ns: the
+	 * monotonic time it took effect (preset to now). 0 or -errno with the
+	 * reason in @err. */
+	int (*apply)(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		     struct tf_err *err);
+	const struct fault_family *family; /* NULL: none (kill) */
+	/* Verdict hook: from this step on, the victim answers no ARP (KERNEL-FACTS.md,
+	 * "Host crash", "Unplug"), so its peers' neighbour entry fails: an input of
+	 * the timing model (verdict/model_env.c). */
+	bool arp_silenced;
+};
+
+/** fault_ops_of() - the ops of fault kind @kind; NULL for a peer action. */
+const struct fault_ops *fault_ops_of(enum case_step_kind kind);
+
 /**
  * fault_apply() - inject the fault @ps now (its targets resolved by the plan).
  * Return: 0 or -errno with the reason in @err (the run then ends in error).
@@ -94,18 +133,15 @@ void fault_tick(struct fault_env *env, int64_t t_ms);
 /** fault_is_fault() - is @kind a fault (done by the runner, not by a peer)? */
 bool fault_is_fault(enum case_step_kind kind);
 
-/** fault_mono_ns() - CLOCK_MONOTONIC in ns, the clock of every timeline. */
-int64_t fault_mono_ns(void);
+/* ---- the kinds, one file per family of faults ------------------------- */
 
-/* ---- handlers, one file per family of faults -------------------------- */
+/* fault_kill.c: kill -9 of the host's peer process. */
+extern const struct fault_ops fault_kill_ops;
 
 /* fault_link.c: the switch port facing st->host goes down / comes back up;
  * the host's configuration is recorded before, during and after and must not
  * change (-EPROTO with the difference in @err otherwise). */
-int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err);
-int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err);
+extern const struct fault_ops fault_unplug_ops, fault_replug_ops;
 /* A host's configuration into @snap: links, addresses, routes (both
  * families) and neighbour settings; with @with_state also the carrier and
  * operstate of @ifname (and the linkdown routes and neighbour entries are
@@ -120,42 +156,26 @@ bool fault_snap_differs(const struct fault_snap *a, const struct fault_snap *b, 
 /* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
  * counters are read on every tick (a change is a timeline event; a "first N"
  * drop is lifted once N are dropped), and at the end into env->counters. */
-int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-	       struct tf_err *err);
-int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-	       struct tf_err *err);
-void fault_drop_tick(struct fault_env *env, int64_t t_ms);
-int fault_drop_prepare(struct fault_env *env, struct tf_err *err);
-void fault_drop_finish(struct fault_env *env);
+extern const struct fault_ops fault_rule_ops, fault_lift_ops; /* drop and watch; lift */
 
 /* fault_crash.c: host-crash (freeze the host's peer and black-hole every
  * interface both ways, ARP included), reboot (while black-holed: kill, destroy
  * every socket, maybe a new listener, then lift), freeze alone. -EOPNOTSUPP
  * when the kernel lacks nftables' netdev egress, a freezer or SOCK_DESTROY
- * (the case is then skipped). fault_crash_finish() thaws and kills frozen
+ * (the case is then skipped). The family's undo thaws and kills frozen
  * processes and lifts black-holes, recording their drop counters. */
-int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		     struct tf_err *err);
-int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err);
-int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err);
-void fault_crash_finish(struct fault_env *env);
+extern const struct fault_ops fault_host_crash_ops, fault_reboot_ops, fault_freeze_ops;
 
 /* fault_mbox.c: the router tracks connections (conntrack, its established
  * timeout set to the case's idle-timeout, nf_conntrack_tcp_loose=0, both in
  * the router's namespace only) and drops, or resets, the packets of a flow it
  * has forgotten. Counters read on every tick; at the end into env->counters.
  * -EOPNOTSUPP when the kernel has no conntrack. */
-int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		    struct tf_err *err);
-void fault_mbox_tick(struct fault_env *env, int64_t t_ms);
-void fault_mbox_finish(struct fault_env *env);
+extern const struct fault_ops fault_middlebox_ops;
 
 /* fault_addr.c: readdress (the host's address changes, its routes are put
  * back) and its "back" step (the old address returns; the host's
  * configuration must then be what it was before: -EPROTO otherwise). */
-int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		    struct tf_err *err);
+extern const struct fault_ops fault_readdress_ops;
 
 #endif

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "netns/lab_addr.h"
 #include "netns/lab_view.h"
 
@@ -85,7 +86,7 @@ static int fault_addr_do(struct fault_env *env, const struct case_step *st,
 
 	if (!s)
 		return tf_err_set(err, -ENOMEM, "readdress: out of memory");
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	n = lab_addr_move(env->lab, st->host, from, to, err);
 	ret = n < 0 ? n : fault_snapshot(env, st->host, "", false, s, err);
 	if (ret) {
@@ -111,7 +112,7 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	if (!ev || ev->after) {
 		/* The parser writes a back only after its readdress: this is a
 		 * control run that left the readdress out. */
-		*t_ns = fault_mono_ns();
+		*t_ns = mono_ns();
 		snprintf(text, sizeof(text), "readdress %s back: the address never changed, nothing to do",
 			 host);
 		env->log(env->log_arg, *t_ns, text);
@@ -135,7 +136,7 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	return 0;
 }
 
-int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		    struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -147,7 +148,7 @@ int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *
 
 	if (st->back)
 		return fault_readdress_back(env, ps, t_ns, err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (!old)
 		return tf_err_set(err, -EINVAL, "%s:%u: readdress %s: the host has no address",
 				  st->loc.file, st->loc.line, host);
@@ -176,3 +177,5 @@ int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
+
+const struct fault_ops fault_readdress_ops = { .apply = fault_readdress };

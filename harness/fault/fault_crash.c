@@ -36,10 +36,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "netns/lab_diag.h"
 #include "netns/lab_freeze.h"
 #include "netns/lab_fw.h"
+#include "netns/lab_need.h"
 #include "netns/lab_neigh.h"
 
 #define FAULT_CRASH_TABLE "tcpfault_crash"
@@ -163,6 +165,13 @@ static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash 
 		return tf_err_set(err, -ENOSPC, "host-crash %s: too many interfaces",
 				  env->c->hosts[host]);
 	ret = lab_fw_run(cr->fw, cmds, err);
+	if (ret == -EOPNOTSUPP) { /* the egress hook: Linux 5.16 */
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return tf_err_set(err, ret, "host-crash %s: missing " LAB_NEED_NFT_INGRESS " or " LAB_NEED_NFT_EGRESS ": %.300s",
+				  env->c->hosts[host], why);
+	}
 	if (ret)
 		return ret;
 	cr->holed = true;
@@ -199,7 +208,7 @@ static int fault_crash_lift(struct fault_env *env, int host, struct fault_crash 
 	return lab_fw_run(cr->fw, "delete table netdev " FAULT_CRASH_TABLE "\n", err);
 }
 
-int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		     struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -213,7 +222,7 @@ int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t 
 	if (!ev)
 		return tf_err_set(err, -ENOMEM, "host-crash %s: out of memory", host);
 	ret = fault_crash_hole(env, st->host, cr, err);
-	*t_ns = fault_mono_ns(); /* from here the host is silent */
+	*t_ns = mono_ns(); /* from here the host is silent */
 	ev = fault_crash_event(env, st->host, cr);
 	if (ret == 0)
 		ret = fault_crash_freeze(env, st->host, cr, &ev->frozen, err);
@@ -231,7 +240,7 @@ int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t 
 	return 0;
 }
 
-int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -244,7 +253,7 @@ int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 		return tf_err_set(err, -ENOMEM, "freeze %s: out of memory", host);
 	fault_record_touch(&env->record, FAULT_REC_FREEZE, st->host);
 	ret = fault_crash_freeze(env, st->host, cr, &env->record.freeze[st->host], err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text), "freeze %s: %s (its kernel still answers)", host,
@@ -270,14 +279,14 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 	again = n >= 0 ? lab_diag_destroy_all(d, err) : 0;
 	lab_diag_close(d);
 	if (n == -EOPNOTSUPP)
-		return tf_err_set(err, n, "reboot %s: the kernel cannot destroy sockets (SOCK_DESTROY needs CONFIG_INET_DIAG_DESTROY)",
+		return tf_err_set(err, n, "reboot %s: missing " LAB_NEED_SOCK_DESTROY ": the kernel cannot destroy sockets (CONFIG_INET_DIAG_DESTROY)",
 				  env->c->hosts[host]);
 	if (n < 0)
 		return n;
 	return again < 0 ? again : n + again;
 }
 
-int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -328,7 +337,7 @@ int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 			return ret;
 	}
 	ret = fault_crash_lift(env, st->host, cr, err);
-	*t_ns = fault_mono_ns(); /* the host is back */
+	*t_ns = mono_ns(); /* the host is back */
 	if (ret)
 		return ret;
 	cr->rec = -1;
@@ -341,7 +350,7 @@ int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 	return 0;
 }
 
-void fault_crash_finish(struct fault_env *env)
+static void fault_crash_undo(struct fault_env *env)
 {
 	for (int h = 0; h < CASE_MAX_HOSTS; h++) {
 		struct fault_crash *cr = env->crash[h];
@@ -358,3 +367,14 @@ void fault_crash_finish(struct fault_env *env)
 		env->crash[h] = NULL;
 	}
 }
+
+/* A crash, a reboot and a freeze share the per-host crash state; the undo
+ * thaws what is frozen before anything else ends. A crashed host drops ARP
+ * too (KERNEL-FACTS.md, "Host crash"). */
+static const struct fault_family fault_crash_family = { .undo = fault_crash_undo };
+
+const struct fault_ops fault_host_crash_ops = {
+	.apply = fault_host_crash, .family = &fault_crash_family, .arp_silenced = true
+};
+const struct fault_ops fault_reboot_ops = { .apply = fault_reboot, .family = &fault_crash_family };
+const struct fault_ops fault_freeze_ops = { .apply = fault_freeze, .family = &fault_crash_family };

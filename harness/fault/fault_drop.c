@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "netns/lab_fw.h"
 
@@ -206,7 +207,7 @@ static struct fault_rules *fault_rules_get(struct fault_env *env)
 	return env->rules;
 }
 
-int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
+static int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 {
 	for (int i = 0; i < env->c->n_steps; i++) {
 		const struct case_step *st = &env->c->steps[i];
@@ -230,7 +231,7 @@ int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 	return 0;
 }
 
-int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	       struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -252,7 +253,7 @@ int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 			return ret;
 	}
 	ret = lab_fw_run(rs->fw[st->host], cmds, err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (ret)
 		return ret;
 	r = &rs->r[rs->n];
@@ -278,7 +279,7 @@ static int fault_rule_off(struct fault_env *env, struct fault_rule *r, const cha
 	snprintf(cmd, sizeof(cmd), "delete chain " FAULT_RULE_FAMILY " " FAULT_RULE_TABLE " c_%s",
 		 ru->name);
 	ret = lab_fw_run(env->rules->fw[r->st->host], cmd, err);
-	r->off_ns = fault_mono_ns();
+	r->off_ns = mono_ns();
 	r->active = false;
 	r->lifted = ret == 0;
 	rec = fault_rule_rec(env, r);
@@ -330,7 +331,7 @@ static int fault_read_cb(const char *name, uint64_t packets, uint64_t bytes, voi
 static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struct tf_err *err)
 {
 	struct fault_read rd = { .rs = env->rules, .host = host };
-	int64_t now = fault_mono_ns();
+	int64_t now = mono_ns();
 	char text[200];
 	int ret;
 
@@ -355,7 +356,7 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 	return 0;
 }
 
-int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	       struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -363,7 +364,7 @@ int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	char text[160];
 	int ret;
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (!r || !r->active) {
 		/* A control run without the drop keeps its lift; a "first N" drop
 		 * may be out already. */
@@ -378,7 +379,7 @@ int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 	return fault_rule_off(env, r, st->rule.auto_lift ? "its duration ended" : "lift", err);
 }
 
-void fault_drop_tick(struct fault_env *env, int64_t t_ms)
+static void fault_drop_tick(struct fault_env *env, int64_t t_ms)
 {
 	struct fault_rules *rs = env->rules;
 	struct tf_err err;
@@ -401,11 +402,11 @@ void fault_drop_tick(struct fault_env *env, int64_t t_ms)
 }
 
 /* Final counters, rules out, table gone, handles closed; env->counters filled. */
-void fault_drop_finish(struct fault_env *env)
+static void fault_drop_finish(struct fault_env *env)
 {
 	struct fault_rules *rs = env->rules;
 	struct tf_err err;
-	int64_t t_ms = fault_case_ms(env, fault_mono_ns());
+	int64_t t_ms = fault_case_ms(env, mono_ns());
 
 	if (!rs)
 		return;
@@ -435,3 +436,14 @@ void fault_drop_finish(struct fault_env *env)
 	free(rs);
 	env->rules = NULL;
 }
+
+/* Drop, watch and lift share the rules: opened ahead, read on every tick,
+ * taken out at the end. */
+static const struct fault_family fault_rules_family = {
+	.prepare = fault_drop_prepare,
+	.tick = fault_drop_tick,
+	.finish = fault_drop_finish,
+};
+
+const struct fault_ops fault_rule_ops = { .apply = fault_drop, .family = &fault_rules_family };
+const struct fault_ops fault_lift_ops = { .apply = fault_lift, .family = &fault_rules_family };

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/clock.h"
 #include "netns/lab_view.h"
 
 #define FAULT_CARRIER_TIMEOUT_MS 2000
@@ -209,7 +210,7 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 {
 	int ret;
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	ret = lab_link_set_up(env->lab, cab->switch_host, cab->port, false, err);
 	if (ret == 0)
 		ret = lab_link_wait_carrier(env->lab, st->host, cab->host_if, false,
@@ -217,7 +218,7 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -286,7 +287,7 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 {
 	int ret;
 
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	ret = lab_link_set_up(env->lab, cab->switch_host, cab->port, true, err);
 	if (ret == 0)
 		ret = lab_link_wait_carrier(env->lab, st->host, cab->host_if, true,
@@ -300,7 +301,7 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		 struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -320,7 +321,7 @@ int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 	if (!ev || ev->after) {
 		/* The parser lets a replug follow only an unplug: this is a
 		 * control run that left the unplug out. The cable is in. */
-		*t_ns = fault_mono_ns();
+		*t_ns = mono_ns();
 		snprintf(text, sizeof(text), "replug %s: the cable is plugged in, nothing to do",
 			 host);
 		env->log(env->log_arg, *t_ns, text);
@@ -353,3 +354,8 @@ int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_n
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
+
+/* A cable fault has nothing to prepare, watch or undo: the case replugs. The
+ * unplugged host answers no ARP (KERNEL-FACTS.md, "Unplug"). */
+const struct fault_ops fault_unplug_ops = { .apply = fault_unplug, .arp_silenced = true };
+const struct fault_ops fault_replug_ops = { .apply = fault_replug };

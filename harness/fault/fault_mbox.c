@@ -39,8 +39,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "netns/lab_fw.h"
+#include "netns/lab_need.h"
 
 #define FAULT_MBOX_FAMILY "inet"
 #define FAULT_MBOX_TABLE "tcpfault_mbox"
@@ -133,7 +135,7 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		ret = tf_err_set(err, -EOPNOTSUPP, "middlebox %s: no conntrack sysctls in %s: %.300s",
+		ret = tf_err_set(err, -EOPNOTSUPP, "middlebox %s: missing " LAB_NEED_CONNTRACK ": no conntrack sysctls in %s: %.300s",
 				 st->rule.name, env->c->hosts[st->host], why);
 	}
 	if (w >= 0)
@@ -147,7 +149,7 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+static int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		    struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
@@ -178,7 +180,7 @@ int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *
 		ret = lab_fw_run(mb->fw, cmds, err);
 	if (ret == 0)
 		ret = fault_mbox_sysctls(env, st, mb->rec, err);
-	*t_ns = fault_mono_ns();
+	*t_ns = mono_ns();
 	if (ret)
 		return ret;
 	mb->rec->has_on = true;
@@ -229,7 +231,7 @@ static int fault_mbox_read_counters(struct fault_env *env, int64_t t_ms, struct 
 	return 0;
 }
 
-void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
+static void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
 {
 	struct tf_err err;
 
@@ -237,7 +239,7 @@ void fault_mbox_tick(struct fault_env *env, int64_t t_ms)
 		fault_mbox_read_counters(env, t_ms, &err);
 }
 
-void fault_mbox_finish(struct fault_env *env)
+static void fault_mbox_finish(struct fault_env *env)
 {
 	struct fault_mbox *mb = env->mbox;
 	struct obs_counter *k;
@@ -246,7 +248,7 @@ void fault_mbox_finish(struct fault_env *env)
 	if (!mb)
 		return;
 	if (mb->fw) {
-		int64_t now = fault_mono_ns();
+		int64_t now = mono_ns();
 
 		if (fault_mbox_read_counters(env, env->t0_ns ? (now - env->t0_ns) / 1000000 : 0,
 					     &err) < 0)
@@ -267,3 +269,11 @@ void fault_mbox_finish(struct fault_env *env)
 	free(mb);
 	env->mbox = NULL;
 }
+
+static const struct fault_family fault_mbox_family = {
+	.tick = fault_mbox_tick,
+	.finish = fault_mbox_finish,
+};
+
+const struct fault_ops fault_middlebox_ops = { .apply = fault_middlebox,
+					       .family = &fault_mbox_family };

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secs.h"
+
 static const struct model_scenario_def {
 	const char *name, *what;
 	int (*rule)(const struct model_params *p, struct model_pred *out);
@@ -334,10 +336,11 @@ void model_say(struct model_pred *pred, const char *fmt, ...)
 
 const char *model_fmt_s(char *buf, size_t size, int64_t us)
 {
+	/* A prediction is rounded to the nearest millisecond, as value_ms is. */
 	int64_t ms = (us + (us >= 0 ? 500 : -500)) / 1000;
+	char s[SECS_LEN];
 
-	snprintf(buf, size, "%s%" PRId64 ".%03" PRId64 " s", ms < 0 ? "-" : "",
-		 (ms < 0 ? -ms : ms) / 1000, (ms < 0 ? -ms : ms) % 1000);
+	snprintf(buf, size, "%s s", secs_fmt(s, sizeof(s), ms, 3));
 	return buf;
 }
 

@@ -279,9 +279,10 @@ int model_rule_data(const struct model_params *p, struct model_pred *out)
 		int64_t extra = model_j_to_us(w.last_j / 2, w.hz);
 
 		out->hi_ms += (extra + model_timer_slack_us(extra, w.hz) + 999) / 1000;
-		model_say(out, "Once the neighbour fails, each ICMP undoes one backoff step (RFC 6069): "
-			       "the band reaches %.3f s. ",
-			  (double)out->hi_ms / 1000);
+		model_say(out,
+			  "Once the neighbour fails, each ICMP undoes one backoff step (RFC 6069): "
+			  "the band reaches %s. ",
+			  model_fmt_s(a, sizeof(a), out->hi_ms * 1000));
 	}
 	model_say(out, "No RST is sent; the application gets the errno once, then EOF and EPIPE.");
 	return 0;

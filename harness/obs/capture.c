@@ -21,6 +21,9 @@
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 
+#include "common/clock.h"
+#include "common/vec.h"
+
 #define CAPTURE_BUFFER_BYTES (2 << 20) /* ~8000 frames of 128 bytes: 10 ms of a busy veth */
 #define CAPTURE_MAX_EVENTS 20000 /* wire events per host in the timeline; the pcap has all */
 #define CAPTURE_MAX_ADDRS 16
@@ -71,6 +74,7 @@ struct capture {
 	int64_t cpu_ns_max, cpu_ns_total, wall_ns_max;
 };
 
+/* Another clock than the timeline's: REALTIME (pcap stamps), thread CPU time. */
 static int64_t capture_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -82,9 +86,9 @@ static int64_t capture_ns(clockid_t clk)
 /* REALTIME - MONOTONIC, with the REALTIME read between two MONOTONIC ones. */
 static int64_t capture_real_offset(void)
 {
-	int64_t m1 = capture_ns(CLOCK_MONOTONIC);
+	int64_t m1 = mono_ns();
 	int64_t r = capture_ns(CLOCK_REALTIME);
-	int64_t m2 = capture_ns(CLOCK_MONOTONIC);
+	int64_t m2 = mono_ns();
 
 	return r - (m1 + (m2 - m1) / 2);
 }
@@ -97,7 +101,7 @@ static void capture_log(struct capture *cap, const char *fmt, ...)
 {
 	char text[300];
 	va_list ap;
-	int64_t t = cap->clock_started ? (capture_ns(CLOCK_MONOTONIC) - cap->t0_ns) / 1000000 : 0;
+	int64_t t = cap->clock_started ? (mono_ns() - cap->t0_ns) / 1000000 : 0;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -332,13 +336,12 @@ static int capture_event(struct capture_host *ch, const struct wire_seg *s, cons
 		snprintf(text, sizeof(text), "%s > %s %s (%s at %s)", fw, tw, label,
 			 capture_dir_names[s->dir], host);
 	ev = json_pack("{sI sI ss ss ss ss ss ss ss ss ss sI sI sI sI ss}", "t_ms",
-		       (json_int_t)(s->t_us >= 0 ? s->t_us / 1000 : -((-s->t_us + 999) / 1000)),
-		       "t_us", (json_int_t)s->t_us, "src", "wire", "host", host, "if",
-		       capture_if_name(ch, s->ifindex, ifb), "dir", capture_dir_names[s->dir],
-		       "from", from, "to", to, "from_host",
-		       fw, "to_host", tw, "flags", wire_flags_name(s->flags, fl),
-		       "seq", (json_int_t)s->rseq, "ack", (json_int_t)s->rack,
-		       "len", (json_int_t)s->len, "win", (json_int_t)s->win, "text", text);
+		       (json_int_t)mono_floor(s->t_us, 1000), "t_us", (json_int_t)s->t_us, "src",
+		       "wire", "host", host, "if", capture_if_name(ch, s->ifindex, ifb), "dir",
+		       capture_dir_names[s->dir], "from", from, "to", to, "from_host", fw,
+		       "to_host", tw, "flags", wire_flags_name(s->flags, fl), "seq",
+		       (json_int_t)s->rseq, "ack", (json_int_t)s->rack, "len", (json_int_t)s->len,
+		       "win", (json_int_t)s->win, "text", text);
 	if (ev && rule)
 		json_object_set_new(ev, "rule", json_string(rule));
 	return timeline_add(cap->tl, ev);
@@ -357,16 +360,8 @@ static void capture_keep(struct capture_host *ch, struct wire_seg *s, const char
 	s->from_host = capture_owner(cap, &s->src);
 	s->to_host = capture_owner(cap, &s->dst);
 	ret = wire_conns_rel(&cap->conns, s);
-	if (!ret && ch->n_segs == ch->cap_segs) {
-		int n = ch->cap_segs ? ch->cap_segs * 2 : 256;
-		struct wire_seg *v = realloc(ch->segs, (size_t)n * sizeof(*v));
-
-		if (v) {
-			ch->segs = v;
-			ch->cap_segs = n;
-		}
-		ret = v ? 0 : -ENOMEM;
-	}
+	if (!ret)
+		ret = vec_grow(&ch->segs, &ch->cap_segs, ch->n_segs + 1, sizeof(*ch->segs));
 	if (!ret) {
 		ch->segs[ch->n_segs++] = *s;
 		ret = capture_event(ch, s, rule);
@@ -474,12 +469,12 @@ static int capture_read(struct capture *cap, bool drain)
 
 	if (!cap || !cap->clock_started || cap->stopped)
 		return 0;
-	start = capture_ns(CLOCK_MONOTONIC);
+	start = mono_ns();
 	cpu = capture_ns(CLOCK_THREAD_CPUTIME_ID);
 	cap->real_off_ns = capture_real_offset();
-	while (more && (drain || capture_ns(CLOCK_MONOTONIC) - start < CAPTURE_POLL_BUDGET_NS))
+	while (more && (drain || mono_ns() - start < CAPTURE_POLL_BUDGET_NS))
 		total += capture_round(cap, &more);
-	d = capture_ns(CLOCK_MONOTONIC) - start;
+	d = mono_ns() - start;
 	if (d > cap->wall_ns_max)
 		cap->wall_ns_max = d;
 	d = capture_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;

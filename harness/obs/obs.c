@@ -15,6 +15,8 @@
 #include <time.h>
 #include <netinet/tcp.h>
 
+#include "common/clock.h"
+#include "common/vec.h"
 #include "netns/lab_diag.h"
 
 #define OBS_MAX_HOSTS 8
@@ -131,17 +133,9 @@ static struct obs_track *obs_track_add(struct obs *o, int host, const char *loca
 {
 	struct obs_track *t;
 
-	if (o->n_tracks == o->cap_tracks) {
-		int cap = o->cap_tracks ? o->cap_tracks * 2 : 16;
-		struct obs_track *p = realloc(o->tracks, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		o->tracks = p;
-		o->cap_tracks = cap;
-	}
-	t = &o->tracks[o->n_tracks++];
-	memset(t, 0, sizeof(*t));
+	t = vec_push(&o->tracks, &o->n_tracks, &o->cap_tracks, sizeof(*t));
+	if (!t)
+		return NULL;
 	t->ka_max_ms = -1;
 	t->host = host;
 	snprintf(t->local, sizeof(t->local), "%s", local);
@@ -151,18 +145,14 @@ static struct obs_track *obs_track_add(struct obs *o, int host, const char *loca
 
 static int obs_track_push_state(struct obs_track *t, int64_t t_ms, int state)
 {
+	struct obs_state_change *c;
+
 	if (t->n_changes && t->changes[t->n_changes - 1].state == state)
 		return 0;
-	if (t->n_changes == t->cap_changes) {
-		int cap = t->cap_changes ? t->cap_changes * 2 : 8;
-		struct obs_state_change *p = realloc(t->changes, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		t->changes = p;
-		t->cap_changes = cap;
-	}
-	t->changes[t->n_changes++] = (struct obs_state_change){ .t_ms = t_ms, .state = state };
+	c = vec_push(&t->changes, &t->n_changes, &t->cap_changes, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	*c = (struct obs_state_change){ .t_ms = t_ms, .state = state };
 	return 0;
 }
 
@@ -220,13 +210,10 @@ static void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls)
 
 static int obs_tw_check(struct obs *o, struct obs_track *t, const struct lab_sock *ls)
 {
-	struct timespec ts;
-	int64_t deadline;
+	int64_t deadline = mono_ms() + ls->expires_ms;
 	char text[200];
 	json_t *ev;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ls->expires_ms;
 	if (!t->tw_deadline_ms || deadline <= t->tw_deadline_ms + OBS_TW_RESTART_MS) {
 		if (!t->tw_deadline_ms || deadline > t->tw_deadline_ms)
 			t->tw_deadline_ms = deadline;

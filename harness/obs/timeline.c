@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secs.h"
+#include "common/vec.h"
+
 struct timeline {
 	json_t **ev;
-	size_t n, cap;
+	int n, cap;
 	FILE *file;
 };
 
@@ -38,7 +41,7 @@ void timeline_free(struct timeline *tl)
 		return;
 	if (tl->file)
 		fclose(tl->file);
-	for (size_t i = 0; i < tl->n; i++)
+	for (int i = 0; i < tl->n; i++)
 		json_decref(tl->ev[i]);
 	free(tl->ev);
 	free(tl);
@@ -46,20 +49,16 @@ void timeline_free(struct timeline *tl)
 
 int timeline_add(struct timeline *tl, json_t *ev)
 {
+	json_t **slot;
+
 	if (!ev)
 		return -ENOMEM;
-	if (tl->n == tl->cap) {
-		size_t cap = tl->cap ? tl->cap * 2 : 256;
-		json_t **p = realloc(tl->ev, cap * sizeof(*p));
-
-		if (!p) {
-			json_decref(ev);
-			return -ENOMEM;
-		}
-		tl->ev = p;
-		tl->cap = cap;
+	slot = vec_push(&tl->ev, &tl->n, &tl->cap, sizeof(*tl->ev));
+	if (!slot) {
+		json_decref(ev);
+		return -ENOMEM;
 	}
-	tl->ev[tl->n++] = ev;
+	*slot = ev;
 	if (tl->file) {
 		/* Line-buffered by hand: an interrupted run keeps every whole line. */
 		json_dumpf(ev, tl->file, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -71,12 +70,12 @@ int timeline_add(struct timeline *tl, json_t *ev)
 
 size_t timeline_count(const struct timeline *tl)
 {
-	return tl->n;
+	return (size_t)tl->n;
 }
 
 const json_t *timeline_get(const struct timeline *tl, size_t i)
 {
-	return i < tl->n ? tl->ev[i] : NULL;
+	return i < (size_t)tl->n ? tl->ev[i] : NULL;
 }
 
 static int64_t event_t_ms(const json_t *ev)
@@ -92,13 +91,10 @@ void timeline_format_event(const json_t *ev, char *buf, size_t len)
 	const json_t *ret = json_object_get(ev, "ret");
 	const char *detail = json_string_value(json_object_get(ev, "text"));
 	int64_t t = event_t_ms(ev);
+	char secs[SECS_LEN];
 	int n;
 
-	char secs[32];
-
-	snprintf(secs, sizeof(secs), "%s%" PRId64 ".%03" PRId64, t < 0 ? "-" : "", (t < 0 ? -t : t) / 1000,
-		 (t < 0 ? -t : t) % 1000);
-	n = snprintf(buf, len, "%8s s  %-8s", secs, src ? src : "?");
+	n = snprintf(buf, len, "%8s s  %-8s", secs_fmt(secs, sizeof(secs), t, 3), src ? src : "?");
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (what)
@@ -114,17 +110,17 @@ void timeline_format_event(const json_t *ev, char *buf, size_t len)
 void timeline_print_slice(const struct timeline *tl, FILE *out, int64_t t_ms, int64_t before_ms,
 			  int64_t after_ms, int max)
 {
-	size_t first = tl->n, last = 0, nearest = 0;
+	size_t n = (size_t)tl->n, first = n, last = 0, nearest = 0;
 	int64_t best = INT64_MAX;
 	char line[300];
 
-	for (size_t i = 0; i < tl->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int64_t t = event_t_ms(tl->ev[i]);
 		int64_t d = t > t_ms ? t - t_ms : t_ms - t;
 
 		if (t < t_ms - before_ms || t > t_ms + after_ms)
 			continue;
-		if (first == tl->n)
+		if (first == n)
 			first = i;
 		last = i;
 		if (d < best) {
@@ -132,7 +128,7 @@ void timeline_print_slice(const struct timeline *tl, FILE *out, int64_t t_ms, in
 			nearest = i;
 		}
 	}
-	if (first == tl->n)
+	if (first == n)
 		return;
 	/* Centre the window on the nearest event when there are too many. */
 	if (last - first + 1 > (size_t)max) {

@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <linux/if_packet.h>
 
+#include "common/vec.h"
+
 #define WIRE_SLL2_LEN 20
 #define WIRE_ETH_P_IP 0x0800
 #define WIRE_ETH_P_IPV6 0x86dd
@@ -319,17 +321,9 @@ static struct wire_conn *wire_conn_add(struct wire_conns *t, const struct wire_s
 {
 	struct wire_conn *c;
 
-	if (t->n == t->cap) {
-		int cap = t->cap ? t->cap * 2 : 8;
-		struct wire_conn *v = realloc(t->v, (size_t)cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		t->v = v;
-		t->cap = cap;
-	}
-	c = &t->v[t->n++];
-	memset(c, 0, sizeof(*c));
+	c = vec_push(&t->v, &t->n, &t->cap, sizeof(*c));
+	if (!c)
+		return NULL;
 	c->a = s->src;
 	c->b = s->dst;
 	return c;

@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include "common/clock.h"
 #include "peer/peer_int.h"
 
 #define PEER_BACKLOG 16
@@ -66,7 +67,7 @@ static void peer_accept(struct peer_state *st)
 
 	fd = accept4(st->lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	e = errno;
-	t = peer_now_ns();
+	t = mono_ns();
 	if (fd < 0) {
 		if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR)
 			peer_emit(st, t, "accept", -1, e, NULL);
@@ -82,8 +83,7 @@ static void peer_accept(struct peer_state *st)
 		  peer_json_set(peer_names_json(fd, &ss), "extra", json_true()));
 	ret = close(fd);
 	e = errno;
-	peer_emit(st, peer_now_ns(), "close", ret, ret ? e : 0,
-		  json_pack("{s:b}", "extra", 1));
+	peer_emit(st, mono_ns(), "close", ret, ret ? e : 0, json_pack("{s:b}", "extra", 1));
 }
 
 /* Report ENOTCONN for @call when there is no connection; false then. */
@@ -93,8 +93,7 @@ bool peer_need_conn(struct peer_state *st, const char *call)
 		peer_accept(st);
 	if (st->cfd >= 0 && !st->connecting)
 		return true;
-	peer_emit(st, peer_now_ns(), call, -1, ENOTCONN,
-		  json_pack("{s:s}", "detail", "no connection"));
+	peer_emit(st, mono_ns(), call, -1, ENOTCONN, json_pack("{s:s}", "detail", "no connection"));
 	return false;
 }
 
@@ -111,7 +110,7 @@ static void peer_tx_flush(struct peer_state *st)
 							     : PEER_TX_CHUNK;
 		ssize_t n = send(st->cfd, st->tx_buf + off, len, MSG_NOSIGNAL);
 		int e = errno;
-		int64_t t = peer_now_ns();
+		int64_t t = mono_ns();
 
 		if (n < 0 && (e == EAGAIN || e == EWOULDBLOCK)) {
 			peer_emit(st, t, "send", -1, e,
@@ -127,7 +126,7 @@ static void peer_tx_flush(struct peer_state *st)
 					    (json_int_t)0));
 			if (st->every_ns && st->tx_errors >= PEER_MAX_SEND_ERRORS) {
 				st->every_ns = 0;
-				peer_emit(st, peer_now_ns(), "send-stopped", 0, 0,
+				peer_emit(st, mono_ns(), "send-stopped", 0, 0,
 					  json_pack("{s:s}", "reason", "3 errors in a row"));
 			}
 			return;
@@ -170,7 +169,7 @@ static void peer_recv(struct peer_state *st)
 {
 	ssize_t n = recv(st->cfd, st->rx_buf, sizeof(st->rx_buf), 0);
 	int e = errno;
-	int64_t t = peer_now_ns();
+	int64_t t = mono_ns();
 	long long bad = -1;
 	json_t *x;
 
@@ -203,7 +202,7 @@ static void peer_connect_result(struct peer_state *st)
 	ret = getsockopt(st->cfd, SOL_SOCKET, SO_ERROR, &soerr, &len);
 	if (ret < 0)
 		soerr = errno;
-	t = peer_now_ns();
+	t = mono_ns();
 	peer_emit(st, t, "connect", soerr ? -1 : 0, soerr,
 		  peer_names_json(st->cfd, &st->connect_to));
 	if (soerr) {
@@ -242,8 +241,7 @@ static void peer_conn_event(struct peer_state *st, short events, short revents)
 	if (!events) {
 		/* Nobody asked: POLLERR/POLLHUP come anyway and stay set. Report
 		 * once and leave the fd out of poll(); no SO_ERROR here. */
-		peer_emit(st, peer_now_ns(), "poll", 0, 0,
-			  peer_revents_json(revents));
+		peer_emit(st, mono_ns(), "poll", 0, 0, peer_revents_json(revents));
 		st->cfd_quiet = true;
 	}
 }
@@ -256,29 +254,29 @@ static bool peer_cmd_listen(struct peer_state *st, const struct peer_cmd *cmd)
 	char local[32];
 
 	if (st->lfd >= 0) {
-		peer_emit(st, peer_now_ns(), "listen", -1, EALREADY,
+		peer_emit(st, mono_ns(), "listen", -1, EALREADY,
 			  json_pack("{s:s}", "detail", "already listening"));
 		return true;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	e = errno;
-	peer_emit(st, peer_now_ns(), "socket", fd, fd < 0 ? e : 0, NULL);
+	peer_emit(st, mono_ns(), "socket", fd, fd < 0 ? e : 0, NULL);
 	if (fd < 0)
 		return true;
 	ret = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	e = errno;
-	peer_emit(st, peer_now_ns(), "setsockopt", ret, ret ? e : 0,
+	peer_emit(st, mono_ns(), "setsockopt", ret, ret ? e : 0,
 		  json_pack("{s:s,s:i}", "opt", "SO_REUSEADDR", "value", one));
 	peer_apply_opts(st, fd);
 	ret = bind(fd, (const struct sockaddr *)&sin, sizeof(sin));
 	e = errno;
 	snprintf(local, sizeof(local), "0.0.0.0:%u", (unsigned int)cmd->port);
-	peer_emit(st, peer_now_ns(), "bind", ret, ret ? e : 0, json_pack("{s:s}", "local", local));
+	peer_emit(st, mono_ns(), "bind", ret, ret ? e : 0, json_pack("{s:s}", "local", local));
 	if (ret)
 		goto out_close;
 	ret = listen(fd, PEER_BACKLOG);
 	e = errno;
-	peer_emit(st, peer_now_ns(), "listen", ret, ret ? e : 0,
+	peer_emit(st, mono_ns(), "listen", ret, ret ? e : 0,
 		  json_pack("{s:i}", "backlog", PEER_BACKLOG));
 	if (ret)
 		goto out_close;
@@ -296,18 +294,18 @@ static bool peer_cmd_connect(struct peer_state *st, const struct peer_cmd *cmd)
 	int fd, ret, e;
 
 	if (!alen) {
-		peer_emit(st, peer_now_ns(), "connect", -1, EAFNOSUPPORT,
+		peer_emit(st, mono_ns(), "connect", -1, EAFNOSUPPORT,
 			  json_pack("{s:s}", "detail", "address is neither AF_INET nor AF_INET6"));
 		return true;
 	}
 	if (st->cfd >= 0) {
-		peer_emit(st, peer_now_ns(), "connect", -1, EISCONN,
+		peer_emit(st, mono_ns(), "connect", -1, EISCONN,
 			  json_pack("{s:s}", "detail", "this peer already has a connection"));
 		return true;
 	}
 	fd = socket(cmd->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	e = errno;
-	peer_emit(st, peer_now_ns(), "socket", fd, fd < 0 ? e : 0, NULL);
+	peer_emit(st, mono_ns(), "socket", fd, fd < 0 ? e : 0, NULL);
 	if (fd < 0)
 		return true;
 	peer_apply_opts(st, fd);
@@ -319,14 +317,13 @@ static bool peer_cmd_connect(struct peer_state *st, const struct peer_cmd *cmd)
 		 * The SYN is out and the socket has its local port now: report the
 		 * attempt's addresses (a connect() that then fails releases the
 		 * port, and the observer needs them to follow SYN_SENT). */
-		peer_emit(st, peer_now_ns(), "connecting", ret, e, peer_names_json(fd, &cmd->addr));
+		peer_emit(st, mono_ns(), "connecting", ret, e, peer_names_json(fd, &cmd->addr));
 		st->cfd = fd;
 		st->connecting = true;
 		st->connect_cmd = cmd->id;
 		return false;
 	}
-	peer_emit(st, peer_now_ns(), "connect", ret, ret ? e : 0,
-		  peer_names_json(fd, &st->connect_to));
+	peer_emit(st, mono_ns(), "connect", ret, ret ? e : 0, peer_names_json(fd, &st->connect_to));
 	if (ret)
 		close(fd);
 	else
@@ -337,7 +334,7 @@ static bool peer_cmd_connect(struct peer_state *st, const struct peer_cmd *cmd)
 static bool peer_cmd_send(struct peer_state *st, const struct peer_cmd *cmd)
 {
 	if (cmd->bytes <= 0 || cmd->every_ms < 0) {
-		peer_emit(st, peer_now_ns(), "send", -1, EINVAL,
+		peer_emit(st, mono_ns(), "send", -1, EINVAL,
 			  json_pack("{s:s}", "detail", "bytes must be > 0 and every_ms >= 0"));
 		return true;
 	}
@@ -346,7 +343,7 @@ static bool peer_cmd_send(struct peer_state *st, const struct peer_cmd *cmd)
 	if (cmd->every_ms > 0) {
 		st->every_ns = cmd->every_ms * 1000000;
 		st->tx_bytes = cmd->bytes;
-		st->next_send_ns = peer_now_ns() + st->every_ns;
+		st->next_send_ns = mono_ns() + st->every_ns;
 		st->tx_errors = 0;
 	}
 	peer_tx_queue(st, cmd->bytes);
@@ -360,7 +357,7 @@ static bool peer_cmd_reading(struct peer_state *st, bool on)
 	st->reading = on;
 	st->rx_done = false; /* READ after EOF or an error calls recv() again */
 	st->cfd_quiet = false;
-	peer_emit(st, peer_now_ns(), "reading", 0, 0, json_pack("{s:b}", "on", on));
+	peer_emit(st, mono_ns(), "reading", 0, 0, json_pack("{s:b}", "on", on));
 	return true;
 }
 
@@ -385,7 +382,7 @@ static bool peer_cmd_shutdown(struct peer_state *st, const struct peer_cmd *cmd)
 		return true;
 	ret = shutdown(st->cfd, SHUT_WR);
 	e = errno;
-	peer_emit(st, peer_now_ns(), "shutdown", ret, ret ? e : 0,
+	peer_emit(st, mono_ns(), "shutdown", ret, ret ? e : 0,
 		  json_pack("{s:s}", "how", "SHUT_WR"));
 	return true;
 }
@@ -400,7 +397,7 @@ static bool peer_cmd_close(struct peer_state *st, const struct peer_cmd *cmd)
 		return true;
 	ret = close(st->cfd);
 	e = errno;
-	peer_emit(st, peer_now_ns(), "close", ret, ret ? e : 0, NULL);
+	peer_emit(st, mono_ns(), "close", ret, ret ? e : 0, NULL);
 	peer_conn_forget(st); /* also ends a periodic send */
 	return true;
 }
@@ -430,7 +427,7 @@ static bool peer_handle_cmd(struct peer_state *st)
 	if (n == 0)
 		return false;
 	if ((size_t)n != sizeof(cmd) || cmd.kind >= PEER_CMD_COUNT) {
-		peer_emit(st, peer_now_ns(), "command", -1, EINVAL,
+		peer_emit(st, mono_ns(), "command", -1, EINVAL,
 			  json_pack("{s:s,s:I}", "detail", "malformed command", "size",
 				    (json_int_t)n));
 		return true;
@@ -448,7 +445,7 @@ static struct timespec *peer_timeout(const struct peer_state *st, struct timespe
 		due = beat;
 	if (!due)
 		return NULL;
-	left = due - peer_now_ns();
+	left = due - mono_ns();
 	if (left < 0)
 		left = 0;
 	ts->tv_sec = left / 1000000000;
@@ -476,14 +473,14 @@ static void peer_loop(struct peer_state *st)
 			e = errno;
 			if (e == EINTR)
 				continue;
-			peer_emit(st, peer_now_ns(), "poll", -1, e, NULL);
+			peer_emit(st, mono_ns(), "poll", -1, e, NULL);
 			return;
 		}
 		if (i_conn >= 0 && pfd[i_conn].revents)
 			peer_conn_event(st, ev, pfd[i_conn].revents);
-		if (st->every_ns && peer_now_ns() >= st->next_send_ns)
-			peer_tick(st, peer_now_ns());
-		peer_beat_tick(st, peer_now_ns());
+		if (st->every_ns && mono_ns() >= st->next_send_ns)
+			peer_tick(st, mono_ns());
+		peer_beat_tick(st, mono_ns());
 		if (i_lis >= 0 && pfd[i_lis].revents)
 			peer_accept(st);
 		/* Commands last: CLOSE invalidates the fds polled above. */
@@ -545,7 +542,7 @@ peer_child(const struct peer_conf *conf, pid_t parent, int cmd_fd, int ev_fd)
 	peer_fill_pattern(st);
 	if (setns(conf->netns_fd, CLONE_NEWNET) < 0) {
 		e = errno;
-		peer_emit(st, peer_now_ns(), "setns", -1, e, NULL);
+		peer_emit(st, mono_ns(), "setns", -1, e, NULL);
 		_exit(1);
 	}
 	peer_close_other_fds(cmd_fd, ev_fd);

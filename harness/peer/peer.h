@@ -83,6 +83,14 @@ struct peer_proc {
 int peer_spawn(const struct peer_conf *conf, struct peer_proc *out, struct tf_err *err);
 
 /**
+ * peer_cmd_of_step() - the command that makes a peer do the action @st (its
+ * kind, port, bytes, period and misses; the caller sets id and, for a
+ * connect, addr). Other fields of @cmd are left as they are.
+ * Return: 0, or -EINVAL when @st is not a peer action (a fault).
+ */
+int peer_cmd_of_step(const struct case_step *st, struct peer_cmd *cmd);
+
+/**
  * peer_send_cmd() - send one command to the peer.
  * Return: 0 or -errno (-EPIPE once the peer is dead).
  */

@@ -23,6 +23,8 @@
 
 #include <errno.h>
 
+#include "common/clock.h"
+
 static void peer_beat_declare(struct peer_state *st, int64_t now)
 {
 	struct peer_beat *b = &st->beat;
@@ -43,14 +45,14 @@ static bool peer_beat_start(struct peer_state *st, const struct peer_cmd *cmd, b
 
 	if ((ping && (cmd->every_ms <= 0 || cmd->misses <= 0)) || cmd->every_ms < 0 ||
 	    cmd->misses < 0) {
-		peer_emit(st, peer_now_ns(), "heartbeat", -1, EINVAL,
+		peer_emit(st, mono_ns(), "heartbeat", -1, EINVAL,
 			  json_pack("{s:s}", "detail", "every_ms and misses must be > 0"));
 		return true;
 	}
 	/* The connection the heartbeat runs on (it ends with it: peer_conn_reset()). */
 	if (!peer_need_conn(st, "heartbeat"))
 		return true;
-	now = peer_now_ns();
+	now = mono_ns();
 	*b = (struct peer_beat){ .every_ns = cmd->every_ms * 1000000, .misses = cmd->misses,
 				 .pinging = ping, .answering = !ping };
 	peer_emit(st, now, "heartbeat", 0, 0,

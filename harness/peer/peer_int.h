@@ -54,9 +54,6 @@ struct peer_state {
 	unsigned char rx_buf[PEER_RX_BUF];
 };
 
-/* CLOCK_MONOTONIC in ns, the clock of every "t_ns". */
-int64_t peer_now_ns(void);
-
 /*
  * peer_emit() - write {"t_ns","peer","call","ret","errno"} plus @extra's
  * members as one JSON line, in one write() (lines stay under PIPE_BUF, so they

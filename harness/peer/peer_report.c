@@ -13,14 +13,7 @@
 #include <arpa/inet.h>
 
 #include "case/sockopt.h"
-
-int64_t peer_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#include "common/clock.h"
 
 /* strerrorname_np() (glibc 2.32) rather than case_errno_name(): the peer
  * needs no case parser; both give the same names. */
@@ -69,7 +62,7 @@ void peer_emit(struct peer_state *st, int64_t t_ns, const char *call, long long 
 
 void peer_emit_done(struct peer_state *st, uint32_t id)
 {
-	peer_emit(st, peer_now_ns(), "done", 0, 0, json_pack("{s:I}", "cmd", (json_int_t)id));
+	peer_emit(st, mono_ns(), "done", 0, 0, json_pack("{s:I}", "cmd", (json_int_t)id));
 }
 
 static void peer_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
@@ -144,7 +137,7 @@ void peer_apply_opts(struct peer_state *st, int fd)
 		struct tf_err err = { .msg = "" };
 		long long rb = LLONG_MIN;
 		int ret = sockopt_apply(fd, o->kind, o->value, o->value2, &rb, &err);
-		int64_t t = peer_now_ns();
+		int64_t t = mono_ns();
 		json_t *x;
 
 		x = json_pack("{s:s,s:I}", "opt", case_sockopt_name(o->kind), "value",

@@ -7,22 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netns/lab_cidr.h"
 #include "plan/topo.h"
 
 int plan_host_addr(const struct plan *p, int host, int port, struct sockaddr_storage *out)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)out;
-	char ip[INET_ADDRSTRLEN];
-	const char *cidr;
+	struct lab_cidr a;
 
 	memset(out, 0, sizeof(*out));
-	if (host < 0 || host >= p->n_hosts || !p->hosts[host].cidr)
+	if (host < 0 || host >= p->n_hosts || !p->hosts[host].cidr ||
+	    lab_cidr_parse(p->hosts[host].cidr, &a) < 0 || a.family != AF_INET)
 		return -ENOENT;
-	cidr = p->hosts[host].cidr;
-	snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(cidr, "/"), cidr);
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, ip, &sin->sin_addr) == 1 ? 0 : -ENOENT;
+	memcpy(&sin->sin_addr, a.addr, sizeof(sin->sin_addr));
+	return 0;
 }
 
 const struct plan_cable *plan_cable(const struct plan *p, int host)

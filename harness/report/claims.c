@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secs.h"
 #include "verdict/model_env.h"
 
 #define CLAIMS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -286,8 +287,8 @@ static void claim_measure(const struct claim *cl, const struct suite *s, const j
 	const char *id = json_string_value(json_object_get(r, "id"));
 	const struct suite_case *sc = find_case(s, id);
 	bool stock = sc && sc->def->tier == CASE_TIER_STOCK;
-	const json_t *best = NULL, *bm = NULL;
-	char params[200];
+	const json_t *best = NULL, *bm = NULL, *model_ms;
+	char params[200], t[SECS_LEN];
 	size_t i;
 	json_t *ex;
 
@@ -316,14 +317,15 @@ static void claim_measure(const struct claim *cl, const struct suite *s, const j
 	cr->measured_rank = measure_rank(stock, bm);
 	cr->measured_stock = stock;
 	cr->measured_ms = json_integer_value(json_object_get(best, "offset_ms"));
-	snprintf(cr->measured, sizeof(cr->measured), "%.3f s after %s in %s (%s: %s)",
-		 (double)cr->measured_ms / 1000,
+	snprintf(cr->measured, sizeof(cr->measured), "%s s after %s in %s (%s: %s)",
+		 secs_fmt(t, sizeof(t), cr->measured_ms, 3),
 		 json_string_value(json_object_get(bm, "origin")) ?: "the fault", id,
 		 stock ? "stock" : "quick", params);
-	if (bm && json_is_integer(json_object_get(bm, "value_ms")))
-		snprintf(cr->measured + strlen(cr->measured), sizeof(cr->measured) - strlen(cr->measured),
-			 "; model %.3f s",
-			 (double)json_integer_value(json_object_get(bm, "value_ms")) / 1000);
+	model_ms = json_object_get(bm, "value_ms");
+	if (bm && json_is_integer(model_ms))
+		snprintf(cr->measured + strlen(cr->measured),
+			 sizeof(cr->measured) - strlen(cr->measured), "; model %s s",
+			 secs_fmt(t, sizeof(t), json_integer_value(model_ms), 3));
 }
 
 static void claim_scan(const struct claim *cl, const struct suite *s, const json_t *results,
@@ -375,10 +377,12 @@ static const char *numeric_verdict(const struct claim *cl, const struct model_pr
 				   char *reason, size_t size)
 {
 	bool ok = cl->article_ms >= m->lo_ms && cl->article_ms <= m->hi_ms;
+	char lo[SECS_LEN], hi[SECS_LEN];
 
-	snprintf(reason, size, "%s %s the model's band %.3f..%.3f s%s%s",
-		 cl->article_number, ok ? "is inside" : "is outside", (double)m->lo_ms / 1000,
-		 (double)m->hi_ms / 1000, cl->note ? ": " : "", cl->note ? cl->note : "");
+	snprintf(reason, size, "%s %s the model's band %s..%s s%s%s", cl->article_number,
+		 ok ? "is inside" : "is outside", secs_fmt(lo, sizeof(lo), m->lo_ms, 3),
+		 secs_fmt(hi, sizeof(hi), m->hi_ms, 3), cl->note ? ": " : "",
+		 cl->note ? cl->note : "");
 	return ok ? "confirmed" : "differs";
 }
 
@@ -481,7 +485,7 @@ int claims_write_md(const char *path, const json_t *rows, const char *kernel)
 	FILE *f = fopen(path, "we");
 	size_t i;
 	json_t *r;
-	char model[80];
+	char model[3 * SECS_LEN + 80], v[SECS_LEN], lo[SECS_LEN], hi[SECS_LEN];
 
 	if (!f)
 		return -errno;
@@ -497,14 +501,16 @@ int claims_write_md(const char *path, const json_t *rows, const char *kernel)
 	json_array_foreach(rows, i, r)
 	{
 		const json_t *band = json_object_get(r, "model_band");
+		const json_t *ms = json_object_get(r, "model_ms");
 
 		model[0] = '\0';
-		if (json_is_integer(json_object_get(r, "model_ms")))
-			snprintf(model, sizeof(model), "%.3f s (%.3f..%.3f, %s)",
-				 (double)json_integer_value(json_object_get(r, "model_ms")) / 1000,
-				 (double)json_integer_value(json_array_get(band, 0)) / 1000,
-				 (double)json_integer_value(json_array_get(band, 1)) / 1000,
+		if (json_is_integer(ms)) {
+			secs_fmt(v, sizeof(v), json_integer_value(ms), 3);
+			secs_fmt(lo, sizeof(lo), json_integer_value(json_array_get(band, 0)), 3);
+			secs_fmt(hi, sizeof(hi), json_integer_value(json_array_get(band, 1)), 3);
+			snprintf(model, sizeof(model), "%s s (%s..%s, %s)", v, lo, hi,
 				 json_string_value(json_object_get(r, "model_scenario")) ?: "?");
+		}
 		md_cell(f, json_string_value(json_object_get(r, "id")));
 		md_cell(f, json_string_value(json_object_get(r, "articles")));
 		md_cell(f, json_string_value(json_object_get(r, "claim")));

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
+#include "common/secs.h"
+
 static json_t *result_ms_or_null(int64_t ms)
 {
 	return ms < 0 ? json_null() : json_integer(ms);
@@ -156,7 +158,7 @@ static void result_fill_reason(struct result_case *rc)
 
 static void result_write_report(const char *dir, const struct result_case *rc)
 {
-	char path[4096];
+	char path[4096], at[SECS_LEN];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/report.txt", dir);
@@ -174,7 +176,8 @@ static void result_write_report(const char *dir, const struct result_case *rc)
 			rc->c->expects[i].loc.line, verdict_status_name(r->status), r->expected,
 			r->observed);
 		if (r->t_ms >= 0 && rc->tl) {
-			fprintf(f, "#   timeline around %.3f s:\n", (double)r->t_ms / 1000);
+			fprintf(f, "#   timeline around %s s:\n",
+				secs_fmt(at, sizeof(at), r->t_ms, 3));
 			timeline_print_slice(rc->tl, f, r->t_ms, 1000, 1000, 14);
 		}
 	}

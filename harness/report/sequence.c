@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
+#include "common/secs.h"
+#include "common/vec.h"
 #include "obs/wire.h"
 
 #define SEQUENCE_SKEW_US 1000 /* an "in" stamped before its "out": same clock, so only noise */
@@ -36,7 +39,7 @@ struct sq_build {
 	struct sq_state {
 		const char *host, *local, *remote, *state;
 	} *states;
-	int n_states;
+	int n_states, cap_states;
 };
 
 static int sq_host_index(const struct sequence_conf *conf, const char *name)
@@ -129,17 +132,9 @@ static struct sequence_row *sq_row_add(struct sq_build *b, enum sequence_row_kin
 	struct sequence *sq = b->sq;
 	struct sequence_row *r;
 
-	if (sq->n_rows == b->cap_rows) {
-		int cap = b->cap_rows ? b->cap_rows * 2 : 128;
-		struct sequence_row *v = realloc(sq->rows, (size_t)cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		sq->rows = v;
-		b->cap_rows = cap;
-	}
-	r = &sq->rows[sq->n_rows++];
-	memset(r, 0, sizeof(*r));
+	r = vec_push(&sq->rows, &sq->n_rows, &b->cap_rows, sizeof(*r));
+	if (!r)
+		return NULL;
 	r->kind = kind;
 	r->t_us = t_us;
 	r->ev = ev;
@@ -387,12 +382,11 @@ static int sq_obs_note(struct sq_build *b, const json_t *ev, int idx)
 	if (i < b->n_states && !strcmp(b->states[i].state, state))
 		return 0;
 	if (i == b->n_states) {
-		void *v = realloc(b->states, (size_t)(b->n_states + 1) * sizeof(*b->states));
+		struct sq_state *s = vec_push(&b->states, &b->n_states, &b->cap_states, sizeof(*s));
 
-		if (!v)
+		if (!s)
 			return -ENOMEM;
-		b->states = v;
-		b->states[b->n_states++] = (struct sq_state){ host, local, remote, state };
+		*s = (struct sq_state){ host, local, remote, state };
 	}
 	b->states[i].state = state;
 	r = sq_row_add(b, SEQUENCE_ROW_NOTE, ev_t_us(ev), idx);
@@ -484,11 +478,7 @@ struct sequence *sequence_build(const struct sequence_conf *conf, const struct t
 
 const char *sequence_secs(char *buf, size_t len, int64_t t_us)
 {
-	int64_t ms = t_us >= 0 ? t_us / 1000 : -((-t_us + 999) / 1000);
-
-	snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) / 1000,
-		 (ms < 0 ? -ms : ms) % 1000);
-	return buf;
+	return secs_fmt(buf, len, mono_floor(t_us, 1000), 3);
 }
 
 void sequence_free(struct sequence *sq)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "common/clock.h"
 #include "obs/capture.h"
 #include "fault/fault.h"
 #include "obs/obs.h"
@@ -36,33 +37,11 @@ static void run_on_signal(int sig)
 	(void)sig;
 	g_run_stop = 1;
 }
-/* Which peer command a step is; faults (fault_is_fault()) are not in here:
- * the runner does them itself. */
-static const int run_step_cmd[CASE_STEP_COUNT] = {
-	[CASE_STEP_LISTEN] = PEER_CMD_LISTEN,
-	[CASE_STEP_CONNECT] = PEER_CMD_CONNECT,
-	[CASE_STEP_SEND] = PEER_CMD_SEND,
-	[CASE_STEP_READ] = PEER_CMD_READ,
-	[CASE_STEP_STOP_READING] = PEER_CMD_STOP_READING,
-	[CASE_STEP_SHUTDOWN] = PEER_CMD_SHUTDOWN,
-	[CASE_STEP_CLOSE] = PEER_CMD_CLOSE,
-	[CASE_STEP_HEARTBEAT] = PEER_CMD_HEARTBEAT, /* PEER_CMD_ANSWER with st->answer */
-};
-
-int64_t run_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Case-clock ms of a monotonic ns time, rounded towards minus infinity. */
 int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns)
 {
-	int64_t d = t_ns - rc->t0_ns;
-
-	return d >= 0 ? d / 1000000 : -((-d + 999999) / 1000000);
+	return mono_floor(t_ns - rc->t0_ns, 1000000);
 }
 
 /* A runner event (step taken, fault injected, setup problem) at monotonic
@@ -78,7 +57,7 @@ void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (!t_ns)
-		t_ns = run_mono_ns();
+		t_ns = mono_ns();
 	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)t_ns, "src", "runner", "call",
 		       call, "text", text);
 	if (!ev)
@@ -105,7 +84,6 @@ static int run_step(struct run_ctx *rc, int idx)
 	const struct plan_step *ps = &rc->p->steps[idx];
 	const struct case_step *st = ps->st;
 	struct peer_cmd cmd = { .id = (uint32_t)idx + 1 };
-	int kind = run_step_cmd[st->kind];
 
 	if (fault_is_fault(st->kind)) {
 		int64_t t_ns;
@@ -117,13 +95,8 @@ static int run_step(struct run_ctx *rc, int idx)
 	}
 	run_log(rc, 0, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
 		st->loc.file, st->loc.line);
-	cmd.kind = (uint32_t)kind;
-	cmd.port = (uint16_t)st->port;
-	cmd.bytes = st->bytes;
-	cmd.every_ms = st->every_ms;
-	cmd.misses = st->misses;
-	if (st->kind == CASE_STEP_HEARTBEAT && st->answer)
-		cmd.kind = PEER_CMD_ANSWER;
+	if (peer_cmd_of_step(st, &cmd)) /* neither a fault nor a peer action */
+		return -EINVAL;
 	if (st->kind == CASE_STEP_CONNECT)
 		cmd.addr = ps->target;
 	if (!rc->peers[st->host].started || rc->peers[st->host].dead || rc->fx.peer_dead[st->host])
@@ -139,7 +112,7 @@ static int run_setup(struct run_ctx *rc)
 	for (int i = 0; i < plan->n_steps && plan->steps[i].setup; i++) {
 		const struct case_step *st = plan->steps[i].st;
 		struct run_peer *p = &rc->peers[st->host];
-		int64_t deadline = run_mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
+		int64_t deadline = mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
 		int ret = run_step(rc, i);
 
 		if (ret)
@@ -147,7 +120,7 @@ static int run_setup(struct run_ctx *rc)
 		while (p->last_done < (uint32_t)i + 1) {
 			if (g_run_stop)
 				return -EINTR;
-			if (p->dead || run_mono_ns() > deadline) {
+			if (p->dead || mono_ns() > deadline) {
 				ret = p->dead ? -ESRCH : -ETIMEDOUT;
 				goto fail;
 			}
@@ -169,7 +142,7 @@ static void run_clock_start(struct run_ctx *rc)
 	size_t i;
 	json_t *ev;
 
-	rc->t0_ns = run_mono_ns();
+	rc->t0_ns = mono_ns();
 	rc->fx.t0_ns = rc->t0_ns;
 	rc->clock_started = true;
 	json_array_foreach(rc->pending, i, ev)
@@ -196,7 +169,7 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 	for (;;) {
 		if (g_run_stop)
 			return tf_err_set(err, -EINTR, "interrupted");
-		now = run_mono_ns() - rc->t0_ns;
+		now = mono_ns() - rc->t0_ns;
 		while (next < p->n_steps && p->steps[next].at_ms * ms <= now) {
 			ret = run_step(rc, next++);
 			if (ret && ret != -ESRCH && ret != -EPIPE)
@@ -204,7 +177,7 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 						  p->steps[next - 1].st->loc.line,
 						  rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
 		}
-		now = run_mono_ns() - rc->t0_ns; /* the steps took time */
+		now = mono_ns() - rc->t0_ns; /* the steps took time */
 		if (now >= next_sample) {
 			ret = obs_sample(rc->obs, now / ms, err);
 			if (ret)
@@ -406,7 +379,7 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	struct run_ctx *rc;
 	struct tf_err err = { "" };
 	char path[4096];
-	int64_t start = run_mono_ns();
+	int64_t start = mono_ns();
 	int ret;
 	struct sigaction sa = { .sa_handler = run_on_signal };
 
@@ -444,7 +417,7 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 		snprintf(r->rec.reason, sizeof(r->rec.reason), "%s",
 			 err.msg[0] ? err.msg : strerror(-ret));
 	r->rec.fault_ms = rc->fault_ms;
-	r->rec.duration_ms = (run_mono_ns() - start) / 1000000;
+	r->rec.duration_ms = (mono_ns() - start) / 1000000;
 	r->rec.tl = rc->tl;
 	r->rec.sysctls = rc->lab_built ? &rc->sysctls : NULL;
 	r->rec.faults = &rc->fx.record;

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "common/clock.h"
+
 /* Update what the verdicts need from one peer line, then log it. */
 void  run_peer_event(struct run_ctx *rc, int host, json_t *ev)
 {
@@ -160,7 +162,7 @@ int  run_listen_again(void *arg, int host, int port, struct tf_err *err)
 	struct run_peer *p = &rc->peers[host];
 	struct peer_cmd cmd = { .id = RUN_LISTEN_AGAIN_CMD, .kind = PEER_CMD_LISTEN,
 				.port = (uint16_t)port };
-	int64_t deadline = run_mono_ns() + RUN_LISTEN_AGAIN_MS * 1000000LL;
+	int64_t deadline = mono_ns() + RUN_LISTEN_AGAIN_MS * 1000000LL;
 	int ret;
 
 	if (p->started) {
@@ -181,7 +183,7 @@ int  run_listen_again(void *arg, int host, int port, struct tf_err *err)
 		rc->c->hosts[host], (int)p->proc.pid, port);
 	ret = peer_send_cmd(&p->proc, &cmd);
 	while (!ret && p->last_done != RUN_LISTEN_AGAIN_CMD) {
-		if (p->dead || run_mono_ns() > deadline)
+		if (p->dead || mono_ns() > deadline)
 			ret = p->dead ? -ESRCH : -ETIMEDOUT;
 		else
 			run_pump(rc, 10 * 1000000LL);

@@ -60,7 +60,6 @@ struct run {
 };
 
 /* run.c */
-int64_t run_mono_ns(void);
 int64_t run_ms_of(const struct run_ctx *rc, int64_t t_ns);
 void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -13,6 +13,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "fault/fault.h"
+
 /* The sysctls a fresh namespace is probed for; neighbour knobs through "default". */
 static const enum model_knob probed[] = {
 	MODEL_RETRIES2,		  MODEL_SYN_RETRIES,	     MODEL_SYNACK_RETRIES,
@@ -431,11 +433,12 @@ static void model_one(const struct model_env_run *r, const struct case_expect *e
 	 * (KERNEL-FACTS.md, Host crash, Unplug): its neighbour entry here (or on
 	 * the router) fails, and the errno may be EHOSTUNREACH. The neighbour
 	 * timers are this host's, an approximation behind a router. */
-	for (int i = 0; i < r->c->n_steps; i++)
-		if ((r->c->steps[i].kind == CASE_STEP_HOST_CRASH ||
-		     r->c->steps[i].kind == CASE_STEP_UNPLUG) &&
-		    r->c->steps[i].host != e->host)
+	for (int i = 0; i < r->c->n_steps; i++) {
+		const struct fault_ops *f = fault_ops_of(r->c->steps[i].kind);
+
+		if (f && f->arp_silenced && r->c->steps[i].host != e->host)
 			p.v[MODEL_ARP] = MODEL_ARP_UNANSWERED;
+	}
 	router_neigh(r, e->host, &p);
 	if (pred.scenario == MODEL_KEEPALIVE && !p.set[MODEL_SO_KEEPALIVE]) {
 		p.v[MODEL_SO_KEEPALIVE] = 0; /* the case did not turn it on */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/secs.h"
+
 static const char *const verdict_names[VERDICT_STATUS_COUNT] = {
 	[VERDICT_PASS] = "pass",
 	[VERDICT_FAIL] = "fail",
@@ -17,13 +19,6 @@ const char *verdict_status_name(enum verdict_status s)
 	if ((unsigned int)s >= VERDICT_STATUS_COUNT)
 		return "?";
 	return verdict_names[s];
-}
-
-/* Case-clock milliseconds as seconds, "1.250". */
-static void fmt_s(char *buf, size_t len, int64_t ms)
-{
-	snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) / 1000,
-		 (ms < 0 ? -ms : ms) % 1000);
 }
 
 int verdict_state_at(const struct obs_state_change *states, int n, int64_t t_ms)
@@ -72,8 +67,8 @@ static void describe_band(const struct verdict_input *in, const struct case_expe
 	if (used >= len)
 		return;
 	if (e->band_model && m && m->ok && !m->never) {
-		fmt_s(lo, sizeof(lo), m->lo_ms);
-		fmt_s(hi, sizeof(hi), m->hi_ms);
+		secs_fmt(lo, sizeof(lo), m->lo_ms, 3);
+		secs_fmt(hi, sizeof(hi), m->hi_ms, 3);
 		snprintf(buf + used, len - used, " within model %s: %s..%s s after %s", m->scenario,
 			 lo, hi, m->origin);
 		return;
@@ -85,8 +80,8 @@ static void describe_band(const struct verdict_input *in, const struct case_expe
 	}
 	if (!e->has_band)
 		return;
-	fmt_s(lo, sizeof(lo), e->band_lo_ms);
-	fmt_s(hi, sizeof(hi), e->band_hi_ms);
+	secs_fmt(lo, sizeof(lo), e->band_lo_ms, 3);
+	secs_fmt(hi, sizeof(hi), e->band_hi_ms, 3);
 	snprintf(buf + used, len - used, " within %s..%s s after the fault", lo, hi);
 }
 
@@ -114,8 +109,8 @@ static enum verdict_status check_model(const struct verdict_input *in, const str
 	rel = t_ms - m->origin_ms;
 	r->has_offset = true;
 	r->offset_ms = rel;
-	fmt_s(rel_s, sizeof(rel_s), rel);
-	fmt_s(val, sizeof(val), m->value_ms);
+	secs_fmt(rel_s, sizeof(rel_s), rel, 3);
+	secs_fmt(val, sizeof(val), m->value_ms, 3);
 	snprintf(r->observed + used, sizeof(r->observed) - used, " (%s s after %s; model %s s%s%s)",
 		 rel_s, m->origin, val,
 		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum ? ", errno " : "",
@@ -136,7 +131,7 @@ static enum verdict_status band_unfinished(const struct verdict_input *in,
 
 	if (!m || !m->ok || m->never || m->origin_ms + m->hi_ms <= in->obs_last_ms)
 		return otherwise;
-	fmt_s(end, sizeof(end), m->origin_ms + m->hi_ms);
+	secs_fmt(end, sizeof(end), m->origin_ms + m->hi_ms, 3);
 	snprintf(r->observed + used, sizeof(r->observed) - used,
 		 "; the case ended before the model's band (until %s s): raise 'end'", end);
 	return VERDICT_ERROR;
@@ -161,7 +156,7 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 	rel = t_ms - in->fault_ms;
 	r->has_offset = true;
 	r->offset_ms = rel;
-	fmt_s(after, sizeof(after), rel);
+	secs_fmt(after, sizeof(after), rel, 3);
 	snprintf(r->observed + used, sizeof(r->observed) - used, " (%s s after the fault)", after);
 	return rel >= e->band_lo_ms && rel <= e->band_hi_ms ? VERDICT_PASS : VERDICT_FAIL;
 }
@@ -181,7 +176,7 @@ static enum verdict_status eval_app_error(const struct verdict_input *in,
 		return band_unfinished(in, e, r, VERDICT_FAIL);
 	}
 	r->t_ms = p->app_errno_ms;
-	fmt_s(at, sizeof(at), p->app_errno_ms);
+	secs_fmt(at, sizeof(at), p->app_errno_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "%s from the heartbeat at %s s",
 		 case_errno_name(p->app_errno), at);
 	if (p->app_errno != e->errnum) {
@@ -207,7 +202,7 @@ static enum verdict_status eval_error(const struct verdict_input *in, const stru
 		return band_unfinished(in, e, r, VERDICT_FAIL);
 	}
 	r->t_ms = p->first_errno_ms;
-	fmt_s(at, sizeof(at), p->first_errno_ms);
+	secs_fmt(at, sizeof(at), p->first_errno_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "%s from %s at %s s",
 		 case_errno_name(p->first_errno), p->first_errno_call, at);
 	if (p->first_errno != e->errnum) {
@@ -226,7 +221,7 @@ static enum verdict_status eval_no_error(const struct verdict_input *in,
 	snprintf(r->expected, sizeof(r->expected), "%s sees no errno", in->c->hosts[e->host]);
 	if (p->app_errno && (!p->first_errno || p->app_errno_ms <= p->first_errno_ms)) {
 		r->t_ms = p->app_errno_ms;
-		fmt_s(at, sizeof(at), p->app_errno_ms);
+		secs_fmt(at, sizeof(at), p->app_errno_ms, 3);
 		snprintf(r->observed, sizeof(r->observed), "%s from the heartbeat at %s s",
 			 case_errno_name(p->app_errno), at);
 		return VERDICT_FAIL;
@@ -236,7 +231,7 @@ static enum verdict_status eval_no_error(const struct verdict_input *in,
 		return VERDICT_PASS;
 	}
 	r->t_ms = p->first_errno_ms;
-	fmt_s(at, sizeof(at), p->first_errno_ms);
+	secs_fmt(at, sizeof(at), p->first_errno_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "%s from %s at %s s",
 		 case_errno_name(p->first_errno), p->first_errno_call, at);
 	return VERDICT_FAIL;
@@ -256,7 +251,7 @@ static enum verdict_status eval_eof(const struct verdict_input *in, const struct
 		return band_unfinished(in, e, r, VERDICT_FAIL);
 	}
 	r->t_ms = p->eof_ms;
-	fmt_s(at, sizeof(at), p->eof_ms);
+	secs_fmt(at, sizeof(at), p->eof_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "EOF at %s s", at);
 	return check_band(in, e, p->eof_ms, r);
 }
@@ -294,7 +289,7 @@ static enum verdict_status eval_state_during(const struct verdict_input *in,
 		return VERDICT_ERROR;
 	}
 	if (s != e->state) {
-		fmt_s(at, sizeof(at), e->from_ms);
+		secs_fmt(at, sizeof(at), e->from_ms, 3);
 		snprintf(r->observed, sizeof(r->observed), "%s at %s s", case_state_name(s), at);
 		r->t_ms = e->from_ms;
 		return VERDICT_FAIL;
@@ -304,7 +299,7 @@ static enum verdict_status eval_state_during(const struct verdict_input *in,
 
 		if (ch->t_ms <= e->from_ms || ch->t_ms > e->to_ms || ch->state == e->state)
 			continue;
-		fmt_s(at, sizeof(at), ch->t_ms);
+		secs_fmt(at, sizeof(at), ch->t_ms, 3);
 		snprintf(r->observed, sizeof(r->observed), "became %s at %s s",
 			 case_state_name(ch->state), at);
 		r->t_ms = ch->t_ms;
@@ -332,7 +327,7 @@ static enum verdict_status eval_state_entered(const struct verdict_input *in,
 		if (p->states[i].t_ms < origin || p->states[i].state != e->state)
 			continue;
 		r->t_ms = p->states[i].t_ms;
-		fmt_s(at, sizeof(at), r->t_ms);
+		secs_fmt(at, sizeof(at), r->t_ms, 3);
 		snprintf(r->observed, sizeof(r->observed), "%s at %s s", case_state_name(e->state),
 			 at);
 		return check_band(in, e, r->t_ms, r);
@@ -356,8 +351,8 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 	int64_t t;
 	int s;
 
-	fmt_s(from, sizeof(from), e->from_ms);
-	fmt_s(to, sizeof(to), e->to_ms);
+	secs_fmt(from, sizeof(from), e->from_ms, 3);
+	secs_fmt(to, sizeof(to), e->to_ms, 3);
 	switch (e->when) {
 	case CASE_WHEN_END:
 		snprintf(r->expected, sizeof(r->expected), "%s state %s at the end",
@@ -398,52 +393,72 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 	return s == e->state ? VERDICT_PASS : VERDICT_FAIL;
 }
 
+/* The judges whose expectation is not on a peer, in the common signature. */
+static enum verdict_status eval_wire(const struct verdict_input *in, const struct case_expect *e,
+				     const struct obs_peer *p, struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_wire(in, e, r);
+}
+
+static enum verdict_status eval_counter(const struct verdict_input *in,
+					const struct case_expect *e, const struct obs_peer *p,
+					struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_counter(in, e, r);
+}
+
+static enum verdict_status eval_sysctl(const struct verdict_input *in,
+				       const struct case_expect *e, const struct obs_peer *p,
+				       struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_sysctl(in, (int)(e - in->c->expects), r);
+}
+
+typedef enum verdict_status verdict_eval_fn(const struct verdict_input *in,
+					    const struct case_expect *e,
+					    const struct obs_peer *p, struct verdict_result *r);
+
+/* One judge per kind of expectation; the only dispatch on it. */
+static const struct verdict_judge {
+	/* on the host's peer: an error when the host ran none. Else @p is NULL
+	 * when the expectation has no host. */
+	bool on_peer;
+	verdict_eval_fn *eval;
+} judges[CASE_EXPECT_COUNT] = {
+	[CASE_EXPECT_ERROR] = { true, eval_error },
+	[CASE_EXPECT_NO_ERROR] = { true, eval_no_error },
+	[CASE_EXPECT_EOF] = { true, eval_eof },
+	[CASE_EXPECT_STATE] = { true, eval_state },
+	[CASE_EXPECT_RECEIVED] = { true, eval_received },
+	[CASE_EXPECT_WIRE] = { false, eval_wire }, /* the capture, not the peer: any host */
+	[CASE_EXPECT_COUNTER] = { false, eval_counter }, /* a rule's counter: host is -1 */
+	[CASE_EXPECT_NO_CONNECTION] = { true, verdict_eval_no_connection },
+	[CASE_EXPECT_TW_RESTARTS] = { true, verdict_eval_tw_restarts },
+	[CASE_EXPECT_SYSCTL] = { false, eval_sysctl }, /* the host's namespace: no peer needed */
+	[CASE_EXPECT_KEEPALIVE_TIMER] = { true, verdict_eval_keepalive_timer },
+};
+
 static enum verdict_status eval_one(const struct verdict_input *in, const struct case_expect *e,
-				    struct verdict_result *r, int idx)
+				    struct verdict_result *r)
 {
 	const struct obs_peer *p = e->host >= 0 ? &in->peers[e->host] : NULL;
+	const struct verdict_judge *j =
+		(unsigned int)e->kind < CASE_EXPECT_COUNT ? &judges[e->kind] : NULL;
 
 	memset(r, 0, sizeof(*r));
 	r->t_ms = -1;
-	if (e->kind == CASE_EXPECT_WIRE) /* the capture, not the peer: any host */
-		return verdict_eval_wire(in, e, r);
-	if (e->kind == CASE_EXPECT_COUNTER) /* a rule's counter: no host (host is -1) */
-		return verdict_eval_counter(in, e, r);
-	if (e->kind == CASE_EXPECT_SYSCTL) /* the host's namespace: no peer needed */
-		return verdict_eval_sysctl(in, idx, r);
-	if (!p->started) {
+	if (!j || !j->eval)
+		return VERDICT_ERROR;
+	if (j->on_peer && !p->started) {
 		snprintf(r->expected, sizeof(r->expected), "an expectation on %s",
 			 in->c->hosts[e->host]);
 		snprintf(r->observed, sizeof(r->observed), "%s ran no peer", in->c->hosts[e->host]);
 		return VERDICT_ERROR;
 	}
-	switch (e->kind) {
-	case CASE_EXPECT_ERROR:
-		return eval_error(in, e, p, r);
-	case CASE_EXPECT_NO_ERROR:
-		return eval_no_error(in, e, p, r);
-	case CASE_EXPECT_EOF:
-		return eval_eof(in, e, p, r);
-	case CASE_EXPECT_STATE:
-		return eval_state(in, e, p, r);
-	case CASE_EXPECT_RECEIVED:
-		return eval_received(in, e, p, r);
-	case CASE_EXPECT_WIRE:
-		return verdict_eval_wire(in, e, r);
-	case CASE_EXPECT_COUNTER:
-		return verdict_eval_counter(in, e, r);
-	case CASE_EXPECT_NO_CONNECTION:
-		return verdict_eval_no_connection(in, e, p, r);
-	case CASE_EXPECT_TW_RESTARTS:
-		return verdict_eval_tw_restarts(in, e, p, r);
-	case CASE_EXPECT_SYSCTL:
-		return verdict_eval_sysctl(in, idx, r);
-	case CASE_EXPECT_KEEPALIVE_TIMER:
-		return verdict_eval_keepalive_timer(in, e, p, r);
-	case CASE_EXPECT_COUNT:
-		break;
-	}
-	return VERDICT_ERROR;
+	return j->eval(in, e, p, r);
 }
 
 enum verdict_status verdict_eval(const struct verdict_input *in, struct verdict_result *out)
@@ -451,7 +466,7 @@ enum verdict_status verdict_eval(const struct verdict_input *in, struct verdict_
 	bool any_fail = false, any_error = false;
 
 	for (int i = 0; i < in->c->n_expects; i++) {
-		out[i].status = eval_one(in, &in->c->expects[i], &out[i], i);
+		out[i].status = eval_one(in, &in->c->expects[i], &out[i]);
 		any_fail |= out[i].status == VERDICT_FAIL;
 		any_error |= out[i].status == VERDICT_ERROR;
 	}

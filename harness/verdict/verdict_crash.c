@@ -8,11 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Milliseconds as seconds, "7199.996". */
-static void crash_fmt_s(char *buf, size_t len, int64_t ms)
-{
-	snprintf(buf, len, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
-}
+#include "common/secs.h"
 
 enum verdict_status verdict_eval_sysctl(const struct verdict_input *in, int idx,
 					struct verdict_result *r)
@@ -40,8 +36,8 @@ enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 {
 	char lo[24], hi[24], seen[24];
 
-	crash_fmt_s(lo, sizeof(lo), e->timer_lo_ms);
-	crash_fmt_s(hi, sizeof(hi), e->timer_hi_ms);
+	secs_fmt(lo, sizeof(lo), e->timer_lo_ms, 3);
+	secs_fmt(hi, sizeof(hi), e->timer_hi_ms, 3);
 	snprintf(r->expected, sizeof(r->expected), "%s's keepalive timer armed %s..%s s ahead at most",
 		 in->c->hosts[e->host], lo, hi);
 	if (p->n_states == 0) {
@@ -55,7 +51,7 @@ enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 			 "no keepalive timer was ever armed on the connection (SO_KEEPALIVE off?)");
 		return VERDICT_FAIL;
 	}
-	crash_fmt_s(seen, sizeof(seen), p->ka_timer_max_ms);
+	secs_fmt(seen, sizeof(seen), p->ka_timer_max_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "at most %s s ahead", seen);
 	return p->ka_timer_max_ms >= e->timer_lo_ms && p->ka_timer_max_ms <= e->timer_hi_ms
 		       ? VERDICT_PASS

@@ -9,24 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool cmp_holds(enum case_cmp cmp, long long got, long long want)
-{
-	switch (cmp) {
-	case CASE_CMP_EQ:
-		return got == want;
-	case CASE_CMP_GE:
-		return got >= want;
-	case CASE_CMP_LE:
-		return got <= want;
-	case CASE_CMP_GT:
-		return got > want;
-	case CASE_CMP_LT:
-		return got < want;
-	case CASE_CMP_COUNT:
-		break;
-	}
-	return false;
-}
+#include "common/secs.h"
 
 /* "3", ">= 1" */
 static void fmt_count(char *buf, size_t len, enum case_cmp cmp, long long n)
@@ -70,7 +53,9 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 	else
 		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets dropped (%" PRIu64
 			 " matched)", k->packets, k->matched);
-	return cmp_holds(e->cmp, (long long)k->packets, e->count) ? VERDICT_PASS : VERDICT_FAIL;
+	if (!case_cmp_holds(e->cmp, (long long)k->packets, e->count))
+		return VERDICT_FAIL;
+	return VERDICT_PASS;
 }
 
 enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
@@ -100,12 +85,13 @@ enum verdict_status verdict_eval_tw_restarts(const struct verdict_input *in,
 		return VERDICT_ERROR;
 	}
 	if (p->tw_restarts) {
+		char at[SECS_LEN];
+
 		r->t_ms = p->tw_first_restart_ms;
-		snprintf(r->observed, sizeof(r->observed), "%d times, first at %" PRId64 ".%03" PRId64
-			 " s", p->tw_restarts, p->tw_first_restart_ms / 1000,
-			 p->tw_first_restart_ms % 1000);
+		snprintf(r->observed, sizeof(r->observed), "%d times, first at %s s",
+			 p->tw_restarts, secs_fmt(at, sizeof(at), p->tw_first_restart_ms, 3));
 	} else {
 		snprintf(r->observed, sizeof(r->observed), "never");
 	}
-	return cmp_holds(e->cmp, p->tw_restarts, e->count) ? VERDICT_PASS : VERDICT_FAIL;
+	return case_cmp_holds(e->cmp, p->tw_restarts, e->count) ? VERDICT_PASS : VERDICT_FAIL;
 }

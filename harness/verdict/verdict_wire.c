@@ -12,22 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
+#include "common/secs.h"
 #include "obs/wire.h"
 
 #define VERDICT_WIRE_LIST_MAX 8 /* matches listed one by one; past that, first and last */
 
-/* Microseconds on the case clock as seconds, "1.012". */
+/* Microseconds on the case clock as seconds, "1.012": the millisecond it falls in. */
 static void fmt_us(char *buf, size_t len, int64_t us)
 {
-	int64_t ms = us >= 0 ? us / 1000 : -((-us + 999) / 1000);
-
-	snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) / 1000,
-		 (ms < 0 ? -ms : ms) % 1000);
-}
-
-static void fmt_ms(char *buf, size_t len, int64_t ms)
-{
-	fmt_us(buf, len, ms * 1000);
+	secs_fmt(buf, len, mono_floor(us, 1000), 3);
 }
 
 /* Append to @buf (NUL-terminated, @size bytes) without overflowing. */
@@ -60,42 +54,23 @@ static void describe(const struct verdict_input *in, const struct case_expect *e
 	} else {
 		cat(buf, size, " gaps");
 		for (int i = 0; i < w->n_gaps; i++) {
-			fmt_ms(a, sizeof(a), w->gaps_ms[i]);
+			secs_fmt(a, sizeof(a), w->gaps_ms[i], 3);
 			cat(buf, size, " %s", a);
 		}
-		fmt_ms(a, sizeof(a), w->tolerance_ms);
+		secs_fmt(a, sizeof(a), w->tolerance_ms, 3);
 		cat(buf, size, " s (+-%s s)", a);
 	}
 	if (e->when == CASE_WHEN_DURING) {
-		fmt_ms(a, sizeof(a), e->from_ms);
-		fmt_ms(b, sizeof(b), e->to_ms);
+		secs_fmt(a, sizeof(a), e->from_ms, 3);
+		secs_fmt(b, sizeof(b), e->to_ms, 3);
 		cat(buf, size, " from %s to %s s", a, b);
 	}
-}
-
-static bool cmp_holds(enum case_cmp cmp, long long have, long long want)
-{
-	switch (cmp) {
-	case CASE_CMP_EQ:
-		return have == want;
-	case CASE_CMP_GE:
-		return have >= want;
-	case CASE_CMP_LE:
-		return have <= want;
-	case CASE_CMP_GT:
-		return have > want;
-	case CASE_CMP_LT:
-		return have < want;
-	case CASE_CMP_COUNT:
-		break;
-	}
-	return false;
 }
 
 /* The times (us) of the segments @e counts, in capture order; caller frees. */
 static int64_t *matches(const struct case_expect *e, const struct wire_host *w, int *n)
 {
-	int64_t *t = malloc(((size_t)w->n_segs + 1) * sizeof(*t));
+	int64_t *t = calloc((size_t)w->n_segs + 1, sizeof(*t));
 	enum wire_dir dir = e->wire.received ? WIRE_DIR_IN : WIRE_DIR_OUT;
 
 	*n = 0;
@@ -164,8 +139,8 @@ static enum verdict_status eval_gaps(const struct case_expect *e, const int64_t 
 	if (bad < 0)
 		return VERDICT_PASS;
 	fmt_us(a, sizeof(a), t[bad + 1] - t[bad]);
-	fmt_ms(b, sizeof(b), w->gaps_ms[bad]);
-	fmt_ms(c, sizeof(c), w->tolerance_ms);
+	secs_fmt(b, sizeof(b), w->gaps_ms[bad], 3);
+	secs_fmt(c, sizeof(c), w->tolerance_ms, 3);
 	/* The mismatch first: the observed text may be cut at its end. */
 	list_matches(e, t, n, all, sizeof(all));
 	snprintf(r->observed, sizeof(r->observed), "gap %d is %s s, not %s +-%s s; ", bad + 1, a, b,
@@ -204,7 +179,7 @@ enum verdict_status verdict_eval_wire(const struct verdict_input *in, const stru
 	if (e->wire.has_gaps) {
 		v = eval_gaps(e, t, n, r);
 	} else {
-		v = cmp_holds(e->wire.cmp, n, e->wire.count) ? VERDICT_PASS : VERDICT_FAIL;
+		v = case_cmp_holds(e->wire.cmp, n, e->wire.count) ? VERDICT_PASS : VERDICT_FAIL;
 		r->t_ms = n ? t[0] / 1000 : (e->when == CASE_WHEN_DURING ? e->from_ms : -1);
 	}
 	free(t);

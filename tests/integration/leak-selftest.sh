@@ -11,7 +11,17 @@ cd "$(dirname "$0")/../.."
 bin=build/tcpfault
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 0; }
 tmp=$(mktemp -d)
-cg=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+# Where to plant the group: the cgroup2 mount, else the v1 freezer hierarchy
+# (a privileged container on a cgroup v1 host has only that). The fs type is
+# the field after "-" (optional fields before it come and go).
+cg_mount() {
+	awk -v want="$1" '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+		$(i + 1) == want && (want == "cgroup2" || $(i + 3) ~ /(^|,)freezer(,|$)/) { print $5; exit }' \
+		/proc/self/mountinfo
+}
+cg=$(cg_mount cgroup2)
+[ -n "$cg" ] || cg=$(cg_mount cgroup)
+[ -n "$cg" ] || { echo "SKIP: no cgroup2 mount and no v1 freezer hierarchy"; exit 0; }
 fail() { echo "not ok - $*"; kill "$sp" "$op" "$rp" 2>/dev/null; rm -rf "$tmp"; exit 1; }
 op=; rp=
 
