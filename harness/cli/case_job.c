@@ -5,40 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "plan/plan.h"
 #include "report/result.h"
 #include "report/sequence.h"
 #include "run/run.h"
-#include "verdict/model_env.h"
-
-/* The verdict of a run that reached its end: the timing model's bands first
- * ("within model" expectations), then every expectation. @res and @models
- * hold one entry per expectation. */
-static enum verdict_status case_job_judge(const struct run_record *rec, struct verdict_result *res,
-					  struct model_band *models)
-{
-	const struct case_def *c = rec->c;
-	struct model_env_run mr = { .c = c, .tl = rec->tl, .sysctls = rec->sysctls,
-				    .fault_ms = rec->fault_ms };
-	struct verdict_input in = { .c = c,
-				    .peers = rec->peers,
-				    .fault_ms = rec->fault_ms,
-				    .obs_first_ms = rec->obs_first_ms,
-				    .obs_last_ms = rec->obs_last_ms,
-				    .models = models,
-				    .wire = rec->wire,
-				    .counters = rec->counters,
-				    .n_counters = rec->n_counters,
-				    .sysctl_seen = rec->sysctl_seen,
-				    .sysctl_why = rec->sysctl_why };
-
-	for (int h = 0; h < c->n_hosts; h++) {
-		mr.sockopts[h] = rec->peer_res[h]->sockopts;
-		mr.local[h] = rec->local[h];
-		mr.remote[h] = rec->remote[h];
-	}
-	model_env_case(&mr, models);
-	return verdict_eval(&in, res);
-}
+#include "verdict/judge.h"
 
 /* sequence.txt and sequence.svg: what crossed the wire, drawn from the timeline. */
 static void case_job_sequence(const struct run_record *rec, const char *dir)
@@ -78,18 +49,36 @@ static void case_job_keep(struct run *r, const char *tag, const char *dir)
 	fclose(f);
 }
 
+/* A plan that could not be made: case.json says why. */
+static enum verdict_status case_job_unplanned(const struct case_def *c, bool control,
+					      const struct tf_err *err, const char *dir)
+{
+	struct result_case out = { .c = c, .control = control, .fault_ms = -1,
+				   .verdict = VERDICT_ERROR };
+
+	snprintf(out.reason, sizeof(out.reason), "%s", err->msg);
+	result_write(dir, &out);
+	return VERDICT_ERROR;
+}
+
 enum verdict_status case_job_run(const struct case_def *c, const struct case_job_opts *o,
 				 const char *dir)
 {
-	struct run_opts ro = { .control = o->control, .freezer = o->freezer };
-	struct run *r = run_case(c, &ro, dir);
+	struct run_opts ro = { .freezer = o->freezer };
+	struct tf_err err = { "" };
+	struct plan *p = plan_build(c, &(struct plan_opts){ .control = o->control }, &err);
+	struct run *r = p ? run_case(p, &ro, dir) : NULL;
 	const struct run_record *rec;
 	struct result_case out = { .verdict = VERDICT_ERROR };
 	struct verdict_result *res = NULL;
 	struct model_band *models = NULL;
 
-	if (!r)
+	if (!p)
+		return case_job_unplanned(c, o->control, &err, dir);
+	if (!r) {
+		plan_free(p);
 		return VERDICT_ERROR;
+	}
 	rec = run_record(r);
 	out = (struct result_case){ .c = rec->c, .control = rec->control, .tl = rec->tl,
 				    .sysctls = rec->sysctls, .faults = rec->faults,
@@ -104,7 +93,7 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 		res = calloc((size_t)rec->c->n_expects + 1, sizeof(*res));
 		models = calloc((size_t)rec->c->n_expects + 1, sizeof(*models));
 		if (res && models) {
-			out.verdict = case_job_judge(rec, res, models);
+			out.verdict = verdict_judge(p, rec, res, models);
 			out.results = res;
 			out.models = models;
 			out.obs_last_ms = rec->obs_last_ms;
@@ -119,6 +108,7 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 		case_job_keep(r, o->keep_tag, dir);
 	case_job_sequence(rec, dir);
 	run_free(r);
+	plan_free(p);
 	free(res);
 	free(models);
 	return out.verdict;

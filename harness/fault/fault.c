@@ -44,15 +44,15 @@ static const struct fault_family *fault_family_first(int k)
 	return f;
 }
 
-int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_apply(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		struct tf_err *err)
 {
-	const struct fault_ops *ops = fault_ops_of(st->kind);
+	const struct fault_ops *ops = fault_ops_of(ps->kind);
 
 	*t_ns = mono_ns();
 	if (!ops)
-		return tf_err_set(err, -EINVAL, "%s is not a fault", case_step_name(st->kind));
-	return ops->apply(env, st, t_ns, err);
+		return tf_err_set(err, -EINVAL, "%s is not a fault", case_step_name(ps->kind));
+	return ops->apply(env, ps, t_ns, err);
 }
 
 int fault_prepare(struct fault_env *env, struct tf_err *err)

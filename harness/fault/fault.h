@@ -1,9 +1,9 @@
 /* fault.h - the faults the runner injects, one handler per fault kind.
  *
- * Takes: a fault step of the case and the environment of the run (the lab,
- * the peers' pids, a logger). Gives: the fault, done now, and what it left to
- * report (rule counters, snapshots) in env->record, which goes into case.json
- * under "faults". fault_finish() undoes what must be undone before the lab is
+ * Takes: a fault step of the plan and the environment of the run (the plan,
+ * the lab, the peers' pids, a logger). Gives: the fault, done now, and what it
+ * left to report (rule counters, snapshots) in env->record, typed
+ * (fault_record.h; report/ writes it into case.json under "faults"). fault_finish() undoes what must be undone before the lab is
  * freed (thaw frozen processes, lift rules) and collects final counters.
  *
  * Each fault kind (case/steps.def, "fault" true) has a struct fault_ops, in
@@ -17,9 +17,10 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <jansson.h>
 
 #include "case/case.h"
+#include "fault/fault_record.h"
+#include "plan/plan.h"
 #include "obs/observations.h"
 #include "netns/lab.h"
 #include "netns/tf_err.h"
@@ -29,14 +30,14 @@
 struct fault_rules;
 struct fault_crash;
 struct fault_mbox;
-struct lab_view;
 
 struct fault_env {
-	const struct case_def *c;
+	const struct plan *plan; /* what runs: hosts, cables, addresses */
+	const struct case_def *c; /* plan->c */
 	struct lab *lab;
 	pid_t peer_pids[CASE_MAX_HOSTS]; /* 0: the host runs no peer */
 	bool peer_dead[CASE_MAX_HOSTS]; /* set by a fault that ended the peer */
-	json_t *record; /* {"...": ...} reported as case.json "faults"; owned by the runner */
+	struct fault_record record; /* what to report (case.json "faults"); fault_record_free() */
 	/* Timeline note from a fault ("kill -9 server (pid 12)"); @t_ns is the
 	 * monotonic time it happened (0: now). */
 	void (*log)(void *arg, int64_t t_ns, const char *text);
@@ -83,9 +84,10 @@ struct fault_family {
 
 /* One kind of fault. */
 struct fault_ops {
-	/* Inject @st now; *@t_ns: the monotonic time it took effect (preset
-	 * to now). 0 or -errno with the reason in @err. */
-	int (*apply)(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+	/* Inject @ps now (its targets resolved by the plan); *@t_ns: the
+	 * monotonic time it took effect (preset to now). 0 or -errno with the
+	 * reason in @err. */
+	int (*apply)(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		     struct tf_err *err);
 	const struct fault_family *family; /* NULL: none (kill) */
 	/* Verdict hook: from this step on, the victim answers no ARP (KERNEL-FACTS.md,
@@ -98,12 +100,12 @@ struct fault_ops {
 const struct fault_ops *fault_ops_of(enum case_step_kind kind);
 
 /**
- * fault_apply() - inject the fault @st now.
+ * fault_apply() - inject the fault @ps now (its targets resolved by the plan).
  * Return: 0 or -errno with the reason in @err (the run then ends in error).
  * *@t_ns is set to the monotonic time the fault took effect: the origin of
  * the case's "within" bands when it is the first fault.
  */
-int fault_apply(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+int fault_apply(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		struct tf_err *err);
 
 /**
@@ -140,18 +142,16 @@ extern const struct fault_ops fault_kill_ops;
  * the host's configuration is recorded before, during and after and must not
  * change (-EPROTO with the difference in @err otherwise). */
 extern const struct fault_ops fault_unplug_ops, fault_replug_ops;
-/* A host's configuration as JSON: "links", "addrs", "routes" (IPv4),
- * "routes6" and "neigh_settings"; with @with_state also the carrier and
- * operstate of @ifname, the linkdown routes and the neighbour entries. @v is
- * the caller's scratch. Shared with fault_addr.c. 0 or -errno. */
+/* A host's configuration into @snap: links, addresses, routes (both
+ * families) and neighbour settings; with @with_state also the carrier and
+ * operstate of @ifname (and the linkdown routes and neighbour entries are
+ * reported). Shared with fault_addr.c. 0 or -errno. */
 int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
-		   struct lab_view *v, json_t **out, struct tf_err *err);
+		   struct fault_snap *snap, struct tf_err *err);
 /* Do two snapshots differ in links, addresses, IPv4 routes or neighbour
  * settings? What differs first goes in @buf. */
-bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len);
-/* record.KIND.HOST ("cable", "readdress"): the array of @host's events of
- * that kind in the run's record, created on first use (owned by the record). */
-json_t *fault_host_log(struct fault_env *env, const char *kind, int host);
+bool fault_snap_differs(const struct fault_snap *a, const struct fault_snap *b, char *buf,
+			size_t len);
 
 /* fault_drop.c: drop and watch rules (nftables through lab_fw), lift. Their
  * counters are read on every tick (a change is a timeline event; a "first N"

@@ -22,7 +22,7 @@
  * boot), and so do the peers' neighbour entries for the rebooted host (its
  * MAC address is the same).
  *
- * Recorded in env->record "crash" -> HOST -> [ one object per crash ]:
+ * Recorded in env->record (fault_record.h; "crash" -> HOST -> [ one per crash ]):
  *   interfaces, freezer ("cgroup2" / "freezer-v1" / null), frozen_pids,
  *   dropped {"in_eth0": {"packets", "bytes"}, "out_eth0": ...} (read when the
  *   black-hole is lifted, by the reboot or at the end of the run),
@@ -38,7 +38,6 @@
 
 #include "common/clock.h"
 #include "obs/capture.h"
-#include "plan/topo.h"
 #include "netns/lab_diag.h"
 #include "netns/lab_freeze.h"
 #include "netns/lab_fw.h"
@@ -54,47 +53,53 @@ struct fault_crash {
 	struct lab_freezer *fz; /* the host's frozen processes; NULL: none */
 	struct lab_fw *fw; /* NULL until the first black-hole */
 	bool holed; /* the black-hole table is in place */
-	const char *ifs[FAULT_CRASH_MAX_IFS]; /* static strings (topo.h) */
+	const char *ifs[FAULT_CRASH_MAX_IFS]; /* static strings (the plan's) */
 	int n_ifs;
-	json_t *rec; /* the current crash's record (borrowed from env->record) */
+	int rec; /* the current crash's index in env->record.crash[host]; -1: none */
 };
 
 static struct fault_crash *fault_crash_of(struct fault_env *env, int host)
 {
-	if (!env->crash[host])
+	if (!env->crash[host]) {
 		env->crash[host] = calloc(1, sizeof(*env->crash[host]));
+		if (env->crash[host])
+			env->crash[host]->rec = -1;
+	}
 	return env->crash[host];
 }
 
-/* record.KIND.HOST, an array created on first use (@arr) or an object. */
-static json_t *fault_crash_log(struct fault_env *env, const char *kind, int host, bool arr)
+/* A new crash event of @host, made current; NULL when out of memory. */
+static struct fault_crash_event *fault_crash_event_new(struct fault_env *env, int host,
+						       struct fault_crash *cr)
 {
-	json_t *all = json_object_get(env->record, kind), *mine;
+	struct fault_record *r = &env->record;
+	struct fault_crash_event *ev;
 
-	if (!all) {
-		all = json_object();
-		json_object_set_new(env->record, kind, all);
-	}
-	mine = json_object_get(all, env->c->hosts[host]);
-	if (!mine) {
-		mine = arr ? json_array() : json_object();
-		json_object_set_new(all, env->c->hosts[host], mine);
-	}
-	return mine;
+	fault_record_touch(r, FAULT_REC_CRASH, host);
+	ev = fault_record_grow(&r->crash[host], &r->n_crash[host], &r->cap_crash[host],
+			       sizeof(*r->crash[host]));
+	cr->rec = ev ? r->n_crash[host] - 1 : -1;
+	return ev;
+}
+
+/* The current crash event of @host, or NULL. */
+static struct fault_crash_event *fault_crash_event(struct fault_env *env, int host,
+						   const struct fault_crash *cr)
+{
+	return cr->rec >= 0 ? &env->record.crash[host][cr->rec] : NULL;
 }
 
 /* Freeze the host's peer process, if it has a live one (the group is made
  * once and kept until the reboot or the end of the run). */
 static int fault_crash_freeze(struct fault_env *env, int host, struct fault_crash *cr,
-			      json_t *rec, struct tf_err *err)
+			      struct fault_frozen *rec, struct tf_err *err)
 {
 	pid_t pid = env->peer_pids[host];
-	json_t *pids = json_array();
 	int ret;
 
-	json_object_set_new(rec, "frozen_pids", pids);
+	*rec = (struct fault_frozen){ .has_pids = true, .freezer = FAULT_FREEZER_ABSENT };
 	if (!pid || env->peer_dead[host]) {
-		json_object_set_new(rec, "freezer", json_null());
+		rec->freezer = FAULT_FREEZER_NONE;
 		return 0;
 	}
 	if (!cr->fz) {
@@ -107,8 +112,9 @@ static int fault_crash_freeze(struct fault_env *env, int host, struct fault_cras
 	ret = lab_freezer_set(cr->fz, true, err);
 	if (ret)
 		return ret;
-	json_array_append_new(pids, json_integer(pid));
-	json_object_set_new(rec, "freezer", json_string(lab_freezer_kind(cr->fz)));
+	rec->pids[rec->n_pids++] = pid;
+	rec->freezer = FAULT_FREEZER_KIND;
+	snprintf(rec->freezer_kind, sizeof(rec->freezer_kind), "%s", lab_freezer_kind(cr->fz));
 	return 0;
 }
 
@@ -142,20 +148,19 @@ static int fault_crash_cmds(const struct fault_crash *cr, char *buf, size_t len)
 static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash *cr,
 			    struct tf_err *err)
 {
-	const char *ifs[FAULT_CRASH_MAX_IFS];
+	const struct plan_host *ph = &env->plan->hosts[host];
 	char cmds[4096];
-	int n, ret;
+	int ret;
 
 	if (!cr->fw) {
 		ret = lab_fw_open(env->lab, host, &cr->fw, err);
 		if (ret)
 			return ret;
 	}
-	n = topo_host_ifaces(env->c, host, ifs, FAULT_CRASH_MAX_IFS);
 	cr->n_ifs = 0;
-	for (int i = 0; i < n; i++)
-		if (strcmp(ifs[i], "lo") != 0) /* what a host says to itself never leaves it */
-			cr->ifs[cr->n_ifs++] = ifs[i];
+	for (int i = 0; i < ph->n_ifaces && cr->n_ifs < FAULT_CRASH_MAX_IFS; i++)
+		if (strcmp(ph->ifaces[i], "lo") != 0) /* what a host says to itself never leaves it */
+			cr->ifs[cr->n_ifs++] = ph->ifaces[i];
 	if (fault_crash_cmds(cr, cmds, sizeof(cmds)))
 		return tf_err_set(err, -ENOSPC, "host-crash %s: too many interfaces",
 				  env->c->hosts[host]);
@@ -175,52 +180,56 @@ static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash 
 
 static int fault_crash_counter_cb(const char *name, uint64_t packets, uint64_t bytes, void *arg)
 {
-	json_object_set_new(arg, name,
-			    json_pack("{s:I s:I}", "packets", (json_int_t)packets, "bytes",
-				      (json_int_t)bytes));
+	struct fault_crash_event *ev = arg;
+	struct fault_counter_rec *k;
+
+	if (ev->n_dropped == FAULT_CRASH_MAX_COUNTERS)
+		return 0;
+	k = &ev->dropped[ev->n_dropped++];
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->packets = packets;
+	k->bytes = bytes;
 	return 0;
 }
 
 /* Read the black-hole's counters into the crash record, then delete its table. */
-static int fault_crash_lift(struct fault_crash *cr, struct tf_err *err)
+static int fault_crash_lift(struct fault_env *env, int host, struct fault_crash *cr,
+			    struct tf_err *err)
 {
-	json_t *dropped = json_object();
+	struct fault_crash_event *ev = fault_crash_event(env, host, cr), scratch = { 0 };
 
-	if (!cr->holed) {
-		json_decref(dropped);
+	if (!cr->holed)
 		return 0;
-	}
-	lab_fw_counters(cr->fw, "netdev", FAULT_CRASH_TABLE, fault_crash_counter_cb, dropped, NULL);
-	if (cr->rec)
-		json_object_set_new(cr->rec, "dropped", dropped);
-	else
-		json_decref(dropped);
+	lab_fw_counters(cr->fw, "netdev", FAULT_CRASH_TABLE, fault_crash_counter_cb,
+			ev ? ev : &scratch, NULL);
+	if (ev)
+		ev->has_dropped = true;
 	cr->holed = false;
 	return lab_fw_run(cr->fw, "delete table netdev " FAULT_CRASH_TABLE "\n", err);
 }
 
-static int fault_host_crash(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-			    struct tf_err *err)
+static int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		     struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
-	json_t *rec, *ifs;
+	struct fault_crash_event *ev;
 	char text[256];
 	int ret;
 
-	if (!cr)
+	ev = cr ? fault_crash_event_new(env, st->host, cr) : NULL;
+	if (!ev)
 		return tf_err_set(err, -ENOMEM, "host-crash %s: out of memory", host);
-	rec = json_object();
-	json_array_append_new(fault_crash_log(env, "crash", st->host, true), rec);
-	cr->rec = rec;
 	ret = fault_crash_hole(env, st->host, cr, err);
 	*t_ns = mono_ns(); /* from here the host is silent */
+	ev = fault_crash_event(env, st->host, cr);
 	if (ret == 0)
-		ret = fault_crash_freeze(env, st->host, cr, rec, err);
-	ifs = json_array();
+		ret = fault_crash_freeze(env, st->host, cr, &ev->frozen, err);
+	ev->has_ifs = true;
+	ev->n_ifs = cr->n_ifs;
 	for (int i = 0; i < cr->n_ifs; i++)
-		json_array_append_new(ifs, json_string(cr->ifs[i]));
-	json_object_set_new(rec, "interfaces", ifs);
+		ev->ifs[i] = cr->ifs[i];
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text),
@@ -231,19 +240,19 @@ static int fault_host_crash(struct fault_env *env, const struct case_step *st, i
 	return 0;
 }
 
-static int fault_freeze(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-			struct tf_err *err)
+static int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
-	json_t *rec;
 	char text[200];
 	int ret;
 
 	if (!cr)
 		return tf_err_set(err, -ENOMEM, "freeze %s: out of memory", host);
-	rec = fault_crash_log(env, "freeze", st->host, false);
-	ret = fault_crash_freeze(env, st->host, cr, rec, err);
+	fault_record_touch(&env->record, FAULT_REC_FREEZE, st->host);
+	ret = fault_crash_freeze(env, st->host, cr, &env->record.freeze[st->host], err);
 	*t_ns = mono_ns();
 	if (ret)
 		return ret;
@@ -277,12 +286,13 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 	return again < 0 ? again : n + again;
 }
 
-static int fault_reboot(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-			struct tf_err *err)
+static int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
 	const char *host = env->c->hosts[st->host];
-	json_t *reboot;
+	struct fault_crash_event *ev;
 	char text[256];
 	int ret, n, neighs;
 
@@ -291,9 +301,10 @@ static int fault_reboot(struct fault_env *env, const struct case_step *st, int64
 	/* The parser puts a host-crash first; a control run may have removed it:
 	 * then the reboot black-holes the host itself before touching anything. */
 	if (!cr->holed) {
-		cr->rec = json_object();
-		json_array_append_new(fault_crash_log(env, "crash", st->host, true), cr->rec);
-		json_object_set_new(cr->rec, "implied_by_reboot", json_true());
+		ev = fault_crash_event_new(env, st->host, cr);
+		if (!ev)
+			return tf_err_set(err, -ENOMEM, "reboot %s: out of memory", host);
+		ev->implied_by_reboot = true;
 		ret = fault_crash_hole(env, st->host, cr, err);
 		if (ret)
 			return ret;
@@ -313,19 +324,23 @@ static int fault_reboot(struct fault_env *env, const struct case_step *st, int64
 	neighs = lab_neigh_flush(env->lab, st->host, err);
 	if (neighs < 0)
 		return neighs;
-	reboot = json_pack("{s:i s:i s:o}", "sockets_destroyed", n, "neighbours_flushed", neighs,
-			   "listen", st->port ? json_integer(st->port) : json_null());
-	json_object_set_new(cr->rec, "reboot", reboot);
+	ev = fault_crash_event(env, st->host, cr);
+	if (ev) {
+		ev->has_reboot = true;
+		ev->sockets_destroyed = n;
+		ev->neighbours_flushed = neighs;
+		ev->listen = st->port;
+	}
 	if (st->port) {
 		ret = env->listen_again(env->log_arg, st->host, st->port, err);
 		if (ret)
 			return ret;
 	}
-	ret = fault_crash_lift(cr, err);
+	ret = fault_crash_lift(env, st->host, cr, err);
 	*t_ns = mono_ns(); /* the host is back */
 	if (ret)
 		return ret;
-	cr->rec = NULL;
+	cr->rec = -1;
 	snprintf(text, sizeof(text),
 		 "reboot %s: processes killed, %d socket%s destroyed, %d neighbour entr%s "
 		 "forgotten, black-hole lifted%s",
@@ -346,7 +361,7 @@ static void fault_crash_undo(struct fault_env *env)
 		/* Thaw (and kill) first: a v1-frozen task cannot even die. */
 		lab_freezer_free(cr->fz);
 		if (cr->fw)
-			fault_crash_lift(cr, &e);
+			fault_crash_lift(env, h, cr, &e);
 		lab_fw_close(cr->fw);
 		free(cr);
 		env->crash[h] = NULL;

@@ -30,7 +30,7 @@
  * pure ACK is "ACK flag, no SYN/FIN/RST, no payload byte". Which pure ACK is
  * chosen by timing (when the rule goes in) and count (first N).
  *
- * Recorded in env->record "rules" -> NAME: where, what, the nft commands, when
+ * Recorded in env->record (fault_record.h; "rules" -> NAME): where, what, the nft commands, when
  * it went in and out (case clock), the final counters and every change of them
  * the ticks saw ("changes": [[t_ms, dropped, matched], ...]).
  */
@@ -45,7 +45,6 @@
 
 #include "common/clock.h"
 #include "obs/capture.h"
-#include "plan/topo.h"
 #include "netns/lab_fw.h"
 
 #define FAULT_RULE_FAMILY "inet"
@@ -61,7 +60,7 @@ struct fault_rule {
 	bool lifted;
 	int64_t on_ns, off_ns;
 	uint64_t dropped, matched; /* as last read */
-	json_t *rec; /* env->record.rules.NAME (borrowed) */
+	int rec; /* its index in env->record.rules */
 };
 
 struct fault_rules {
@@ -86,7 +85,7 @@ static int fault_from_expr(const struct fault_env *env, int host, char *buf, siz
 	buf[0] = '\0';
 	if (host < 0)
 		return 0;
-	if (topo_host_addr(env->c, host, 0, &ss) < 0)
+	if (plan_host_addr(env->plan, host, 0, &ss) < 0)
 		return tf_err_set(err, -ENOENT, "no address known for host %s", env->c->hosts[host]);
 	src = ss.ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
 				       : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
@@ -157,17 +156,6 @@ static struct fault_rule *fault_rule_find(struct fault_rules *rs, const char *na
 	return NULL;
 }
 
-static json_t *fault_rules_record(struct fault_env *env)
-{
-	json_t *rules = json_object_get(env->record, "rules");
-
-	if (!rules) {
-		rules = json_object();
-		json_object_set_new(env->record, "rules", rules);
-	}
-	return rules;
-}
-
 /* "drop syn-lost at server ingress from client SYN first 3" */
 static void fault_rule_text(const struct fault_env *env, const struct case_step *st, char *buf,
 			    size_t len)
@@ -187,28 +175,28 @@ static void fault_rule_text(const struct fault_env *env, const struct case_step 
 		 ru->has_seg ? "" : "\"", how);
 }
 
-/* A new rule's record, with the commands that put it in. */
-static json_t *fault_rule_record_new(struct fault_env *env, const struct case_step *st,
-				     const char *cmds)
+/* A new rule's record, with the commands that put it in; its index, or -ENOMEM. */
+static int fault_rule_record_new(struct fault_env *env, const struct case_step *st,
+				 const char *cmds, int64_t on_ms)
 {
-	const struct case_rule *ru = &st->rule;
-	char text[400];
-	json_t *rec;
+	struct fault_record *r = &env->record;
+	struct fault_rule_rec *rec;
 
-	fault_rule_text(env, st, text, sizeof(text));
-	rec = json_pack("{s:s s:s s:s s:s s:o s:s s:o s:o s:s s:s s:[]}", "kind",
-			case_step_name(st->kind), "text", text, "host", env->c->hosts[st->host],
-			"where", ru->where == CASE_RULE_FORWARD ? "forward" : "ingress", "from",
-			ru->from_host >= 0 ? json_string(env->c->hosts[ru->from_host]) : json_null(),
-			"what", ru->has_seg ? case_seg_kind_name(ru->seg) : ru->match, "first",
-			ru->first ? json_integer(ru->first) : json_null(), "for_ms",
-			ru->for_ms ? json_integer(ru->for_ms) : json_null(), "nft", cmds, "source",
-			st->loc.file, "changes");
+	fault_record_touch(r, FAULT_REC_RULES, -1);
+	rec = fault_record_grow(&r->rules, &r->n_rules, &r->cap_rules, sizeof(*r->rules));
 	if (!rec)
-		return NULL;
-	json_object_set_new(rec, "line", json_integer(st->loc.line));
-	json_object_set_new(fault_rules_record(env), ru->name, rec);
-	return rec;
+		return -ENOMEM;
+	rec->st = st;
+	fault_rule_text(env, st, rec->text, sizeof(rec->text));
+	snprintf(rec->nft, sizeof(rec->nft), "%s", cmds);
+	rec->on_ms = on_ms;
+	return r->n_rules - 1;
+}
+
+/* The record of rule @r. */
+static struct fault_rule_rec *fault_rule_rec(struct fault_env *env, const struct fault_rule *r)
+{
+	return &env->record.rules[r->rec];
 }
 
 /* The rules' state, made on first use. */
@@ -243,9 +231,10 @@ static int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 	return 0;
 }
 
-static int fault_drop(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		      struct tf_err *err)
+static int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+	       struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_rules *rs = fault_rules_get(env);
 	char cmds[FAULT_CMDS_MAX], text[400];
 	struct fault_rule *r;
@@ -267,10 +256,12 @@ static int fault_drop(struct fault_env *env, const struct case_step *st, int64_t
 	*t_ns = mono_ns();
 	if (ret)
 		return ret;
-	r = &rs->r[rs->n++];
+	r = &rs->r[rs->n];
 	*r = (struct fault_rule){ .st = st, .active = true, .on_ns = *t_ns };
-	r->rec = fault_rule_record_new(env, st, cmds);
-	json_object_set_new(r->rec, "on_ms", json_integer(fault_case_ms(env, *t_ns)));
+	r->rec = fault_rule_record_new(env, st, cmds, fault_case_ms(env, *t_ns));
+	if (r->rec < 0)
+		return tf_err_set(err, -ENOMEM, "out of memory");
+	rs->n++;
 	fault_rule_text(env, st, text, sizeof(text));
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
@@ -281,6 +272,7 @@ static int fault_rule_off(struct fault_env *env, struct fault_rule *r, const cha
 			  struct tf_err *err)
 {
 	const struct case_rule *ru = &r->st->rule;
+	struct fault_rule_rec *rec;
 	char cmd[160], text[200];
 	int ret;
 
@@ -290,8 +282,10 @@ static int fault_rule_off(struct fault_env *env, struct fault_rule *r, const cha
 	r->off_ns = mono_ns();
 	r->active = false;
 	r->lifted = ret == 0;
-	json_object_set_new(r->rec, "off_ms", json_integer(fault_case_ms(env, r->off_ns)));
-	json_object_set_new(r->rec, "lifted_by", json_string(why));
+	rec = fault_rule_rec(env, r);
+	rec->off = true;
+	rec->off_ms = fault_case_ms(env, r->off_ns);
+	snprintf(rec->lifted_by, sizeof(rec->lifted_by), "%s", why);
 	if (r->st->kind == CASE_STEP_WATCH)
 		snprintf(text, sizeof(text), "watch %s lifted (%s): %" PRIu64 " counted", ru->name,
 			 why, r->dropped);
@@ -350,9 +344,7 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 
 		if (!rd.changed[i])
 			continue;
-		json_array_append_new(json_object_get(r->rec, "changes"),
-				      json_pack("[I I I]", (json_int_t)t_ms, (json_int_t)r->dropped,
-						(json_int_t)r->matched));
+		fault_changes_add(&fault_rule_rec(env, r)->changes, t_ms, r->dropped, r->matched);
 		if (r->st->kind == CASE_STEP_WATCH)
 			snprintf(text, sizeof(text), "watch %s: %" PRIu64 " counted", r->st->rule.name,
 				 r->dropped);
@@ -364,9 +356,10 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 	return 0;
 }
 
-static int fault_lift(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-		      struct tf_err *err)
+static int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+	       struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_rule *r = fault_rule_find(env->rules, st->rule.name);
 	char text[160];
 	int ret;
@@ -436,9 +429,9 @@ static void fault_drop_finish(struct fault_env *env)
 					       .installed = true, .packets = r->dropped,
 					       .matched = r->matched };
 		snprintf(k->name, sizeof(k->name), "%s", r->st->rule.name);
-		json_object_set_new(r->rec, k->watch ? "counted" : "dropped",
-				    json_integer((json_int_t)r->dropped));
-		json_object_set_new(r->rec, "matched", json_integer((json_int_t)r->matched));
+		fault_rule_rec(env, r)->final = true;
+		fault_rule_rec(env, r)->dropped = r->dropped;
+		fault_rule_rec(env, r)->matched = r->matched;
 	}
 	free(rs);
 	env->rules = NULL;

@@ -10,9 +10,10 @@
 
 #include "common/clock.h"
 
-static int fault_kill(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
+static int fault_kill(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
 		      struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
 	pid_t pid = env->peer_pids[st->host];
 	char text[128];

@@ -9,7 +9,7 @@
  * (flagged linkdown), and nobody else notices until ARP or retransmissions
  * fail. Replug brings the port up and waits for carrier and operstate UP.
  *
- * Recorded in env->record "cable" -> HOST -> [ one object per unplug ]:
+ * Recorded in env->record (fault_record.h; "cable" -> HOST -> [ one per unplug ]):
  *   before, during, after: the host's links, addresses, routes (lines of
  *     struct lab_view) and neighbour settings; "during" and "after" also its
  *     volatile state (carrier, operstate, linkdown routes) and neighbour entries;
@@ -26,173 +26,187 @@
 #include <sys/socket.h>
 
 #include "common/clock.h"
-#include "plan/topo.h"
 #include "netns/lab_view.h"
 
 #define FAULT_CARRIER_TIMEOUT_MS 2000
 #define FAULT_OPER_TIMEOUT_MS 5000
-#define FAULT_MAX_IFACES 8
 
-static json_t *fault_lines(const char *base, size_t stride, int n)
+/* "eth0.ucast_solicit" = "3": the neighbour settings of every interface. */
+static void fault_neigh_settings(struct fault_env *env, int host, struct fault_snap *snap)
 {
-	json_t *arr = json_array();
-
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, json_string(base + (size_t)i * stride));
-	return arr;
-}
-
-static json_t *fault_routes(const struct lab_view *v, int family)
-{
-	json_t *arr = json_array();
-
-	for (int i = 0; i < v->n_routes; i++)
-		if (v->routes[i].family == family)
-			json_array_append_new(arr, json_string(v->routes[i].line));
-	return arr;
-}
-
-/* {"eth0.ucast_solicit": "3", ...}: the neighbour settings of every interface. */
-static json_t *fault_neigh_settings(struct fault_env *env, int host)
-{
-	const char *ifs[FAULT_MAX_IFACES];
-	int n = topo_host_ifaces(env->c, host, ifs, FAULT_MAX_IFACES);
-	json_t *obj = json_object();
-	char key[128], name[96], val[64];
+	const struct plan_host *ph = &env->plan->hosts[host];
+	char key[128], val[64];
 	struct tf_err e;
 	int ret;
 
-	for (int i = 0; i < n; i++) {
-		for (int k = 0; k < topo_n_neigh_defaults; k++) {
-			snprintf(key, sizeof(key), "net.ipv4.neigh.%s.%s", ifs[i],
-				 topo_neigh_defaults[k].key);
-			snprintf(name, sizeof(name), "%s.%s", ifs[i], topo_neigh_defaults[k].key);
+	snap->n_neigh = 0;
+	for (int i = 0; i < ph->n_ifaces; i++) {
+		for (int k = 0; k < plan_n_neigh_defaults && snap->n_neigh < FAULT_SNAP_MAX_NEIGH;
+		     k++) {
+			struct fault_neigh_setting *ns = &snap->neigh[snap->n_neigh++];
+
+			snprintf(key, sizeof(key), "net.ipv4.neigh.%s.%s", ph->ifaces[i],
+				 plan_neigh_defaults[k].key);
+			snprintf(ns->name, sizeof(ns->name), "%s.%s", ph->ifaces[i],
+				 plan_neigh_defaults[k].key);
 			ret = lab_sysctl_get(env->lab, host, key, val, sizeof(val), &e);
 			if (ret < 0)
 				snprintf(val, sizeof(val), "(unreadable: %s)", strerror(-ret));
-			json_object_set_new(obj, name, json_string(val));
+			snprintf(ns->value, sizeof(ns->value), "%s", val);
 		}
 	}
-	return obj;
 }
 
 /*
- * The host as it is now. @v is the caller's scratch (large). The compared
- * members are "links", "addrs", "routes" (IPv4) and "neigh_settings"; with
- * @with_state also "carrier", "operstate", "linkdown" and "neighbours".
- * "routes6" is recorded, not compared: an IPv6 address gets its local route
- * only once duplicate address detection is over, and DAD runs again when the
- * carrier returns (addrconf_dad_run(), RFC 4862 5.4), so the IPv6 routes of a
- * host whose link came up a second ago differ with the clock, not the cable.
- * The lab's traffic is IPv4.
+ * The host as it is now, into @snap. The compared members are the links,
+ * the addresses, the IPv4 routes and the neighbour settings; with
+ * @with_state also the carrier and operstate of @ifname, the linkdown routes
+ * and the neighbour entries are reported. The IPv6 routes are recorded, not
+ * compared: an IPv6 address gets its local route only once duplicate address
+ * detection is over, and DAD runs again when the carrier returns
+ * (addrconf_dad_run(), RFC 4862 5.4), so the IPv6 routes of a host whose link
+ * came up a second ago differ with the clock, not the cable. The lab's
+ * traffic is IPv4.
  */
 int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
-		   struct lab_view *v, json_t **out, struct tf_err *err)
+		   struct fault_snap *snap, struct tf_err *err)
 {
-	json_t *snap, *linkdown;
-	int ret = lab_view_get(env->lab, host, v, err);
+	const struct lab_view *v = &snap->view;
+	int ret = lab_view_get(env->lab, host, &snap->view, err);
 
 	if (ret < 0)
 		return ret;
-	snap = json_pack("{s:o s:o s:o s:o s:o}", "links",
-			 fault_lines(v->links[0].line, sizeof(v->links[0]), v->n_links), "addrs",
-			 fault_lines(v->addrs[0], sizeof(v->addrs[0]), v->n_addrs), "routes",
-			 fault_routes(v, AF_INET), "routes6", fault_routes(v, AF_INET6),
-			 "neigh_settings", fault_neigh_settings(env, host));
-	if (!snap)
-		return tf_err_set(err, -ENOMEM, "snapshot: out of memory");
-	if (v->truncated)
-		json_object_set_new(snap, "truncated", json_true());
-	if (with_state) {
-		for (int i = 0; i < v->n_links; i++) {
-			if (strncmp(v->links[i].line, ifname, strlen(ifname)) ||
-			    v->links[i].line[strlen(ifname)] != ' ')
-				continue;
-			json_object_set_new(snap, "carrier", json_boolean(v->links[i].carrier));
-			json_object_set_new(snap, "operstate", json_string(v->links[i].operstate));
-		}
-		linkdown = json_array();
-		for (int i = 0; i < v->n_routes; i++)
-			if (v->routes[i].linkdown)
-				json_array_append_new(linkdown, json_string(v->routes[i].line));
-		json_object_set_new(snap, "linkdown", linkdown);
-		json_object_set_new(snap, "neighbours",
-				    fault_lines(v->neighs[0], sizeof(v->neighs[0]), v->n_neighs));
+	fault_neigh_settings(env, host, snap);
+	snap->with_state = with_state;
+	snap->if_found = false;
+	for (int i = 0; with_state && i < v->n_links; i++) {
+		if (strncmp(v->links[i].line, ifname, strlen(ifname)) ||
+		    v->links[i].line[strlen(ifname)] != ' ')
+			continue;
+		snap->if_found = true;
+		snap->carrier = v->links[i].carrier;
+		snprintf(snap->operstate, sizeof(snap->operstate), "%s", v->links[i].operstate);
 	}
-	*out = snap;
 	return 0;
 }
 
-/* The first line of array @a missing from @b, or NULL. */
-static const char *fault_missing(const json_t *a, const json_t *b)
+/* Is line @x among the @n lines of @base (each @stride bytes apart)? */
+static bool fault_has_line(const char *x, const char *base, size_t stride, int n)
 {
-	for (size_t i = 0; i < json_array_size(a); i++) {
-		const json_t *x = json_array_get(a, i);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(x, base + (size_t)i * stride))
+			return true;
+	return false;
+}
+
+/* The first of @a's lines missing from @b, or NULL. */
+static const char *fault_missing(const char *a, int na, const char *b, int nb, size_t stride)
+{
+	for (int i = 0; i < na; i++)
+		if (!fault_has_line(a + (size_t)i * stride, b, stride, nb))
+			return a + (size_t)i * stride;
+	return NULL;
+}
+
+/* The first IPv4 route of @a missing from @b's IPv4 routes, or NULL. */
+static const char *fault_route_missing(const struct lab_view *a, const struct lab_view *b)
+{
+	for (int i = 0; i < a->n_routes; i++) {
 		bool found = false;
 
-		for (size_t j = 0; j < json_array_size(b) && !found; j++)
-			found = json_equal(x, json_array_get(b, j));
+		if (a->routes[i].family != AF_INET)
+			continue;
+		for (int j = 0; j < b->n_routes && !found; j++)
+			found = b->routes[j].family == AF_INET &&
+				!strcmp(a->routes[i].line, b->routes[j].line);
 		if (!found)
-			return json_string_value(x);
+			return a->routes[i].line;
 	}
 	return NULL;
 }
 
-/* "" if @a and @b match on the compared members, else what differs, in @buf. */
-bool fault_snap_differs(const json_t *a, const json_t *b, char *buf, size_t len)
+static bool fault_neigh_same(const struct fault_snap *a, const struct fault_snap *b)
 {
-	static const char *const lists[] = { "links", "addrs", "routes" };
+	if (a->n_neigh != b->n_neigh)
+		return false;
+	for (int i = 0; i < a->n_neigh; i++) {
+		bool found = false;
+
+		for (int j = 0; j < b->n_neigh && !found; j++)
+			found = !strcmp(a->neigh[i].name, b->neigh[j].name) &&
+				!strcmp(a->neigh[i].value, b->neigh[j].value);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Do @a and @b differ on the compared members? What differs first goes in @buf. */
+bool fault_snap_differs(const struct fault_snap *a, const struct fault_snap *b, char *buf,
+			size_t len)
+{
+	const struct lab_view *va = &a->view, *vb = &b->view;
+	const size_t ls = sizeof(va->links[0]), as = sizeof(va->addrs[0]);
 	const char *line;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		const json_t *la = json_object_get(a, lists[i]), *lb = json_object_get(b, lists[i]);
-
-		if ((line = fault_missing(la, lb)))
-			snprintf(buf, len, "%s: '%s' is gone", lists[i], line);
-		else if ((line = fault_missing(lb, la)))
-			snprintf(buf, len, "%s: '%s' is new", lists[i], line);
-		if (buf[0])
-			return true;
-	}
-	if (!json_equal(json_object_get(a, "neigh_settings"),
-			json_object_get(b, "neigh_settings"))) {
+	if ((line = fault_missing(va->links[0].line, va->n_links, vb->links[0].line, vb->n_links,
+				  ls)))
+		snprintf(buf, len, "links: '%s' is gone", line);
+	else if ((line = fault_missing(vb->links[0].line, vb->n_links, va->links[0].line,
+				       va->n_links, ls)))
+		snprintf(buf, len, "links: '%s' is new", line);
+	else if ((line = fault_missing(va->addrs[0], va->n_addrs, vb->addrs[0], vb->n_addrs, as)))
+		snprintf(buf, len, "addrs: '%s' is gone", line);
+	else if ((line = fault_missing(vb->addrs[0], vb->n_addrs, va->addrs[0], va->n_addrs, as)))
+		snprintf(buf, len, "addrs: '%s' is new", line);
+	else if ((line = fault_route_missing(va, vb)))
+		snprintf(buf, len, "routes: '%s' is gone", line);
+	else if ((line = fault_route_missing(vb, va)))
+		snprintf(buf, len, "routes: '%s' is new", line);
+	else if (!fault_neigh_same(a, b))
 		snprintf(buf, len, "neighbour settings changed");
-		return true;
-	}
-	return false;
+	return buf[0] != '\0';
 }
 
-json_t *fault_host_log(struct fault_env *env, const char *kind, int host)
+/* Routes flagged linkdown (the device has no carrier), both families. */
+static int fault_linkdown_count(const struct lab_view *v)
 {
-	json_t *all = json_object_get(env->record, kind), *arr;
+	int n = 0;
 
-	if (!all) {
-		all = json_object();
-		json_object_set_new(env->record, kind, all);
-	}
-	arr = json_object_get(all, env->c->hosts[host]);
-	if (!arr) {
-		arr = json_array();
-		json_object_set_new(all, env->c->hosts[host], arr);
-	}
-	return arr;
+	for (int i = 0; i < v->n_routes; i++)
+		n += v->routes[i].linkdown;
+	return n;
+}
+
+/* A new unplug event of @host (its record grows), or NULL. */
+static struct fault_cable_event *fault_cable_event_new(struct fault_env *env, int host)
+{
+	struct fault_record *r = &env->record;
+
+	fault_record_touch(r, FAULT_REC_CABLE, host);
+	return fault_record_grow(&r->cable[host], &r->n_cable[host], &r->cap_cable[host],
+				 sizeof(*r->cable[host]));
 }
 
 static int fault_cable_of(struct fault_env *env, const struct case_step *st,
-			  struct topo_cable_info *cab, struct tf_err *err)
+			  struct plan_cable *cab, struct tf_err *err)
 {
-	if (topo_cable(env->c, st->host, cab) < 0)
-		return tf_err_set(err, -EINVAL,
+	const struct plan_cable *pc = plan_cable(env->plan, st->host);
+
+	if (pc) {
+		*cab = *pc;
+		return 0;
+	}
+	return tf_err_set(err, -EINVAL,
 				  "%s %s: the host has no cable into a switch in topology %s",
 				  case_step_name(st->kind), env->c->hosts[st->host],
 				  case_topo_name(env->c->topology));
-	return 0;
 }
 
 /* Port down, then wait until the host's end has lost its carrier. */
 static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
-			    const struct topo_cable_info *cab, int64_t *t_ns, struct tf_err *err)
+			    const struct plan_cable *cab, int64_t *t_ns, struct tf_err *err)
 {
 	int ret;
 
@@ -204,34 +218,37 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-static int fault_unplug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-			struct tf_err *err)
+static int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
-	struct topo_cable_info cab;
-	json_t *before = NULL, *during = NULL, *ev;
-	struct lab_view *v = malloc(sizeof(*v));
+	struct fault_snap *before = fault_snap_new(), *during = fault_snap_new();
+	struct fault_cable_event *ev;
+	struct plan_cable cab = { 0 };
 	char diff[256], text[300];
-	int ret;
+	int ret = before && during ? 0 : tf_err_set(err, -ENOMEM, "unplug %s: out of memory", host);
 
-	if (!v)
-		return tf_err_set(err, -ENOMEM, "unplug %s: out of memory", host);
-	ret = fault_cable_of(env, st, &cab, err);
 	if (ret == 0)
-		ret = fault_snapshot(env, st->host, cab.host_if, false, v, &before, err);
+		ret = fault_cable_of(env, st, &cab, err);
+	if (ret == 0)
+		ret = fault_snapshot(env, st->host, cab.host_if, false, before, err);
 	if (ret == 0)
 		ret = fault_unplug_now(env, st, &cab, t_ns, err);
 	if (ret == 0)
-		ret = fault_snapshot(env, st->host, cab.host_if, true, v, &during, err);
-	free(v);
-	if (ret) {
-		json_decref(before);
-		return ret;
+		ret = fault_snapshot(env, st->host, cab.host_if, true, during, err);
+	ev = ret == 0 ? fault_cable_event_new(env, st->host) : NULL;
+	if (!ev) {
+		free(before);
+		free(during);
+		return ret ? ret : tf_err_set(err, -ENOMEM, "unplug %s: out of memory", host);
 	}
-	ev = json_pack("{s:s s:o s:o}", "port", cab.port, "before", before, "during", during);
-	json_array_append_new(fault_host_log(env, "cable", st->host), ev);
+	snprintf(ev->port, sizeof(ev->port), "%s", cab.port);
+	ev->before = before;
+	ev->during = during;
+	ev->same = FAULT_SAME_UNSET;
 	if (fault_snap_differs(before, during, diff, sizeof(diff))) {
-		json_object_set_new(ev, "same", json_false());
+		ev->same = 0;
 		return tf_err_set(
 			err, -EPROTO,
 			"unplug %s: the host's configuration changed when its cable was pulled: %s",
@@ -239,31 +256,34 @@ static int fault_unplug(struct fault_env *env, const struct case_step *st, int64
 	}
 	snprintf(
 		text, sizeof(text),
-		"unplug %s: switch port %s down; %s %s has no carrier (operstate %s), addresses and routes kept (%zu linkdown)",
-		host, cab.port, host, cab.host_if,
-		json_string_value(json_object_get(during, "operstate")) ?: "?",
-		json_array_size(json_object_get(during, "linkdown")));
+		"unplug %s: switch port %s down; %s %s has no carrier (operstate %s), addresses and routes kept (%d linkdown)",
+		host, cab.port, host, cab.host_if, during->if_found ? during->operstate : "?",
+		fault_linkdown_count(&during->view));
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
 
 /* Every host's neighbour entries: who had given up on whom at the replug. */
-static json_t *fault_all_neighbours(struct fault_env *env, struct lab_view *v)
+static struct fault_neighbours *fault_all_neighbours(struct fault_env *env)
 {
-	json_t *all = json_object();
+	struct fault_neighbours *all = calloc(1, sizeof(*all));
+	struct lab_view *v = malloc(sizeof(*v));
 	struct tf_err e;
 
-	for (int h = 0; h < env->c->n_hosts; h++)
-		if (lab_view_get(env->lab, h, v, &e) == 0)
-			json_object_set_new(
-				all, env->c->hosts[h],
-				fault_lines(v->neighs[0], sizeof(v->neighs[0]), v->n_neighs));
+	for (int h = 0; all && v && h < env->c->n_hosts; h++) {
+		if (lab_view_get(env->lab, h, v, &e) != 0)
+			continue;
+		all->read[h] = true;
+		all->n[h] = v->n_neighs;
+		memcpy(all->lines[h], v->neighs, sizeof(all->lines[h]));
+	}
+	free(v);
 	return all;
 }
 
 /* Port up, then carrier and operstate UP on both ends. */
 static int fault_replug_now(struct fault_env *env, const struct case_step *st,
-			    const struct topo_cable_info *cab, int64_t *t_ns, struct tf_err *err)
+			    const struct plan_cable *cab, int64_t *t_ns, struct tf_err *err)
 {
 	int ret;
 
@@ -281,52 +301,52 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 	return ret;
 }
 
-static int fault_replug(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-			struct tf_err *err)
+static int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		 struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
-	json_t *log = NULL, *ev, *after = NULL;
-	struct topo_cable_info cab;
-	struct lab_view *v = malloc(sizeof(*v));
+	struct fault_record *r = &env->record;
+	struct fault_cable_event *ev;
+	struct fault_snap *after;
+	struct plan_cable cab = { 0 };
 	char diff[256], text[300];
 	int ret;
 
-	if (!v)
-		return tf_err_set(err, -ENOMEM, "replug %s: out of memory", host);
 	ret = fault_cable_of(env, st, &cab, err);
-	if (ret) {
-		free(v);
+	if (ret)
 		return ret;
-	}
-	log = fault_host_log(env, "cable", st->host);
-	ev = json_array_get(log, json_array_size(log) - 1);
-	if (!ev || json_object_get(ev, "after")) {
+	fault_record_touch(r, FAULT_REC_CABLE, st->host); /* even with nothing to replug */
+	ev = r->n_cable[st->host] ? &r->cable[st->host][r->n_cable[st->host] - 1] : NULL;
+	if (!ev || ev->after) {
 		/* The parser lets a replug follow only an unplug: this is a
 		 * control run that left the unplug out. The cable is in. */
-		free(v);
 		*t_ns = mono_ns();
 		snprintf(text, sizeof(text), "replug %s: the cable is plugged in, nothing to do",
 			 host);
 		env->log(env->log_arg, *t_ns, text);
 		return 0;
 	}
+	after = fault_snap_new();
+	if (!after)
+		return tf_err_set(err, -ENOMEM, "replug %s: out of memory", host);
 	ret = fault_replug_now(env, st, &cab, t_ns, err);
 	if (ret == 0)
-		ret = fault_snapshot(env, st->host, cab.host_if, true, v, &after, err);
-	if (ret == 0)
-		json_object_set_new(ev, "neighbours", fault_all_neighbours(env, v));
-	free(v);
-	if (ret)
+		ret = fault_snapshot(env, st->host, cab.host_if, true, after, err);
+	if (ret) {
+		free(after);
 		return ret;
-	json_object_set_new(ev, "after", after);
-	if (fault_snap_differs(json_object_get(ev, "before"), after, diff, sizeof(diff))) {
-		json_object_set_new(ev, "same", json_false());
+	}
+	ev->neighbours = fault_all_neighbours(env);
+	ev->after = after;
+	if (fault_snap_differs(ev->before, after, diff, sizeof(diff))) {
+		ev->same = 0;
 		return tf_err_set(
 			err, -EPROTO,
 			"replug %s: the host's configuration is not what it was before the unplug: %s",
 			host, diff);
 	}
-	json_object_set_new(ev, "same", json_true());
+	ev->same = 1;
 	snprintf(
 		text, sizeof(text),
 		"replug %s: switch port %s up; %s %s has carrier again; addresses, routes and neighbour settings as before the unplug",

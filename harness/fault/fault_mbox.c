@@ -26,7 +26,7 @@
  * mechanism that worked). "reset" answers each stopped packet with a TCP
  * reset to its sender (nft reject), as many firewalls do.
  *
- * Recorded in env->record "middlebox" -> NAME: router, idle_timeout_s,
+ * Recorded in env->record (fault_record.h; "middlebox" -> NAME): router, idle_timeout_s,
  * action, mechanism, nft commands, the sysctls as read back in the router
  * and, before and after, in the client (proof they are per-namespace),
  * on_ms, counter changes [[t_ms, forgotten, recreated], ...] and the finals.
@@ -60,7 +60,7 @@ struct fault_mbox {
 	const struct case_step *st;
 	struct lab_fw *fw;
 	uint64_t forgotten, recreated; /* as last read */
-	json_t *rec; /* env->record.middlebox.NAME (borrowed) */
+	struct fault_mbox_rec *rec; /* env->record.mbox */
 };
 
 static int fault_mbox_cmds(const struct case_step *st, char *buf, size_t len, struct tf_err *err)
@@ -86,20 +86,25 @@ static int fault_mbox_cmds(const struct case_step *st, char *buf, size_t len, st
 	return 0;
 }
 
-/* {"KEY": "value", ...} of @host, read now; unreadable keys say why. */
-static json_t *fault_mbox_read(struct fault_env *env, int host)
+/* The knobs of @host, read now; an unreadable one is not known. */
+static void fault_mbox_read(struct fault_env *env, int host, struct fault_mbox_knob *out)
 {
-	json_t *obj = json_object();
 	struct tf_err e;
-	char val[64];
 
 	for (size_t i = 0; i < FAULT_MBOX_N_KEYS; i++) {
-		int ret = lab_sysctl_get(env->lab, host, fault_mbox_keys[i], val, sizeof(val), &e);
+		int ret = lab_sysctl_get(env->lab, host, fault_mbox_keys[i], out[i].value,
+					 sizeof(out[i].value), &e);
 
-		json_object_set_new(obj, fault_mbox_keys[i],
-				    ret < 0 ? json_null() : json_string(val));
+		out[i].known = ret >= 0;
 	}
-	return obj;
+}
+
+static bool fault_mbox_same(const struct fault_mbox_knob *a, const struct fault_mbox_knob *b)
+{
+	for (size_t i = 0; i < FAULT_MBOX_N_KEYS; i++)
+		if (a[i].known != b[i].known || (a[i].known && strcmp(a[i].value, b[i].value)))
+			return false;
+	return true;
 }
 
 /* A host other than the router to prove the knobs per-namespace: the client. */
@@ -112,14 +117,16 @@ static int fault_mbox_witness(const struct fault_env *env)
 }
 
 /* Set the knobs in the router; the witness's must not move. 0 or -errno. */
-static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st, json_t *rec,
-			      struct tf_err *err)
+static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
+			      struct fault_mbox_rec *rec, struct tf_err *err)
 {
 	int w = fault_mbox_witness(env);
-	json_t *before = w >= 0 ? fault_mbox_read(env, w) : json_null(), *after;
 	char idle[32];
 	int ret;
 
+	rec->has_witness = w >= 0;
+	if (w >= 0)
+		fault_mbox_read(env, w, rec->before);
 	snprintf(idle, sizeof(idle), "%" PRId64, st->idle_ms / 1000);
 	ret = lab_sysctl_set(env->lab, st->host, fault_mbox_keys[0], idle, err);
 	if (ret == 0)
@@ -131,24 +138,23 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 		ret = tf_err_set(err, -EOPNOTSUPP, "middlebox %s: missing " LAB_NEED_CONNTRACK ": no conntrack sysctls in %s: %.300s",
 				 st->rule.name, env->c->hosts[st->host], why);
 	}
-	after = w >= 0 ? fault_mbox_read(env, w) : json_null();
-	json_object_set_new(rec, "sysctls",
-			    json_pack("{s:o s:{s:o s:o}}", env->c->hosts[st->host],
-				      fault_mbox_read(env, st->host), "client", "before", before,
-				      "after", after));
-	if (ret == 0 && !json_equal(before, after))
+	if (w >= 0)
+		fault_mbox_read(env, w, rec->after);
+	fault_mbox_read(env, st->host, rec->router);
+	rec->has_sysctls = true;
+	if (ret == 0 && w >= 0 && !fault_mbox_same(rec->before, rec->after))
 		ret = tf_err_set(err, -EPROTO,
 				 "middlebox %s: setting conntrack's sysctls in %s changed them in client too: they are not per-namespace on this kernel",
 				 st->rule.name, env->c->hosts[st->host]);
 	return ret;
 }
 
-static int fault_middlebox(struct fault_env *env, const struct case_step *st, int64_t *t_ns,
-			   struct tf_err *err)
+static int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+		    struct tf_err *err)
 {
+	const struct case_step *st = ps->st;
 	struct fault_mbox *mb;
 	char cmds[FAULT_MBOX_CMDS_MAX], text[300];
-	json_t *all;
 	int ret;
 
 	if (env->mbox)
@@ -161,16 +167,13 @@ static int fault_middlebox(struct fault_env *env, const struct case_step *st, in
 	if (!mb)
 		return tf_err_set(err, -ENOMEM, "out of memory");
 	mb->st = st;
-	mb->rec = json_pack("{s:s s:I s:s s:s s:s s:[]}", "router", env->c->hosts[st->host],
-			    "idle_timeout_s", (json_int_t)(st->idle_ms / 1000), "action",
-			    st->reset ? "reset" : "drop", "mechanism",
-			    "nf_conntrack_tcp_loose=0 + ct state invalid", "nft", cmds, "changes");
-	all = json_object_get(env->record, "middlebox");
-	if (!all) {
-		all = json_object();
-		json_object_set_new(env->record, "middlebox", all);
-	}
-	json_object_set_new(all, st->rule.name, mb->rec);
+	mb->rec = env->record.mbox = calloc(1, sizeof(*mb->rec));
+	if (!mb->rec)
+		return tf_err_set(err, -ENOMEM, "out of memory");
+	fault_record_touch(&env->record, FAULT_REC_MBOX, -1);
+	env->record.mbox_keys = fault_mbox_keys;
+	mb->rec->st = st;
+	snprintf(mb->rec->nft, sizeof(mb->rec->nft), "%s", cmds);
 	ret = lab_fw_open(env->lab, st->host, &mb->fw, err);
 	/* The rules first: "ct state" brings conntrack (and its sysctls) into the namespace. */
 	if (ret == 0)
@@ -180,8 +183,8 @@ static int fault_middlebox(struct fault_env *env, const struct case_step *st, in
 	*t_ns = mono_ns();
 	if (ret)
 		return ret;
-	json_object_set_new(mb->rec, "on_ms",
-			    json_integer(env->t0_ns ? (*t_ns - env->t0_ns) / 1000000 : 0));
+	mb->rec->has_on = true;
+	mb->rec->on_ms = env->t0_ns ? (*t_ns - env->t0_ns) / 1000000 : 0;
 	snprintf(text, sizeof(text),
 		 "middlebox %s in %s: conntrack forgets a connection idle %" PRId64
 		 " s (nf_conntrack_tcp_timeout_established=%" PRId64
@@ -218,9 +221,7 @@ static int fault_mbox_read_counters(struct fault_env *env, int64_t t_ms, struct 
 		return ret < 0 ? ret : 0;
 	mb->forgotten = vals[0];
 	mb->recreated = vals[1];
-	json_array_append_new(json_object_get(mb->rec, "changes"),
-			      json_pack("[I I I]", (json_int_t)t_ms, (json_int_t)vals[0],
-					(json_int_t)vals[1]));
+	fault_changes_add(&mb->rec->changes, t_ms, vals[0], vals[1]);
 	snprintf(text, sizeof(text),
 		 "middlebox %s: %" PRIu64 " packets of forgotten flows %s (ct state invalid)%s",
 		 mb->st->rule.name, vals[0], mb->st->reset ? "reset" : "dropped",
@@ -261,12 +262,9 @@ static void fault_mbox_finish(struct fault_env *env)
 						       .matched = mb->forgotten + mb->recreated };
 			snprintf(k->name, sizeof(k->name), "%s", mb->st->rule.name);
 		}
-		json_object_set_new(mb->rec, "forgotten", json_integer((json_int_t)mb->forgotten));
-		json_object_set_new(mb->rec, "recreated", json_integer((json_int_t)mb->recreated));
-		json_object_set_new(mb->rec, "moved",
-				    json_string(mb->recreated ? "recreated (ct state new)"
-						: mb->forgotten ? "forgotten (ct state invalid)"
-								: "none"));
+		mb->rec->final = true;
+		mb->rec->forgotten = mb->forgotten;
+		mb->rec->recreated = mb->recreated;
 	}
 	free(mb);
 	env->mbox = NULL;

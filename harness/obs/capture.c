@@ -524,27 +524,23 @@ const struct wire_host *capture_wire(const struct capture *cap)
 	return cap ? cap->wire : NULL;
 }
 
-json_t *capture_json(const struct capture *cap)
+void capture_summarize(const struct capture *cap, struct capture_summary *out)
 {
-	json_t *root = json_object();
-	char file[CASE_NAME_MAX + 8];
-
-	if (!cap || !root)
-		return root;
+	*out = (struct capture_summary){ .n_hosts = cap->c->n_hosts };
 	for (int h = 0; h < cap->c->n_hosts; h++) {
 		const struct wire_host *w = &cap->wire[h];
 
-		snprintf(file, sizeof(file), "%s.pcap", cap->c->hosts[h]);
-		json_object_set_new(root, cap->c->hosts[h],
-				    json_pack("{ss sb si sI}", "file", file, "captured", w->captured,
-					      "segments", w->n_segs, "lost", (json_int_t)w->lost));
+		snprintf(out->hosts[h].file, sizeof(out->hosts[h].file), "%s.pcap",
+			 cap->c->hosts[h]);
+		out->hosts[h].captured = w->captured;
+		out->hosts[h].segments = w->n_segs;
+		out->hosts[h].lost = w->lost;
 	}
-	json_object_set_new(root, "polls", json_integer(cap->polls));
-	json_object_set_new(root, "packets", json_integer(cap->packets));
-	json_object_set_new(root, "poll_cpu_us_total", json_integer(cap->cpu_ns_total / 1000));
-	json_object_set_new(root, "poll_cpu_us_max", json_integer(cap->cpu_ns_max / 1000));
-	json_object_set_new(root, "poll_wall_us_max", json_integer(cap->wall_ns_max / 1000));
-	return root;
+	out->polls = cap->polls;
+	out->packets = cap->packets;
+	out->poll_cpu_us_total = cap->cpu_ns_total / 1000;
+	out->poll_cpu_us_max = cap->cpu_ns_max / 1000;
+	out->poll_wall_us_max = cap->wall_ns_max / 1000;
 }
 
 void capture_free(struct capture *cap)

@@ -34,7 +34,6 @@
 #define CAPTURE_H
 
 #include <stdint.h>
-#include <jansson.h>
 
 #include "case/case.h"
 #include "obs/timeline.h"
@@ -103,15 +102,23 @@ void capture_stop(struct capture *cap);
  */
 const struct wire_host *capture_wire(const struct capture *cap);
 
-/**
- * capture_json() - {"client": {"file": "client.pcap", "captured": true,
- * "segments": 12, "lost": 0}, ..., "polls": N, "packets": P,
- * "poll_cpu_us_total": T, "poll_cpu_us_max": M, "poll_wall_us_max": W}: for
- * case.json. CPU time is what the capture costs the runner's tick; wall time
- * also counts being preempted on a busy machine.
- * Return: a new reference, or NULL.
- */
-json_t *capture_json(const struct capture *cap);
+/* What the captures did, for case.json's "capture" (report/result.c). CPU
+ * time is what the capture costs the runner's tick; wall time also counts
+ * being preempted on a busy machine. */
+struct capture_summary {
+	struct {
+		char file[CASE_NAME_MAX + 8]; /* "client.pcap" */
+		bool captured;
+		int segments;
+		unsigned long lost;
+	} hosts[CASE_MAX_HOSTS]; /* like c->hosts */
+	int n_hosts;
+	long polls, packets;
+	int64_t poll_cpu_us_total, poll_cpu_us_max, poll_wall_us_max;
+};
+
+/** capture_summarize() - fill @out from @cap (complete after capture_stop()). */
+void capture_summarize(const struct capture *cap, struct capture_summary *out);
 
 /** capture_free() - capture_stop(), then free everything. NULL does nothing. */
 void capture_free(struct capture *cap);

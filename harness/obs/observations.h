@@ -3,9 +3,13 @@
  * connection as the observer sampled it; per drop or watch rule its final
  * counter.
  *
+ * Also: per host the effective sysctls read back after the lab was built,
+ * and per peer the socket options the kernel read back.
+ *
  * Filled by run/ (from the peers' lines, the observer and the faults) and read
  * by the verdict, the timing model's glue and the report: no I/O here, and no
- * JSON, so a verdict test can build observations by hand.
+ * JSON (report/ writes it), so a verdict test can build observations by hand.
+ * The helpers (observations.c) keep the order things were first recorded in.
  */
 #ifndef OBS_OBSERVATIONS_H
 #define OBS_OBSERVATIONS_H
@@ -56,5 +60,53 @@ struct obs_counter {
 	uint64_t packets; /* dropped (drop) or counted (watch) */
 	uint64_t matched; /* matched the rule, dropped or not ("first N" lets the rest pass) */
 };
+
+/* One sysctl's effective value, as read back ("net.ipv4.tcp_retries2" "15"). */
+struct obs_sysctl {
+	char key[128];
+	char value[128];
+};
+
+/* A host's effective sysctls, in the order first read; growable. */
+struct obs_host_sysctls {
+	struct obs_sysctl *v;
+	int n, cap;
+};
+
+/* Every host's (indexed like c->hosts; hosts at n_hosts and above were not reached). */
+struct obs_sysctls {
+	struct obs_host_sysctls hosts[CASE_MAX_HOSTS];
+	int n_hosts;
+};
+
+/**
+ * obs_sysctls_set() - record @key = @value in @s: a key seen before keeps its
+ * place and gets the new value. Return: 0 or -ENOMEM.
+ */
+int obs_sysctls_set(struct obs_host_sysctls *s, const char *key, const char *value);
+
+/** obs_sysctls_get() - the value recorded for @key; NULL if none (or NULL @s). */
+const char *obs_sysctls_get(const struct obs_host_sysctls *s, const char *key);
+
+/** obs_sysctls_free() - free every host's entries; the struct can be reused. */
+void obs_sysctls_free(struct obs_sysctls *s);
+
+#define OBS_MAX_SOCKOPTS 32
+
+/* A socket option as the kernel read it back after the peer set it. */
+struct obs_sockopt {
+	char name[32]; /* "TCP_KEEPIDLE" */
+	bool known; /* false: the peer could not read it back (null in case.json) */
+	long long value;
+};
+
+/* A peer's read-backs, in the order first set. */
+struct obs_sockopts {
+	struct obs_sockopt v[OBS_MAX_SOCKOPTS];
+	int n;
+};
+
+/** obs_sockopts_set() - record @name's read-back (a name seen before keeps its place). */
+void obs_sockopts_set(struct obs_sockopts *s, const char *name, bool known, long long value);
 
 #endif

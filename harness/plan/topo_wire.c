@@ -1,5 +1,6 @@
-/* topo_wire.c - the wiring of each topology as tables, and the one builder
- * that turns a table into a lab; see topo.h.
+/* topo_wire.c - the wiring of each topology as tables, resolved into the
+ * plan's hosts, links, addresses and routes; see topo.h (run/lab_build.c
+ * makes them).
  *
  *   pair:    [client] eth0 ========================== eth0 [server]
  *            198.18.0.1/24                        198.18.0.2/24
@@ -20,14 +21,13 @@
  *
  * The switch has no address: it only forwards frames, so a host on it meets
  * the others' ARP directly (lan) or the router's (routed). Unplugging a host
- * downs the switch port facing it (topo_cable()).
+ * downs the switch port facing it (plan_cable()).
  */
 #include "plan/topo.h"
 
 #include <errno.h>
 #include <string.h>
 
-#define TOPO_LINK_UP_TIMEOUT_MS 5000
 #define TOPO_BRIDGE "br0"
 #define TOPO_MAX_LINKS 4
 #define TOPO_MAX_ADDRS 4
@@ -92,11 +92,6 @@ static const struct topo_wiring topo_wirings[CASE_TOPO_COUNT] = {
 	},
 };
 
-static const struct topo_wiring *topo_wiring_of(const struct case_def *c)
-{
-	return (unsigned int)c->topology < CASE_TOPO_COUNT ? &topo_wirings[c->topology] : NULL;
-}
-
 /* Lab index of @name; the lab's hosts are the case's, in the same order. */
 static int topo_idx(const struct case_def *c, const char *name)
 {
@@ -106,123 +101,72 @@ static int topo_idx(const struct case_def *c, const char *name)
 	return -ENOENT;
 }
 
-static int topo_links(const struct case_def *c, const struct topo_wiring *w, struct lab *lab,
-		      struct tf_err *err)
+/* "lo" first, then the bridge and the veth ends @host has. */
+static void topo_ifaces(const struct topo_wiring *w, const char *name, struct plan_host *ph)
 {
-	int ret;
+	ph->ifaces[ph->n_ifaces++] = "lo";
+	if (w->bridge_host && !strcmp(name, w->bridge_host))
+		ph->ifaces[ph->n_ifaces++] = TOPO_BRIDGE;
+	for (int i = 0; i < w->n_links && ph->n_ifaces < PLAN_MAX_IFACES; i++) {
+		if (!strcmp(name, w->links[i].a))
+			ph->ifaces[ph->n_ifaces++] = w->links[i].a_if;
+		if (!strcmp(name, w->links[i].b) && ph->n_ifaces < PLAN_MAX_IFACES)
+			ph->ifaces[ph->n_ifaces++] = w->links[i].b_if;
+	}
+}
 
-	for (int i = 0; i < w->n_links; i++) {
+/* Address, interfaces and cable of host @h. */
+static void topo_host(const struct case_def *c, const struct topo_wiring *w, int h,
+		      struct plan_host *ph)
+{
+	*ph = (struct plan_host){ .name = c->hosts[h], .lab_index = h };
+	for (int i = 0; i < w->n_addrs && !ph->cidr; i++)
+		if (!strcmp(w->addrs[i].host, c->hosts[h]))
+			ph->cidr = w->addrs[i].cidr;
+	topo_ifaces(w, c->hosts[h], ph);
+	for (int i = 0; w->bridge_host && i < w->n_links && !ph->has_cable; i++) {
 		const struct topo_link *l = &w->links[i];
 
-		ret = lab_veth_add(lab, topo_idx(c, l->a), l->a_if, topo_idx(c, l->b), l->b_if,
-				   err);
-		if (ret)
-			return ret;
-		if (!w->bridge_host || strcmp(l->b, w->bridge_host))
+		if (strcmp(l->a, c->hosts[h]) || strcmp(l->b, w->bridge_host) ||
+		    topo_idx(c, l->b) < 0)
 			continue;
-		ret = lab_link_set_master(lab, topo_idx(c, l->b), l->b_if, TOPO_BRIDGE, err);
-		if (ret)
-			return ret;
+		ph->has_cable = true;
+		ph->cable = (struct plan_cable){ .host_if = l->a_if, .switch_host = topo_idx(c, l->b),
+						 .port = l->b_if };
 	}
-	return 0;
 }
 
-/* Every veth end reports operstate UP before the first packet (DESIGN.md). */
-static int topo_wait_up(const struct case_def *c, const struct topo_wiring *w, struct lab *lab,
-			struct tf_err *err)
+int topo_resolve(const struct case_def *c, struct plan *p, struct tf_err *err)
 {
-	int ret;
+	const struct topo_wiring *w;
 
-	for (int i = 0; i < w->n_links; i++) {
-		const struct topo_link *l = &w->links[i];
-
-		ret = lab_link_wait_oper_up(lab, topo_idx(c, l->a), l->a_if,
-					    TOPO_LINK_UP_TIMEOUT_MS, err);
-		if (ret == 0)
-			ret = lab_link_wait_oper_up(lab, topo_idx(c, l->b), l->b_if,
-						    TOPO_LINK_UP_TIMEOUT_MS, err);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-int topo_wire(const struct case_def *c, struct lab *lab, struct tf_err *err)
-{
-	const struct topo_wiring *w = topo_wiring_of(c);
-	int ret;
-
-	if (!w)
+	if ((unsigned int)c->topology >= CASE_TOPO_COUNT)
 		return tf_err_set(err, -EINVAL, "unknown topology");
-	for (int h = 0; h < c->n_hosts; h++) {
-		ret = lab_host_add(lab, c->hosts[h], err);
-		if (ret < 0)
-			return ret;
-	}
-	if (w->bridge_host) {
-		ret = lab_bridge_add(lab, topo_idx(c, w->bridge_host), TOPO_BRIDGE, err);
-		if (ret)
-			return ret;
-	}
-	ret = topo_links(c, w, lab, err);
-	for (int i = 0; ret == 0 && i < w->n_addrs; i++)
-		ret = lab_addr_add(lab, topo_idx(c, w->addrs[i].host), w->addrs[i].ifname,
-				   w->addrs[i].cidr, err);
-	for (int i = 0; ret == 0 && i < w->n_routes; i++)
-		ret = lab_route_add(lab, topo_idx(c, w->routes[i].host), w->routes[i].dst,
-				    w->routes[i].via, err);
-	if (ret == 0 && w->forwarder)
-		ret = lab_sysctl_set(lab, topo_idx(c, w->forwarder), "net.ipv4.ip_forward", "1",
-				     err);
-	return ret ? ret : topo_wait_up(c, w, lab, err);
-}
-
-int topo_host_ifaces(const struct case_def *c, int host, const char **names, int max)
-{
-	const struct topo_wiring *w = topo_wiring_of(c);
-	int n = 0;
-
-	if (!w || host < 0 || host >= c->n_hosts || max < 1)
-		return 0;
-	names[n++] = "lo";
-	if (w->bridge_host && !strcmp(c->hosts[host], w->bridge_host) && n < max)
-		names[n++] = TOPO_BRIDGE;
-	for (int i = 0; i < w->n_links && n < max; i++) {
-		if (!strcmp(c->hosts[host], w->links[i].a))
-			names[n++] = w->links[i].a_if;
-		if (!strcmp(c->hosts[host], w->links[i].b) && n < max)
-			names[n++] = w->links[i].b_if;
-	}
-	return n;
-}
-
-int topo_cable(const struct case_def *c, int host, struct topo_cable_info *out)
-{
-	const struct topo_wiring *w = topo_wiring_of(c);
-
-	if (!w || !w->bridge_host || host < 0 || host >= c->n_hosts)
-		return -ENOENT;
-	for (int i = 0; i < w->n_links; i++) {
-		const struct topo_link *l = &w->links[i];
-
-		if (strcmp(l->a, c->hosts[host]) || strcmp(l->b, w->bridge_host))
-			continue;
-		out->host_if = l->a_if;
-		out->switch_host = topo_idx(c, l->b);
-		out->port = l->b_if;
-		return out->switch_host < 0 ? -ENOENT : 0;
-	}
-	return -ENOENT;
-}
-
-const char *topo_host_ip(const struct case_def *c, int host)
-{
-	const struct topo_wiring *w = topo_wiring_of(c);
-
-	if (!w || host < 0 || host >= c->n_hosts)
-		return NULL;
+	w = &topo_wirings[c->topology];
+	p->n_hosts = c->n_hosts;
+	for (int h = 0; h < c->n_hosts; h++)
+		topo_host(c, w, h, &p->hosts[h]);
+	p->bridge_host = w->bridge_host ? topo_idx(c, w->bridge_host) : -1;
+	p->bridge = w->bridge_host ? TOPO_BRIDGE : NULL;
+	for (int i = 0; i < w->n_links; i++)
+		p->links[p->n_links++] = (struct plan_link){
+			.a = topo_idx(c, w->links[i].a), .a_if = w->links[i].a_if,
+			.b = topo_idx(c, w->links[i].b), .b_if = w->links[i].b_if,
+			.b_on_bridge = w->bridge_host && !strcmp(w->links[i].b, w->bridge_host)
+		};
 	for (int i = 0; i < w->n_addrs; i++)
-		if (!strcmp(w->addrs[i].host, c->hosts[host]))
-			return w->addrs[i].cidr;
-	return NULL;
+		p->addrs[p->n_addrs++] = (struct plan_addr){ .host = topo_idx(c, w->addrs[i].host),
+							     .ifname = w->addrs[i].ifname,
+							     .cidr = w->addrs[i].cidr };
+	for (int i = 0; i < w->n_routes; i++)
+		p->routes[p->n_routes++] = (struct plan_route){
+			.host = topo_idx(c, w->routes[i].host), .dst = w->routes[i].dst,
+			.via = w->routes[i].via
+		};
+	p->forwarder = w->forwarder ? topo_idx(c, w->forwarder) : -1;
+	for (int i = 0; i < p->n_links; i++)
+		if (p->links[i].a < 0 || p->links[i].b < 0)
+			return tf_err_set(err, -EINVAL, "topology %s needs hosts %s and %s",
+					  case_topo_name(c->topology), w->links[i].a, w->links[i].b);
+	return 0;
 }

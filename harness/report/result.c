@@ -1,5 +1,6 @@
 /* result.c - case.json and report.txt of one case; see result.h. */
 #include "report/result.h"
+#include "report/fault_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,60 @@
 static json_t *result_ms_or_null(int64_t ms)
 {
 	return ms < 0 ? json_null() : json_integer(ms);
+}
+
+/* {"TCP_KEEPIDLE": 2, "SO_LINGER": null, ...}: what the kernel read back. */
+static json_t *result_sockopts_json(const struct obs_sockopts *s)
+{
+	json_t *obj = json_object();
+
+	for (int i = 0; i < s->n; i++)
+		json_object_set_new(obj, s->v[i].name,
+				    s->v[i].known ? json_integer(s->v[i].value) : json_null());
+	return obj;
+}
+
+/* {"client": {"net.ipv4.tcp_retries2": "15", ...}, ...}, or null without a lab. */
+static json_t *result_sysctls_json(const struct result_case *rc)
+{
+	json_t *all;
+
+	if (!rc->sysctls)
+		return json_null();
+	all = json_object();
+	for (int h = 0; h < rc->sysctls->n_hosts && h < rc->c->n_hosts; h++) {
+		const struct obs_host_sysctls *s = &rc->sysctls->hosts[h];
+		json_t *vals = json_object();
+
+		for (int i = 0; i < s->n; i++)
+			json_object_set_new(vals, s->v[i].key, json_string(s->v[i].value));
+		json_object_set_new(all, rc->c->hosts[h], vals);
+	}
+	return all;
+}
+
+/* {"client": {"file": "client.pcap", "captured": true, "segments": 12,
+ * "lost": 0}, ..., "polls": N, "packets": P, "poll_cpu_us_total": T,
+ * "poll_cpu_us_max": M, "poll_wall_us_max": W}, or null. */
+static json_t *result_capture_json(const struct result_case *rc)
+{
+	const struct capture_summary *cs = rc->capture;
+	json_t *root;
+
+	if (!cs)
+		return json_null();
+	root = json_object();
+	for (int h = 0; h < cs->n_hosts && h < rc->c->n_hosts; h++)
+		json_object_set_new(root, rc->c->hosts[h],
+				    json_pack("{ss sb si sI}", "file", cs->hosts[h].file, "captured",
+					      cs->hosts[h].captured, "segments", cs->hosts[h].segments,
+					      "lost", (json_int_t)cs->hosts[h].lost));
+	json_object_set_new(root, "polls", json_integer(cs->polls));
+	json_object_set_new(root, "packets", json_integer(cs->packets));
+	json_object_set_new(root, "poll_cpu_us_total", json_integer(cs->poll_cpu_us_total));
+	json_object_set_new(root, "poll_cpu_us_max", json_integer(cs->poll_cpu_us_max));
+	json_object_set_new(root, "poll_wall_us_max", json_integer(cs->poll_wall_us_max));
+	return root;
 }
 
 static json_t *result_peers_json(const struct result_case *rc)
@@ -28,7 +83,7 @@ static json_t *result_peers_json(const struct result_case *rc)
 		fs = verdict_state_at(o->states, o->n_states, rc->obs_last_ms);
 		json_object_set_new(
 			peers, rc->c->hosts[h],
-			json_pack("{s:o s:o s:o s:o s:I s:s s:s s:o s:O}", "errno",
+			json_pack("{s:o s:o s:o s:o s:I s:s s:s s:o s:o}", "errno",
 				  r->obs.first_errno ? json_string(case_errno_name(r->obs.first_errno))
 						     : json_null(),
 				  "errno_ms", result_ms_or_null(r->obs.first_errno ? r->obs.first_errno_ms : -1),
@@ -37,7 +92,7 @@ static json_t *result_peers_json(const struct result_case *rc)
 				  "received", (json_int_t)r->obs.received, "local", r->local, "remote",
 				  r->remote, "final_state",
 				  fs < 0 ? json_null() : json_string(case_state_name(fs)), "sockopts",
-				  r->sockopts));
+				  result_sockopts_json(&r->sockopts)));
 		/* the application's own verdict (a heartbeat), apart from the kernel's errno */
 		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno",
 				    r->obs.app_errno ? json_string(case_errno_name(r->obs.app_errno))
@@ -151,17 +206,17 @@ int result_write(const char *dir, struct result_case *rc)
 
 	result_fill_reason(rc);
 	uname(&uts);
-	root = json_pack("{s:s s:s s:s s:b s:s s:s s:I s:o s:o s:o s:O s:s}", "name", rc->c->name,
+	root = json_pack("{s:s s:s s:s s:b s:s s:s s:I s:o s:o s:o s:o s:s}", "name", rc->c->name,
 			 "file", rc->c->file, "title", rc->c->title, "control", rc->control,
 			 "verdict", verdict_status_name(rc->verdict), "reason", rc->reason,
 			 "duration_ms", (json_int_t)rc->duration_ms, "fault_ms",
 			 result_ms_or_null(rc->fault_ms), "expectations", result_expects_json(rc),
-			 "peers", result_peers_json(rc), "sysctls",
-			 rc->sysctls ? rc->sysctls : json_null(), "kernel", uts.release);
+			 "peers", result_peers_json(rc), "sysctls", result_sysctls_json(rc),
+			 "kernel", uts.release);
 	if (!root)
 		return -ENOMEM;
-	json_object_set(root, "faults", rc->faults ? (json_t *)rc->faults : json_null());
-	json_object_set(root, "capture", rc->capture ? (json_t *)rc->capture : json_null());
+	json_object_set_new(root, "faults", rc->faults ? fault_json(rc->faults, rc->c) : json_null());
+	json_object_set_new(root, "capture", result_capture_json(rc));
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)

@@ -13,6 +13,8 @@
 #include <jansson.h>
 
 #include "case/case.h"
+#include "obs/capture.h"
+#include "fault/fault_record.h"
 #include "obs/timeline.h"
 #include "run/peer_result.h"
 #include "verdict/verdict.h"
@@ -22,9 +24,9 @@ struct result_case {
 	const struct case_def *c;
 	bool control;
 	const struct timeline *tl;
-	const json_t *sysctls;
-	const json_t *faults; /* what the faults recorded (counters, snapshots) */
-	const json_t *capture; /* capture_json(): pcap files, segments, lost, cost (borrowed) */
+	const struct obs_sysctls *sysctls; /* per host, effective; NULL: no lab was built */
+	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
+	const struct capture_summary *capture; /* pcap files, segments, lost, cost; NULL: none */
 	int64_t fault_ms;
 	int64_t duration_ms;
 	int64_t obs_last_ms;

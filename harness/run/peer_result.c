@@ -44,8 +44,9 @@ void peer_result_update(struct run_peer_result *r, const json_t *ev, int64_t t_m
 	/* Only the case's options carry a read-back (SO_REUSEADDR on the listener does not). */
 	if (strcmp(call, "setsockopt") == 0 && json_is_string(json_object_get(ev, "opt")) &&
 	    json_object_get(ev, "read_back"))
-		json_object_set(r->sockopts, json_string_value(json_object_get(ev, "opt")),
-				json_object_get(ev, "read_back"));
+		obs_sockopts_set(&r->sockopts, json_string_value(json_object_get(ev, "opt")),
+				 json_is_integer(json_object_get(ev, "read_back")),
+				 json_integer_value(json_object_get(ev, "read_back")));
 	if (strcmp(call, "recv") == 0 && ret > 0)
 		r->obs.received += ret;
 	if (strcmp(call, "recv") == 0 && json_is_integer(json_object_get(ev, "bad_at")) &&

@@ -17,7 +17,7 @@
 struct run_peer_result {
 	struct obs_peer obs; /* states filled in later from the observer */
 	char local[64], remote[64]; /* the connection, as the peer reported it */
-	json_t *sockopts; /* {"TCP_KEEPIDLE": 2, ...}: what the kernel read back */
+	struct obs_sockopts sockopts; /* what the kernel read back */
 };
 
 /**

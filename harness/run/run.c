@@ -23,7 +23,7 @@
 #include "peer/peer.h"
 #include "run/sweep.h"
 #include "obs/timeline.h"
-#include "plan/topo.h"
+#include "run/lab_build.h"
 #include "netns/lab.h"
 
 #define RUN_SAMPLE_MS 10 /* the issue asks for <= 10 ms */
@@ -81,12 +81,13 @@ static void run_fault_log(void *arg, int64_t t_ns, const char *text)
 /* Take one step now. Steps are numbered from 1 in command ids. */
 static int run_step(struct run_ctx *rc, int idx)
 {
-	const struct case_step *st = &rc->c->steps[idx];
+	const struct plan_step *ps = &rc->p->steps[idx];
+	const struct case_step *st = ps->st;
 	struct peer_cmd cmd = { .id = (uint32_t)idx + 1 };
 
 	if (fault_is_fault(st->kind)) {
 		int64_t t_ns;
-		int ret = fault_apply(&rc->fx, st, &t_ns, &rc->fault_err);
+		int ret = fault_apply(&rc->fx, ps, &t_ns, &rc->fault_err);
 
 		if (rc->fault_ms < 0)
 			rc->fault_ms = rc->clock_started ? run_ms_of(rc, t_ns) : 0;
@@ -97,7 +98,7 @@ static int run_step(struct run_ctx *rc, int idx)
 	if (peer_cmd_of_step(st, &cmd)) /* neither a fault nor a peer action */
 		return -EINVAL;
 	if (st->kind == CASE_STEP_CONNECT)
-		topo_host_addr(rc->c, st->target_host, st->port, &cmd.addr);
+		cmd.addr = ps->target;
 	if (!rc->peers[st->host].started || rc->peers[st->host].dead || rc->fx.peer_dead[st->host])
 		return -ESRCH;
 	return peer_send_cmd(&rc->peers[st->host].proc, &cmd);
@@ -106,9 +107,10 @@ static int run_step(struct run_ctx *rc, int idx)
 static int run_setup(struct run_ctx *rc)
 {
 	const struct case_def *c = rc->c;
+	const struct plan *plan = rc->p;
 
-	for (int i = 0; i < c->n_steps && c->steps[i].setup; i++) {
-		const struct case_step *st = &c->steps[i];
+	for (int i = 0; i < plan->n_steps && plan->steps[i].setup; i++) {
+		const struct case_step *st = plan->steps[i].st;
 		struct run_peer *p = &rc->peers[st->host];
 		int64_t deadline = mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
 		int ret = run_step(rc, i);
@@ -157,22 +159,22 @@ static void run_clock_start(struct run_ctx *rc)
 
 static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 {
-	const struct case_def *c = rc->c;
+	const struct plan *p = rc->p;
 	const int64_t ms = 1000000;
 	int64_t next_sample = 0, now, wake;
 	int next = 0, ret;
 
-	while (next < c->n_steps && c->steps[next].setup)
+	while (next < p->n_steps && p->steps[next].setup)
 		next++;
 	for (;;) {
 		if (g_run_stop)
 			return tf_err_set(err, -EINTR, "interrupted");
 		now = mono_ns() - rc->t0_ns;
-		while (next < c->n_steps && c->steps[next].at_ms * ms <= now) {
+		while (next < p->n_steps && p->steps[next].at_ms * ms <= now) {
 			ret = run_step(rc, next++);
 			if (ret && ret != -ESRCH && ret != -EPIPE)
-				return tf_err_set(err, ret, "%s:%u: %s", c->steps[next - 1].loc.file,
-						  c->steps[next - 1].loc.line,
+				return tf_err_set(err, ret, "%s:%u: %s", p->steps[next - 1].st->loc.file,
+						  p->steps[next - 1].st->loc.line,
 						  rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
 		}
 		now = mono_ns() - rc->t0_ns; /* the steps took time */
@@ -186,13 +188,13 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 			if (next_sample <= now) /* fell behind: do not sample in a burst */
 				next_sample = now + RUN_SAMPLE_MS * ms;
 		}
-		if (now >= c->end_ms * ms)
+		if (now >= p->end_ms * ms)
 			break;
 		wake = next_sample;
-		if (next < c->n_steps && c->steps[next].at_ms * ms < wake)
-			wake = c->steps[next].at_ms * ms;
-		if (c->end_ms * ms < wake)
-			wake = c->end_ms * ms;
+		if (next < p->n_steps && p->steps[next].at_ms * ms < wake)
+			wake = p->steps[next].at_ms * ms;
+		if (p->end_ms * ms < wake)
+			wake = p->end_ms * ms;
 		run_pump(rc, wake > now ? wake - now : 0);
 	}
 	/* Lines written just before the end still belong to the run. */
@@ -285,14 +287,12 @@ static void run_ctx_free(struct run_ctx *rc)
 	/* Faults undo first (thaw before kill: a frozen task ignores SIGKILL). */
 	fault_finish(&rc->fx);
 	run_peers_stop(rc);
-	json_decref(rc->fx.record);
-	for (int h = 0; h < CASE_MAX_HOSTS; h++)
-		json_decref(rc->peers[h].res.sockopts);
+	fault_record_free(&rc->fx.record);
 	capture_free(rc->cap);
 	obs_free(rc->obs);
 	lab_free(rc->lab);
 	json_decref(rc->pending);
-	json_decref(rc->sysctls);
+	obs_sysctls_free(&rc->sysctls);
 	timeline_free(rc->tl);
 }
 
@@ -307,7 +307,8 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 	if (!rc->lab || !rc->obs || !rc->pending)
 		return tf_err_set(err, -ENOMEM, "out of memory");
 	rc->fx.lab = rc->lab;
-	ret = topo_build(c, rc->lab, &rc->sysctls, err);
+	rc->lab_built = true;
+	ret = lab_build(rc->p, rc->lab, &rc->sysctls, err);
 	if (ret)
 		return ret;
 	for (int h = 0; h < c->n_hosts; h++) {
@@ -368,13 +369,12 @@ void run_free(struct run *r)
 	free(r->sys_why);
 	free(r->sys_seen);
 	free(r->sys_whyp);
-	json_decref(r->capture);
-	case_free(r->variant);
 	free(r);
 }
 
-struct run *run_case(const struct case_def *c, const struct run_opts *o, const char *dir)
+struct run *run_case(const struct plan *p, const struct run_opts *o, const char *dir)
 {
+	const struct case_def *c = p->c;
 	struct run *r = calloc(1, sizeof(*r));
 	struct run_ctx *rc;
 	struct tf_err err = { "" };
@@ -391,21 +391,12 @@ struct run *run_case(const struct case_def *c, const struct run_opts *o, const c
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (o->control) {
-		r->variant = case_control(c);
-		if (!r->variant) {
-			free(r);
-			return NULL;
-		}
-		c = r->variant;
-	}
+	rc->p = p;
 	rc->c = c;
 	rc->dir = dir;
-	rc->fx = (struct fault_env){ .c = c, .record = json_object(), .log = run_fault_log,
+	rc->fx = (struct fault_env){ .plan = p, .c = c, .log = run_fault_log,
 				     .log_arg = rc, .listen_again = run_listen_again,
 				     .freezer = o->freezer };
-	for (int h = 0; h < CASE_MAX_HOSTS; h++)
-		rc->peers[h].res.sockopts = json_object();
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
 	rc->tl = timeline_new(path, &ret);
 	if (!rc->tl)
@@ -413,13 +404,14 @@ struct run *run_case(const struct case_def *c, const struct run_opts *o, const c
 	ret = rc->tl ? run_prepared(rc, &err) : -ENOMEM;
 	if (!ret) {
 		ret = run_collect(r);
-		r->capture = capture_json(rc->cap);
-		r->rec.capture = r->capture;
+		capture_summarize(rc->cap, &r->capture);
+		r->rec.capture = &r->capture;
 	} else {
 		run_collect(r); /* what the run saw until it broke (captures, counters) */
 	}
+	r->rec.plan = p;
 	r->rec.c = c;
-	r->rec.control = o->control;
+	r->rec.control = p->control;
 	r->rec.error = ret;
 	if (ret)
 		snprintf(r->rec.reason, sizeof(r->rec.reason), "%s",
@@ -427,8 +419,8 @@ struct run *run_case(const struct case_def *c, const struct run_opts *o, const c
 	r->rec.fault_ms = rc->fault_ms;
 	r->rec.duration_ms = (mono_ns() - start) / 1000000;
 	r->rec.tl = rc->tl;
-	r->rec.sysctls = rc->sysctls;
-	r->rec.faults = rc->fx.record;
+	r->rec.sysctls = rc->lab_built ? &rc->sysctls : NULL;
+	r->rec.faults = &rc->fx.record;
 	for (int h = 0; h < c->n_hosts; h++)
 		r->rec.peer_res[h] = &rc->peers[h].res;
 	return r;

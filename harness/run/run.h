@@ -1,8 +1,8 @@
 /* run.h - run one case: build its lab, start its peers, take its steps and
  * faults on time, sample the sockets, and hand back what was seen.
  *
- * Takes: a parsed case (or its control variant) and a directory for its
- * results. Gives: events.jsonl in that directory (streamed while the case
+ * Takes: a plan (plan/plan.h: the case or its control variant, resolved)
+ * and a directory for its results. Gives: events.jsonl in that directory (streamed while the case
  * runs, so an interrupted run leaves a readable file), the packet captures,
  * and a struct run_record: the observations that the verdict judges and the
  * report writes. Judging and writing are not done here (cli/case_job.c puts
@@ -19,22 +19,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <jansson.h>
 
 #include "case/case.h"
+#include "plan/plan.h"
 #include "obs/observations.h"
 #include "obs/timeline.h"
 #include "obs/wire.h"
+#include "obs/capture.h"
+#include "fault/fault_record.h"
 #include "run/peer_result.h"
 
 struct run_opts {
-	bool control; /* run the control variant (c->control_without removed) */
 	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */
 };
 
 /* What a finished case run saw; everything borrowed from its struct run. */
 struct run_record {
-	const struct case_def *c; /* what ran: the case, or its control variant */
+	const struct plan *plan; /* what ran (borrowed from the caller) */
+	const struct case_def *c; /* plan->c: the case, or its control variant */
 	bool control;
 	/* 0: the run reached its end; else -errno and @reason (-EOPNOTSUPP: the
 	 * kernel lacks what the case needs, a skip) */
@@ -56,19 +58,19 @@ struct run_record {
 	const char *const *sysctl_seen;
 	const char *const *sysctl_why;
 	const struct timeline *tl; /* the whole timeline */
-	const json_t *sysctls; /* per host, the effective sysctls */
-	const json_t *faults; /* what the faults recorded (counters, snapshots) */
-	const json_t *capture; /* pcap files, segments, lost, cost */
+	const struct obs_sysctls *sysctls; /* per host, the effective sysctls; NULL: no lab */
+	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
+	const struct capture_summary *capture; /* pcap files, segments, lost, cost; NULL: the run broke */
 };
 
 struct run;
 
 /**
- * run_case() - run @c (or its control variant) into @dir.
+ * run_case() - run the plan @p into @dir; @p must outlive the run.
  * Return: the run (free with run_free()), NULL only when out of memory; a run
  * that could not build its lab or complete a setup step has record->error set.
  */
-struct run *run_case(const struct case_def *c, const struct run_opts *o, const char *dir);
+struct run *run_case(const struct plan *p, const struct run_opts *o, const char *dir);
 
 /** run_record() - what @r saw; valid until run_free(). */
 const struct run_record *run_record(const struct run *r);

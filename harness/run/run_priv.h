@@ -17,6 +17,7 @@
 #include "run/run.h"
 #include "obs/timeline.h"
 #include "netns/lab.h"
+#include "plan/plan.h"
 
 #define RUN_SETUP_TIMEOUT_MS 10000
 
@@ -30,7 +31,8 @@ struct run_peer {
 };
 
 struct run_ctx {
-	const struct case_def *c;
+	const struct plan *p; /* what runs */
+	const struct case_def *c; /* p->c */
 	struct lab *lab;
 	struct obs *obs;
 	struct capture *cap; /* packet captures (capture.c) */
@@ -43,7 +45,8 @@ struct run_ctx {
 	int64_t fault_ms;
 	struct fault_env fx;
 	struct tf_err fault_err;
-	json_t *sysctls;
+	struct obs_sysctls sysctls; /* effective, per host (lab_build()) */
+	bool lab_built; /* lab_build() was called: sysctls holds what it read */
 	char reason[512];
 };
 
@@ -51,10 +54,9 @@ struct run_ctx {
 struct run {
 	struct run_ctx rc;
 	struct run_record rec;
-	struct case_def *variant; /* the control variant that ran, or NULL */
 	char (*sys_val)[128], (*sys_why)[200]; /* per expectation: sysctl read back, or why not */
 	const char **sys_seen, **sys_whyp;
-	json_t *capture; /* capture_json() of a run that reached its end */
+	struct capture_summary capture; /* of a run that reached its end */
 };
 
 /* run.c */

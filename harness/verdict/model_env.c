@@ -189,38 +189,34 @@ int model_env_probe(struct model_kernel *k, struct model_params *p, char *how, s
 	return 0;
 }
 
-void model_env_params(const char *release, const json_t *sysctls, const json_t *sockopts,
-		      int64_t rto_ms, struct model_params *p)
+void model_env_params(const char *release, const struct obs_host_sysctls *sysctls,
+		      const struct obs_sockopts *sockopts, int64_t rto_ms, struct model_params *p)
 {
 	struct model_kernel k;
-	const char *key;
-	json_t *val;
 
 	if (model_kernel_from_release(release, &k))
 		model_kernel_from_release("6.18", &k);
 	model_params_init(p, &k);
-	if (json_is_object(sysctls) && json_object_size(sysctls)) {
+	if (sysctls && sysctls->n) {
 		/* the runner reads these two back wherever they exist */
 		p->absent[MODEL_SYN_LINEAR_TIMEOUTS] =
-			!json_object_get(sysctls, "net.ipv4.tcp_syn_linear_timeouts");
-		p->absent[MODEL_RTO_MAX_MS] = !json_object_get(sysctls, "net.ipv4.tcp_rto_max_ms");
+			!obs_sysctls_get(sysctls, "net.ipv4.tcp_syn_linear_timeouts");
+		p->absent[MODEL_RTO_MAX_MS] = !obs_sysctls_get(sysctls, "net.ipv4.tcp_rto_max_ms");
 		p->absent[MODEL_TCP_RTO_MAX_MS] = p->absent[MODEL_RTO_MAX_MS];
 		if (p->absent[MODEL_SYN_LINEAR_TIMEOUTS])
 			p->v[MODEL_SYN_LINEAR_TIMEOUTS] = 0;
 	}
-	json_object_foreach((json_t *)sysctls, key, val)
-	{
-		int kn = model_knob_parse(key);
+	for (int i = 0; sysctls && i < sysctls->n; i++) {
+		int kn = model_knob_parse(sysctls->v[i].key);
 
-		if (kn >= 0 && model_knob_kind(kn) == MODEL_KNOB_SYSCTL && json_is_string(val))
-			p->v[kn] = strtoll(json_string_value(val), NULL, 10);
+		if (kn >= 0 && model_knob_kind(kn) == MODEL_KNOB_SYSCTL)
+			p->v[kn] = strtoll(sysctls->v[i].value, NULL, 10);
 	}
-	json_object_foreach((json_t *)sockopts, key, val)
-	{
-		int kn = model_knob_parse(key);
+	for (int i = 0; sockopts && i < sockopts->n; i++) {
+		int kn = model_knob_parse(sockopts->v[i].name);
 
-		if (kn >= 0 && model_knob_kind(kn) == MODEL_KNOB_SOCKOPT && json_is_integer(val)) {
-			p->v[kn] = json_integer_value(val);
+		if (kn >= 0 && model_knob_kind(kn) == MODEL_KNOB_SOCKOPT && sockopts->v[i].known) {
+			p->v[kn] = sockopts->v[i].value;
 			p->set[kn] = true;
 		}
 	}
@@ -387,17 +383,17 @@ static int64_t connect_origin_any(const struct model_env_run *r, int h)
  * client's switch, eth1 towards the server): its timers decide the errno. */
 static void router_neigh(const struct model_env_run *r, int host, struct model_params *p)
 {
-	const json_t *rs = json_object_get(r->sysctls, "router");
 	const char *dev = strcmp(r->c->hosts[host], "client") ? "neigh.eth0." : "neigh.eth1.";
-	const char *key;
-	json_t *val;
+	const struct obs_host_sysctls *rs = NULL;
 
-	json_object_foreach((json_t *)rs, key, val)
-	{
-		int kn = model_knob_parse(key);
+	for (int h = 0; r->sysctls && h < r->c->n_hosts && h < r->sysctls->n_hosts; h++)
+		if (!strcmp(r->c->hosts[h], "router"))
+			rs = &r->sysctls->hosts[h];
+	for (int i = 0; rs && i < rs->n; i++) {
+		int kn = model_knob_parse(rs->v[i].key);
 
-		if (kn >= 0 && strstr(key, dev) && json_is_string(val))
-			p->v[kn] = strtoll(json_string_value(val), NULL, 10);
+		if (kn >= 0 && strstr(rs->v[i].key, dev))
+			p->v[kn] = strtoll(rs->v[i].value, NULL, 10);
 	}
 }
 
@@ -429,8 +425,10 @@ static void model_one(const struct model_env_run *r, const struct case_expect *e
 		return;
 	}
 	rto = model_env_rto_ms(r->tl, host, local, remote, origin);
-	model_env_params(release, json_object_get(r->sysctls, host), r->sockopts[e->host], rto,
-			 &p);
+	model_env_params(release,
+			 r->sysctls && e->host < r->sysctls->n_hosts ? &r->sysctls->hosts[e->host]
+								      : NULL,
+			 r->sockopts[e->host], rto, &p);
 	/* A crashed host drops ARP too, an unplugged one cannot answer it
 	 * (KERNEL-FACTS.md, Host crash, Unplug): its neighbour entry here (or on
 	 * the router) fails, and the errno may be EHOSTUNREACH. The neighbour

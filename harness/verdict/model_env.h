@@ -4,7 +4,8 @@
  * origins the runner recorded in the timeline.
  *
  * Takes: the kernel (uname, /proc/sys in a fresh namespace, /boot/config),
- * case.json's "sysctls" and peers' "sockopts" read-backs, a case's timeline.
+ * a run's effective sysctls and the peers' socket option read-backs
+ * (obs/observations.h), a case's timeline.
  * Gives: struct model_params ready for model_predict(), and one struct
  * model_band per "within model" expectation of a case. Not pure: model.c is.
  */
@@ -14,10 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
 
 #include "case/case.h"
 #include "model/model.h"
+#include "obs/observations.h"
 #include "obs/timeline.h"
 #include "verdict/verdict.h"
 
@@ -37,13 +38,13 @@ int model_env_probe(struct model_kernel *k, struct model_params *p, char *how, s
 
 /**
  * model_env_params() - the parameters of one host of a finished run: the
- * compiled defaults of @release, then every sysctl of @sysctls ({"net.ipv4.
- * tcp_retries2": "15", ...}, as read back; a knob read back proves it exists)
- * and every socket option of @sockopts ({"TCP_USER_TIMEOUT": 3000, ...}).
+ * compiled defaults of @release, then every sysctl of @sysctls (as read back;
+ * a knob read back proves it exists) and every socket option of @sockopts
+ * read back (TCP_USER_TIMEOUT 3000, ...). Either may be NULL.
  * @rto_ms > 0 is the connection's RTO seen before the trouble.
  */
-void model_env_params(const char *release, const json_t *sysctls, const json_t *sockopts,
-		      int64_t rto_ms, struct model_params *p);
+void model_env_params(const char *release, const struct obs_host_sysctls *sysctls,
+		      const struct obs_sockopts *sockopts, int64_t rto_ms, struct model_params *p);
 
 /**
  * model_env_origin() - when the clock of @origin started for host @host's
@@ -68,8 +69,8 @@ int64_t model_env_rto_ms(const struct timeline *tl, const char *host, const char
 struct model_env_run {
 	const struct case_def *c;
 	const struct timeline *tl;
-	const json_t *sysctls; /* case.json "sysctls": {"client": {...}, "server": {...}} */
-	const json_t *sockopts[CASE_MAX_HOSTS]; /* each peer's read-backs (may be NULL) */
+	const struct obs_sysctls *sysctls; /* per host, the effective sysctls (may be NULL) */
+	const struct obs_sockopts *sockopts[CASE_MAX_HOSTS]; /* each peer's read-backs (may be NULL) */
 	const char *local[CASE_MAX_HOSTS], *remote[CASE_MAX_HOSTS]; /* each peer's connection */
 	int64_t fault_ms;
 };

@@ -412,15 +412,18 @@ START_TEST(test_env_case)
 	int ret;
 	struct timeline *tl = timeline_new(NULL, &ret);
 	struct case_def *c = mk_case("expect client error ETIMEDOUT within model");
-	json_t *sysctls = json_pack("{s:{s:s s:s s:s}}", "client", "net.ipv4.tcp_retries2", "15",
-				    "net.ipv4.tcp_syn_linear_timeouts", "4",
-				    "net.ipv4.tcp_rto_max_ms", "120000");
-	json_t *opts = json_pack("{s:i}", "TCP_USER_TIMEOUT", 3000);
-	struct model_env_run r = { .c = c, .tl = tl, .sysctls = sysctls, .fault_ms = 1000 };
+	struct obs_sysctls sysctls = { .n_hosts = 1 };
+	struct obs_sockopts opts = { .n = 0 };
+	struct model_env_run r = { .c = c, .tl = tl, .sysctls = &sysctls, .fault_ms = 1000 };
 	struct model_band m[1];
 	const char *a = "198.18.0.1:4000", *b = "198.18.0.2:80";
 
 	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_retries2", "15"), 0);
+	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_syn_linear_timeouts", "4"),
+			 0);
+	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_rto_max_ms", "120000"), 0);
+	obs_sockopts_set(&opts, "TCP_USER_TIMEOUT", true, 3000);
 	ck_assert_int_eq(c->expects[0].model_scenario, MODEL_DATA_TIMEOUT); /* inferred: sends */
 	tl_add(tl, "{\"t_ms\":-20,\"src\":\"client\",\"call\":\"socket\",\"ret\":4,\"errno\":null}");
 	tl_add(tl, "{\"t_ms\":-19,\"src\":\"client\",\"call\":\"connect\",\"ret\":0,\"errno\":null}");
@@ -443,7 +446,7 @@ START_TEST(test_env_case)
 	 * loss probe's time is the segment's last transmission */
 	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, "x:1", -1),
 			 MODEL_ENV_NONE);
-	r.sockopts[0] = opts;
+	r.sockopts[0] = &opts;
 	r.local[0] = a;
 	r.remote[0] = b;
 	model_env_case(&r, m);
@@ -457,8 +460,7 @@ START_TEST(test_env_case)
 	ck_assert(!m[0].ok);
 	ck_assert_str_eq(m[0].why, "the model's clock starts at the first RTO retransmission of "
 				   "client, which this run never showed");
-	json_decref(opts);
-	json_decref(sysctls);
+	obs_sysctls_free(&sysctls);
 	timeline_free(tl);
 	case_free(c);
 }
@@ -483,11 +485,13 @@ END_TEST
 /* Parameters from read-backs: a sysctl the kernel lacks is not read back. */
 START_TEST(test_env_params)
 {
-	json_t *sys61 = json_pack("{s:s s:s}", "net.ipv4.tcp_syn_retries", "3",
-				  "net.ipv4.neigh.eth0.retrans_time_ms", "500");
+	struct obs_sysctls all = { .n_hosts = 1 };
+	struct obs_host_sysctls *sys61 = &all.hosts[0];
 	struct model_params p;
 	struct model_pred o;
 
+	ck_assert_int_eq(obs_sysctls_set(sys61, "net.ipv4.tcp_syn_retries", "3"), 0);
+	ck_assert_int_eq(obs_sysctls_set(sys61, "net.ipv4.neigh.eth0.retrans_time_ms", "500"), 0);
 	model_env_params("6.1.0-18-amd64", sys61, NULL, 204, &p);
 	ck_assert(p.absent[MODEL_SYN_LINEAR_TIMEOUTS] && p.absent[MODEL_RTO_MAX_MS]);
 	ck_assert_int_eq(p.v[MODEL_SYN_RETRIES], 3);
@@ -495,7 +499,7 @@ START_TEST(test_env_params)
 	ck_assert_int_eq(p.v[MODEL_RTO_MS], 204);
 	ck_assert_int_eq(model_predict(MODEL_SYN_TIMEOUT, &p, &o), 0);
 	ck_assert_int_eq(o.value_ms, 15000); /* 1+2+4+8: A19 holds on 6.1 */
-	json_decref(sys61);
+	obs_sysctls_free(&all);
 }
 END_TEST
 
