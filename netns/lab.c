@@ -80,9 +80,10 @@ static int lab_check_single_threaded(struct tf_err *err)
 	if (stat("/proc/self/task", &st) < 0)
 		return 0; /* no /proc: setns() paths fail later with a clear message */
 	if (st.st_nlink > 3)
-		return tf_err_set(err, -EBUSY,
-				  "private network namespace: %lu threads running, call it before any starts",
-				  (unsigned long)st.st_nlink - 2);
+		return tf_err_set(
+			err, -EBUSY,
+			"private network namespace: %lu threads running, call it before any starts",
+			(unsigned long)st.st_nlink - 2);
 	return 0;
 }
 
@@ -117,7 +118,8 @@ int lab_ns_enter_private(struct tf_err *err)
 	if (unshare(CLONE_NEWNET) < 0) {
 		ret = -errno;
 		if (ret == -EPERM)
-			return tf_err_set(err, ret, "private network namespace: missing " LAB_NEED_PRIV
+			return tf_err_set(err, ret,
+					  "private network namespace: missing " LAB_NEED_PRIV
 					  " (run as root; in a container: --privileged)");
 		return tf_err_set(err, ret, "private network namespace: unshare: %s",
 				  strerror(-ret));

@@ -86,8 +86,9 @@ static int lab_addr_save_routes(struct lab_nl *nl, const char *where, int ifinde
 		if (rtnl_route_get_protocol(r) == RTPROT_KERNEL || !lab_route_uses(r, ifindex))
 			continue;
 		if (rs->n == LAB_ADDR_MAX_ROUTES)
-			ret = tf_err_set(err, -E2BIG, "%s: more than %d routes through the interface",
-					 where, LAB_ADDR_MAX_ROUTES);
+			ret = tf_err_set(err, -E2BIG,
+					 "%s: more than %d routes through the interface", where,
+					 LAB_ADDR_MAX_ROUTES);
 		else if (!(rs->r[rs->n] = (struct rtnl_route *)nl_object_clone(o)))
 			ret = tf_err_set(err, -ENOMEM, "%s: out of memory", where);
 		else
@@ -116,15 +117,14 @@ static int lab_addr_restore_routes(struct lab_nl *nl, const char *where,
 		ret = rtnl_route_add(nl->sk, r, NLM_F_EXCL);
 		/* EEXIST: the interface had another address, the kernel kept it. */
 		if (ret < 0 && nl->kerr != EEXIST && ret != -NLE_EXIST)
-			return lab_nl_fail(nl, ret, err, "%s: put route %d of %d back", where, i + 1,
-					   rs->n);
+			return lab_nl_fail(nl, ret, err, "%s: put route %d of %d back", where,
+					   i + 1, rs->n);
 	}
 	return rs->n;
 }
 
-static int lab_addr_put(struct lab_nl *nl, const char *where, int ifindex,
-			const unsigned char *a, int plen, struct nl_addr **local_out,
-			struct tf_err *err)
+static int lab_addr_put(struct lab_nl *nl, const char *where, int ifindex, const unsigned char *a,
+			int plen, struct nl_addr **local_out, struct tf_err *err)
 {
 	struct rtnl_addr *addr = rtnl_addr_alloc();
 	struct nl_addr *local = nl_addr_build(AF_INET, a, 4);
@@ -196,9 +196,10 @@ int lab_addr_move(struct lab *lab, int host, const char *old_cidr, const char *n
 	int ret;
 
 	if (lab_addr_parse(old_cidr, &old) < 0 || lab_addr_parse(new_cidr, &new) < 0)
-		return tf_err_set(err, -EINVAL,
-				  "readdress %s -> %s: both must be IPv4 addresses of 198.18.0.0/15",
-				  old_cidr ? old_cidr : "(null)", new_cidr ? new_cidr : "(null)");
+		return tf_err_set(
+			err, -EINVAL,
+			"readdress %s -> %s: both must be IPv4 addresses of 198.18.0.0/15",
+			old_cidr ? old_cidr : "(null)", new_cidr ? new_cidr : "(null)");
 	ret = lab_nl_enter(lab, host, &nl, where, sizeof(where), err);
 	if (ret < 0)
 		return ret;

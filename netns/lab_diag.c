@@ -54,11 +54,16 @@ struct lab_diag_run {
 };
 
 static const char *const lab_state_names[] = {
-	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
-	[TCP_SYN_RECV] = "SYN_RECV",	   [TCP_FIN_WAIT1] = "FIN_WAIT1",
-	[TCP_FIN_WAIT2] = "FIN_WAIT2",	   [TCP_TIME_WAIT] = "TIME_WAIT",
-	[TCP_CLOSE] = "CLOSE",		   [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TCP_LAST_ACK] = "LAST_ACK",	   [TCP_LISTEN] = "LISTEN",
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",
+	[TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_LISTEN] = "LISTEN",
 	[TCP_CLOSING] = "CLOSING",
 };
 
@@ -130,8 +135,8 @@ void lab_diag_close(struct lab_diag *d)
 	free(d);
 }
 
-static void lab_diag_addr(struct sockaddr_storage *ss, int family, const __be32 *addr,
-			  __be16 port, uint32_t ifindex)
+static void lab_diag_addr(struct sockaddr_storage *ss, int family, const __be32 *addr, __be16 port,
+			  uint32_t ifindex)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET) {
@@ -365,8 +370,9 @@ int lab_diag_destroy(struct lab_diag *d, const struct lab_sock *s, struct tf_err
 	ret = mnl_cb_run(d->buf, (size_t)n, d->seq, d->portid, NULL, NULL);
 	if (ret < 0) {
 		ret = -errno;
-		return tf_err_set(err, ret, "SOCK_DESTROY: %s%s", strerror(-ret),
-				  ret == -EOPNOTSUPP ? " (kernel without CONFIG_INET_DIAG_DESTROY)" : "");
+		return tf_err_set(
+			err, ret, "SOCK_DESTROY: %s%s", strerror(-ret),
+			ret == -EOPNOTSUPP ? " (kernel without CONFIG_INET_DIAG_DESTROY)" : "");
 	}
 	return 0;
 }

@@ -30,7 +30,8 @@ struct lab_sock {
 	uint8_t ca_state, retransmits, probes, backoff;
 	uint32_t rto_us, unacked, lost, total_retrans;
 	uint32_t last_data_recv_ms, last_ack_recv_ms;
-	uint32_t ifindex, cookie[2]; /* the kernel's identity of the socket, for lab_diag_destroy() */
+	uint32_t ifindex,
+		cookie[2]; /* the kernel's identity of the socket, for lab_diag_destroy() */
 };
 
 typedef int (*lab_diag_cb)(const struct lab_sock *s, void *arg);

@@ -109,8 +109,11 @@ static unsigned long long lab_freeze_starttime(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
-	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				"%*d %*d %*d %llu", &state, &start) != 2 ||
+	if (!p ||
+	    sscanf(p + 2,
+		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+		   "%*d %*d %*d %llu",
+		   &state, &start) != 2 ||
 	    state == 'Z' || state == 'X')
 		return 0;
 	return start;
@@ -137,7 +140,8 @@ int lab_freezer_new(const char *name, enum lab_freezer_want want, struct lab_fre
 		return -ENOMEM;
 	if (!start) { /* a group named with it could never be told from a live one's */
 		free(fz);
-		return tf_err_set(err, -EIO, "cannot read this process's start time in /proc/%d/stat",
+		return tf_err_set(err, -EIO,
+				  "cannot read this process's start time in /proc/%d/stat",
 				  (int)getpid());
 	}
 	lab_freeze_mounts(v2, sizeof(v2), v1, sizeof(v1));
@@ -169,15 +173,17 @@ int lab_freezer_new(const char *name, enum lab_freezer_want want, struct lab_fre
 	}
 	free(fz);
 	if (want == LAB_FREEZER_V1)
-		return tf_err_set(err, -EOPNOTSUPP, "no usable freezer-v1: %s",
-				  v1[0] ? "cannot create a group in its hierarchy"
-					: "no cgroup v1 hierarchy with the freezer controller mounted");
+		return tf_err_set(
+			err, -EOPNOTSUPP, "no usable freezer-v1: %s",
+			v1[0] ? "cannot create a group in its hierarchy" :
+				"no cgroup v1 hierarchy with the freezer controller mounted");
 	if (want == LAB_FREEZER_CGROUP2)
 		return tf_err_set(err, -EOPNOTSUPP, "no usable cgroup2 freezer: %s",
-				  v2[0] ? "cannot create a group with cgroup.freeze"
-					: "no cgroup2 hierarchy mounted");
+				  v2[0] ? "cannot create a group with cgroup.freeze" :
+					  "no cgroup2 hierarchy mounted");
 	return tf_err_set(err, -EOPNOTSUPP,
-			  "missing " LAB_NEED_FREEZER ": no cgroup2 mount with cgroup.freeze%s, no v1 freezer%s",
+			  "missing " LAB_NEED_FREEZER
+			  ": no cgroup2 mount with cgroup.freeze%s, no v1 freezer%s",
 			  v2[0] ? " we can create a group in" : "", v1[0] ? " we can write" : "");
 done:
 	*out = fz;
@@ -220,8 +226,8 @@ static bool lab_freeze_done(const struct lab_freezer *fz, bool frozen)
 int lab_freezer_set(struct lab_freezer *fz, bool frozen, struct tf_err *err)
 {
 	const char *file = fz->kind == LAB_FREEZE_V2 ? "cgroup.freeze" : "freezer.state";
-	const char *value = fz->kind == LAB_FREEZE_V2 ? (frozen ? "1" : "0")
-						       : (frozen ? "FROZEN" : "THAWED");
+	const char *value = fz->kind == LAB_FREEZE_V2 ? (frozen ? "1" : "0") :
+							(frozen ? "FROZEN" : "THAWED");
 	struct timespec pause = { 0, 1000000 };
 	int ret = lab_freeze_write(fz->dir, file, value);
 

@@ -248,8 +248,7 @@ static int lab_fw_counters_parse(struct lab_fw *fw, const char *text, lab_fw_cou
 		return tf_err_set(err, -EPROTO, "%s: nft JSON output not understood: %s", fw->where,
 				  root ? "no \"nftables\" array" : jerr.text);
 	}
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		json_t *c = json_object_get(it, "counter");
 		json_t *pk = json_object_get(c, "packets"), *by = json_object_get(c, "bytes");
 		const char *name = json_string_value(json_object_get(c, "name"));
@@ -257,7 +256,8 @@ static int lab_fw_counters_parse(struct lab_fw *fw, const char *text, lab_fw_cou
 		if (!c)
 			continue; /* metainfo */
 		if (!name || !json_is_integer(pk) || !json_is_integer(by)) {
-			ret = tf_err_set(err, -EPROTO, "%s: nft JSON counter without name/packets/bytes",
+			ret = tf_err_set(err, -EPROTO,
+					 "%s: nft JSON counter without name/packets/bytes",
 					 fw->where);
 			break;
 		}
@@ -271,8 +271,8 @@ static int lab_fw_counters_parse(struct lab_fw *fw, const char *text, lab_fw_cou
 	return ret < 0 ? ret : n;
 }
 
-int lab_fw_counters(struct lab_fw *fw, const char *family, const char *table,
-		    lab_fw_counter_cb cb, void *arg, struct tf_err *err)
+int lab_fw_counters(struct lab_fw *fw, const char *family, const char *table, lab_fw_counter_cb cb,
+		    void *arg, struct tf_err *err)
 {
 	const char *out = NULL;
 	char cmd[160];

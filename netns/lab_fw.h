@@ -59,7 +59,7 @@ typedef int (*lab_fw_counter_cb)(const char *name, uint64_t packets, uint64_t by
  * Return: the number of counters reported, -ENOENT when there is no such table,
  * a negative value from @cb, or -errno with nft's text in @err.
  */
-int lab_fw_counters(struct lab_fw *fw, const char *family, const char *table,
-		    lab_fw_counter_cb cb, void *arg, struct tf_err *err);
+int lab_fw_counters(struct lab_fw *fw, const char *family, const char *table, lab_fw_counter_cb cb,
+		    void *arg, struct tf_err *err);
 
 #endif

@@ -54,8 +54,8 @@ struct lab_nl {
 int lab_nl_open(struct lab_nl *nl, const char *where, struct tf_err *err);
 
 /* lab_nl_enter() - lab_enter(@host), then lab_nl_open() there; @where gets "host NAME". */
-int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where,
-		 size_t where_len, struct tf_err *err);
+int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where, size_t where_len,
+		 struct tf_err *err);
 
 /* lab_nl_close() - free the socket, go back to where lab_nl_enter() came from. */
 void lab_nl_close(struct lab_nl *nl);

@@ -30,24 +30,15 @@
 
 /* libnl's -NLE_* for the errors it finds itself (no kernel errno behind them). */
 static const int lab_nle_errno[NLE_MAX + 1] = {
-	[NLE_INTR] = EINTR,
-	[NLE_BAD_SOCK] = EBADF,
-	[NLE_AGAIN] = EAGAIN,
-	[NLE_NOMEM] = ENOMEM,
-	[NLE_EXIST] = EEXIST,
-	[NLE_INVAL] = EINVAL,
-	[NLE_RANGE] = ERANGE,
-	[NLE_MSGSIZE] = EMSGSIZE,
-	[NLE_OPNOTSUPP] = EOPNOTSUPP,
-	[NLE_AF_NOSUPPORT] = EAFNOSUPPORT,
-	[NLE_OBJ_NOTFOUND] = ENOENT,
-	[NLE_AF_MISMATCH] = EINVAL,
-	[NLE_SEQ_MISMATCH] = EPROTO,
-	[NLE_MSG_TRUNC] = EPROTO,
-	[NLE_NOADDR] = EADDRNOTAVAIL,
-	[NLE_BUSY] = EBUSY,
-	[NLE_NOACCESS] = EACCES,
-	[NLE_PERM] = EPERM,
+	[NLE_INTR] = EINTR,	      [NLE_BAD_SOCK] = EBADF,
+	[NLE_AGAIN] = EAGAIN,	      [NLE_NOMEM] = ENOMEM,
+	[NLE_EXIST] = EEXIST,	      [NLE_INVAL] = EINVAL,
+	[NLE_RANGE] = ERANGE,	      [NLE_MSGSIZE] = EMSGSIZE,
+	[NLE_OPNOTSUPP] = EOPNOTSUPP, [NLE_AF_NOSUPPORT] = EAFNOSUPPORT,
+	[NLE_OBJ_NOTFOUND] = ENOENT,  [NLE_AF_MISMATCH] = EINVAL,
+	[NLE_SEQ_MISMATCH] = EPROTO,  [NLE_MSG_TRUNC] = EPROTO,
+	[NLE_NOADDR] = EADDRNOTAVAIL, [NLE_BUSY] = EBUSY,
+	[NLE_NOACCESS] = EACCES,      [NLE_PERM] = EPERM,
 	[NLE_NODEV] = ENODEV,
 };
 
@@ -147,8 +138,8 @@ int lab_nl_open(struct lab_nl *nl, const char *where, struct tf_err *err)
 }
 
 /* lab_nl_enter() - lab_enter(@host), then lab_nl_open() there. */
-int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where,
-		 size_t where_len, struct tf_err *err)
+int lab_nl_enter(const struct lab *lab, int host, struct lab_nl *nl, char *where, size_t where_len,
+		 struct tf_err *err)
 {
 	const char *name = lab_host_name(lab, host);
 	int saved, ret;
@@ -183,8 +174,9 @@ int lab_ifname_check(const char *where, const char *ifname, struct tf_err *err)
 	size_t len = ifname ? strlen(ifname) : 0;
 
 	if (len == 0 || len >= IFNAMSIZ)
-		return tf_err_set(err, -EINVAL, "%s: interface name '%s' must be 1 to %d characters",
-				  where, ifname ? ifname : "(null)", IFNAMSIZ - 1);
+		return tf_err_set(err, -EINVAL,
+				  "%s: interface name '%s' must be 1 to %d characters", where,
+				  ifname ? ifname : "(null)", IFNAMSIZ - 1);
 	return 0;
 }
 
@@ -258,8 +250,8 @@ int lab_link_set_up(struct lab *lab, int host, const char *ifname, bool up, stru
 }
 
 /* The request itself: sent from the caller's namespace, each end born in its own. */
-static int lab_veth_create(const struct lab *lab, int a, const char *if_a, int b,
-			   const char *if_b, const char *what, struct tf_err *err)
+static int lab_veth_create(const struct lab *lab, int a, const char *if_a, int b, const char *if_b,
+			   const char *what, struct tf_err *err)
 {
 	struct rtnl_link *link, *peer;
 	struct lab_nl nl;
@@ -337,9 +329,10 @@ static int lab_addr_check(const char *where, const char *cidr, struct lab_cidr *
 		return tf_err_set(err, -EINVAL, "%s: '%s' is not an address/prefix", where,
 				  cidr ? cidr : "(null)");
 	if (!lab_cidr_in_range(c))
-		return tf_err_set(err, -EINVAL,
-				  "%s: %s is outside the lab's ranges 198.18.0.0/15 and 2001:2::/48",
-				  where, cidr);
+		return tf_err_set(
+			err, -EINVAL,
+			"%s: %s is outside the lab's ranges 198.18.0.0/15 and 2001:2::/48", where,
+			cidr);
 	return 0;
 }
 
@@ -395,8 +388,9 @@ static int lab_route_check(const char *where, const char *dst_cidr, const char *
 			   struct lab_cidr *dst, struct lab_cidr *gw, struct tf_err *err)
 {
 	if (lab_cidr_parse(dst_cidr, dst) < 0)
-		return tf_err_set(err, -EINVAL, "%s: route destination '%s' is not an address/prefix",
-				  where, dst_cidr ? dst_cidr : "(null)");
+		return tf_err_set(err, -EINVAL,
+				  "%s: route destination '%s' is not an address/prefix", where,
+				  dst_cidr ? dst_cidr : "(null)");
 	if (lab_cidr_parse(gateway, gw) < 0 || gw->plen >= 0)
 		return tf_err_set(err, -EINVAL, "%s: route gateway '%s' is not an address", where,
 				  gateway ? gateway : "(null)");
@@ -404,9 +398,10 @@ static int lab_route_check(const char *where, const char *dst_cidr, const char *
 		return tf_err_set(err, -EINVAL, "%s: route %s via %s mixes IPv4 and IPv6", where,
 				  dst_cidr, gateway);
 	if (!lab_cidr_in_range(gw))
-		return tf_err_set(err, -EINVAL,
-				  "%s: gateway %s is outside the lab's ranges 198.18.0.0/15 and 2001:2::/48",
-				  where, gateway);
+		return tf_err_set(
+			err, -EINVAL,
+			"%s: gateway %s is outside the lab's ranges 198.18.0.0/15 and 2001:2::/48",
+			where, gateway);
 	if (dst->plen < 0)
 		dst->plen = dst->family == AF_INET ? 32 : 128;
 	return 0;

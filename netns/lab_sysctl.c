@@ -33,9 +33,10 @@ static int lab_sysctl_path(const char *where, const char *key, char *path, size_
 
 	if (klen <= 4 || strncmp(key, "net.", 4) != 0 || strchr(key, '/') || strstr(key, "..") ||
 	    key[klen - 1] == '.')
-		return tf_err_set(err, -EINVAL,
-				  "%s: sysctl key '%s' refused: only net.* keys, dots as separators",
-				  where, key ? key : "(null)");
+		return tf_err_set(
+			err, -EINVAL,
+			"%s: sysctl key '%s' refused: only net.* keys, dots as separators", where,
+			key ? key : "(null)");
 	if ((size_t)snprintf(path, len, "/proc/sys/%s", key) >= len)
 		return tf_err_set(err, -ENAMETOOLONG, "%s: sysctl key '%s' is too long", where,
 				  key);

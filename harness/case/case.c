@@ -78,10 +78,11 @@ static void err_after_end(struct case_parser *p, const struct case_timeref *r, i
 	case_fmt_secs(a, sizeof(a), t);
 	case_fmt_secs(e, sizeof(e), p->c->end_ms);
 	if (r->band)
-		case_err(p, r->line, r->col,
-			 "'within' ends at %s (first fault at %s + %s), after the end of the case (%s)",
-			 a, case_fmt_secs(f, sizeof(f), fault_ms), case_fmt_secs(h, sizeof(h), r->ms),
-			 e);
+		case_err(
+			p, r->line, r->col,
+			"'within' ends at %s (first fault at %s + %s), after the end of the case (%s)",
+			a, case_fmt_secs(f, sizeof(f), fault_ms),
+			case_fmt_secs(h, sizeof(h), r->ms), e);
 	else
 		case_err(p, r->line, r->col, "%s at %s is after the end of the case (%s)", r->what,
 			 a, e);
@@ -108,8 +109,9 @@ static void check_times(struct case_parser *p)
 
 		if (r->band && !has_fault) {
 			if (!(p->failed & CASE_FAIL_STEP))
-				case_err(p, r->line, r->col,
-					 "'within' counts from the first fault, but the case has none");
+				case_err(
+					p, r->line, r->col,
+					"'within' counts from the first fault, but the case has none");
 			continue;
 		}
 		if (p->end_line && t > c->end_ms)

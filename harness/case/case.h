@@ -33,11 +33,7 @@ enum case_topology {
 
 /* Which runs a case belongs to: quick (compressed timers, `make test`) or
  * stock (the kernel's defaults: minutes to hours, `run --tier stock`). */
-enum case_tier {
-	CASE_TIER_QUICK,
-	CASE_TIER_STOCK,
-	CASE_TIER_COUNT
-};
+enum case_tier { CASE_TIER_QUICK, CASE_TIER_STOCK, CASE_TIER_COUNT };
 
 /* Socket options a peer can set; the table in case.c gives names and limits. */
 enum case_sockopt_kind {
@@ -155,14 +151,7 @@ enum case_seg_kind {
 	CASE_SEG_COUNT
 };
 
-enum case_cmp {
-	CASE_CMP_EQ,
-	CASE_CMP_GE,
-	CASE_CMP_LE,
-	CASE_CMP_GT,
-	CASE_CMP_LT,
-	CASE_CMP_COUNT
-};
+enum case_cmp { CASE_CMP_EQ, CASE_CMP_GE, CASE_CMP_LE, CASE_CMP_GT, CASE_CMP_LT, CASE_CMP_COUNT };
 
 #define CASE_WIRE_MAX_GAPS 16
 

@@ -39,7 +39,8 @@ static int args_back(struct case_parser *p, int i, const struct case_step *st)
 	if (i >= p->n_tok)
 		return i;
 	if (!case_tok_is(&p->tok[i], "back")) {
-		case_err_tok(p, &p->tok[i], "expected 'back after DURATION', got '%s'", p->tok[i].s);
+		case_err_tok(p, &p->tok[i], "expected 'back after DURATION', got '%s'",
+			     p->tok[i].s);
 		return -EINVAL;
 	}
 	if (i + 1 >= p->n_tok)
@@ -82,21 +83,24 @@ int case_args_readdress(struct case_parser *p, int i, struct case_step *st)
 		return -EINVAL;
 	host = p->c->hosts[st->host];
 	if (strcmp(host, "client") && strcmp(host, "server")) {
-		case_err_tok(p, &p->tok[i],
-			     "readdress changes the address peers reach a host at: client or server, not %s",
-			     host);
+		case_err_tok(
+			p, &p->tok[i],
+			"readdress changes the address peers reach a host at: client or server, not %s",
+			host);
 		return -EINVAL;
 	}
 	if (!addr_ok(t->s)) {
-		case_err_tok(p, t,
-			     "bad address '%s': expected an IPv4 address of the lab's range 198.18.0.0/15, like 198.18.0.9 or 198.18.0.9/24",
-			     t->s);
+		case_err_tok(
+			p, t,
+			"bad address '%s': expected an IPv4 address of the lab's range 198.18.0.0/15, like 198.18.0.9 or 198.18.0.9/24",
+			t->s);
 		return -EINVAL;
 	}
 	last = case_last_step(p, st->host, st->at_ms, CASE_STEP_BIT(CASE_STEP_READDRESS));
 	if (last && !last->back) {
-		case_err_tok(p, &p->tok[i], "%s's address is already changed (line %u) and not back",
-			     host, last->loc.line);
+		case_err_tok(p, &p->tok[i],
+			     "%s's address is already changed (line %u) and not back", host,
+			     last->loc.line);
 		return -EINVAL;
 	}
 	memcpy(st->addr, t->s, t->len + 1);

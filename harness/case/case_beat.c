@@ -31,8 +31,9 @@ static int args_every(struct case_parser *p, int i, struct case_step *st)
 
 	if (i + 4 > p->n_tok || !case_tok_is(&p->tok[i], "every") ||
 	    !case_tok_is(&p->tok[i + 2], "misses")) {
-		case_err_tok(p, &p->tok[i < p->n_tok ? i : i - 1],
-			     "expected 'every DURATION misses K' (a ping every DURATION; K missed in a row declare the other side dead)");
+		case_err_tok(
+			p, &p->tok[i < p->n_tok ? i : i - 1],
+			"expected 'every DURATION misses K' (a ping every DURATION; K missed in a row declare the other side dead)");
 		return -EINVAL;
 	}
 	if (case_arg_time(p, i + 1, &st->every_ms))

@@ -42,8 +42,10 @@ int case_args_reboot(struct case_parser *p, int i, struct case_step *st)
 	host = p->c->hosts[st->host];
 	last = crash_last(p, st->host, st->at_ms);
 	if (!last || last->kind != CASE_STEP_HOST_CRASH) {
-		case_err_tok(p, &p->tok[i], "%s has not crashed at that time: reboot follows 'at TIME host-crash %s'",
-			     host, host);
+		case_err_tok(
+			p, &p->tok[i],
+			"%s has not crashed at that time: reboot follows 'at TIME host-crash %s'",
+			host, host);
 		return -EINVAL;
 	}
 	if (i + 1 >= p->n_tok || !case_tok_is(&p->tok[i + 1], "listen"))

@@ -36,7 +36,10 @@ static const struct {
 	const char *op;
 	enum case_cmp cmp;
 } cmp_words[] = {
-	{ ">=", CASE_CMP_GE }, { "<=", CASE_CMP_LE }, { ">", CASE_CMP_GT }, { "<", CASE_CMP_LT },
+	{ ">=", CASE_CMP_GE },
+	{ "<=", CASE_CMP_LE },
+	{ ">", CASE_CMP_GT },
+	{ "<", CASE_CMP_LT },
 };
 
 /* Rules are named like nft identifiers, so a name is also its counter's. */
@@ -58,9 +61,10 @@ static int arg_rule_name(struct case_parser *p, int i, char *name)
 	const struct case_tok *t = &p->tok[i];
 
 	if (!rule_name_ok(t->s)) {
-		case_err_tok(p, t,
-			     "bad rule name '%s': a lower-case letter, then letters, digits, '-' or '_', at most %d",
-			     t->s, CASE_RULE_NAME_MAX - 1);
+		case_err_tok(
+			p, t,
+			"bad rule name '%s': a lower-case letter, then letters, digits, '-' or '_', at most %d",
+			t->s, CASE_RULE_NAME_MAX - 1);
 		return -EINVAL;
 	}
 	memcpy(name, t->s, strlen(t->s) + 1);
@@ -93,14 +97,16 @@ static int check_place(struct case_parser *p, int i, const struct case_step *st)
 	const char *host = p->c->hosts[st->host];
 
 	if (!strcmp(host, "switch")) {
-		case_err_tok(p, &p->tok[i],
-			     "the switch is a bridge: its rules would not see bridged frames; drop at the receiver's ingress or in a router");
+		case_err_tok(
+			p, &p->tok[i],
+			"the switch is a bridge: its rules would not see bridged frames; drop at the receiver's ingress or in a router");
 		return -EINVAL;
 	}
 	if (st->rule.where == CASE_RULE_FORWARD && strcmp(host, "router") != 0) {
-		case_err_tok(p, &p->tok[i],
-			     "'in %s': only a router forwards; write 'at %s ingress' (topology routed has a router)",
-			     host, host);
+		case_err_tok(
+			p, &p->tok[i],
+			"'in %s': only a router forwards; write 'at %s ingress' (topology routed has a router)",
+			host, host);
 		return -EINVAL;
 	}
 	return 0;
@@ -129,9 +135,10 @@ static int args_place(struct case_parser *p, int i, struct case_step *st)
 	if (case_arg_host(p, i + 1, &st->host) || check_place(p, i + 1, st))
 		return -EINVAL;
 	if (!case_tok_is(&p->tok[i + 2], "ingress")) {
-		case_err_tok(p, &p->tok[i + 2],
-			     "expected 'ingress', got '%s' (rules never sit on a sender's egress: a local drop changes TCP's behaviour)",
-			     p->tok[i + 2].s);
+		case_err_tok(
+			p, &p->tok[i + 2],
+			"expected 'ingress', got '%s' (rules never sit on a sender's egress: a local drop changes TCP's behaviour)",
+			p->tok[i + 2].s);
 		return -EINVAL;
 	}
 	return i + 3;
@@ -191,7 +198,8 @@ static int args_match(struct case_parser *p, int i, struct case_step *st)
 	int j;
 
 	if (q->s[0] != '"') {
-		case_err_tok(p, q, "'match' needs a quoted nft expression: match \"tcp dport 8080\"");
+		case_err_tok(p, q,
+			     "'match' needs a quoted nft expression: match \"tcp dport 8080\"");
 		return -EINVAL;
 	}
 	close = memchr(p->raw + start, '"', p->raw_len - start);
@@ -202,11 +210,13 @@ static int args_match(struct case_parser *p, int i, struct case_step *st)
 	end = (size_t)(close - p->raw); /* index of the closing quote */
 	n = end - start;
 	if (memchr(p->raw + start, '#', n) || memchr(p->raw + start, ';', n)) {
-		case_err_tok(p, q, "a match cannot contain '#' (a comment) or ';' (a second command)");
+		case_err_tok(p, q,
+			     "a match cannot contain '#' (a comment) or ';' (a second command)");
 		return -EINVAL;
 	}
 	if (n == 0 || n >= CASE_RULE_MATCH_MAX) {
-		case_err_tok(p, q, "a match is 1 to %d bytes of nft syntax", CASE_RULE_MATCH_MAX - 1);
+		case_err_tok(p, q, "a match is 1 to %d bytes of nft syntax",
+			     CASE_RULE_MATCH_MAX - 1);
 		return -EINVAL;
 	}
 	memcpy(st->rule.match, p->raw + start, n);
@@ -222,9 +232,10 @@ static int args_what(struct case_parser *p, int i, struct case_step *st)
 	const struct case_tok *t = &p->tok[i];
 
 	if (i >= p->n_tok) {
-		case_err_tok(p, &p->tok[i - 1],
-			     "missing SEGMENT (SYN, SYN-ACK, ACK, DATA, FIN, RST, ANY) or match \"EXPR\" after '%s'",
-			     p->tok[i - 1].s);
+		case_err_tok(
+			p, &p->tok[i - 1],
+			"missing SEGMENT (SYN, SYN-ACK, ACK, DATA, FIN, RST, ANY) or match \"EXPR\" after '%s'",
+			p->tok[i - 1].s);
 		return -EINVAL;
 	}
 	if (case_tok_is(t, "match")) {
@@ -245,8 +256,10 @@ static int args_what(struct case_parser *p, int i, struct case_step *st)
 /* The lift a "for D" drop brings with it, D after the drop. */
 static int push_auto_lift(struct case_parser *p, int i, const struct case_step *st)
 {
-	struct case_step lift = { .kind = CASE_STEP_LIFT, .host = st->host,
-				  .at_ms = st->at_ms + st->rule.for_ms, .loc = st->loc };
+	struct case_step lift = { .kind = CASE_STEP_LIFT,
+				  .host = st->host,
+				  .at_ms = st->at_ms + st->rule.for_ms,
+				  .loc = st->loc };
 
 	memcpy(lift.rule.name, st->rule.name, sizeof(lift.rule.name));
 	lift.rule.auto_lift = true;
@@ -435,7 +448,8 @@ static bool rule_expected(const struct case_def *c, const struct case_step *st)
 static bool rule_lifted(const struct case_parser *p, const struct case_step *st)
 {
 	for (int i = 0; i < p->n_timed; i++)
-		if (p->timed[i].kind == CASE_STEP_LIFT && !strcmp(p->timed[i].rule.name, st->rule.name))
+		if (p->timed[i].kind == CASE_STEP_LIFT &&
+		    !strcmp(p->timed[i].rule.name, st->rule.name))
 			return true;
 	return false;
 }
@@ -452,12 +466,14 @@ static void check_expects(struct case_parser *p)
 			continue;
 		st = rule_find(p, e->rule);
 		if (!st)
-			case_err(p, e->loc.line, e->loc.col, "expect %s %s: the case has no %s called '%s'",
-				 want, e->rule, want, e->rule);
+			case_err(p, e->loc.line, e->loc.col,
+				 "expect %s %s: the case has no %s called '%s'", want, e->rule,
+				 want, e->rule);
 		else if ((st->kind == CASE_STEP_WATCH) != e->rule_watch)
-			case_err(p, e->loc.line, e->loc.col, "'%s' is a %s (line %u): write 'expect %s %s ...'",
-				 e->rule, case_step_name(st->kind), st->loc.line,
-				 case_step_name(st->kind), e->rule);
+			case_err(p, e->loc.line, e->loc.col,
+				 "'%s' is a %s (line %u): write 'expect %s %s ...'", e->rule,
+				 case_step_name(st->kind), st->loc.line, case_step_name(st->kind),
+				 e->rule);
 	}
 }
 
@@ -475,9 +491,10 @@ void case_check_rules(struct case_parser *p)
 
 		if (st->kind == CASE_STEP_DROP && !(p->failed & CASE_FAIL_EXPECT) &&
 		    !rule_expected(p->c, st))
-			case_err(p, st->loc.line, st->loc.col,
-				 "drop %s is not proven: a case that drops must expect its counter (expect drop %s count N, or count >= 1)",
-				 st->rule.name, st->rule.name);
+			case_err(
+				p, st->loc.line, st->loc.col,
+				"drop %s is not proven: a case that drops must expect its counter (expect drop %s count N, or count >= 1)",
+				st->rule.name, st->rule.name);
 		if ((st->kind == CASE_STEP_DROP || st->kind == CASE_STEP_WATCH) &&
 		    st->rule.until_lifted && !rule_lifted(p, st))
 			case_err(p, st->loc.line, st->loc.col,

@@ -384,9 +384,9 @@ static int infer_scenario(const struct case_parser *p, const struct case_expect 
 	if (keepalive_on(p, h) && !sends_across_fault(p, h))
 		return MODEL_KEEPALIVE;
 	if (host_has_step(p, h, CASE_STEP_SEND))
-		return other_has_step(p, h, CASE_STEP_STOP_READING) && !has_silent_fault(p)
-			       ? MODEL_ZERO_WINDOW
-			       : MODEL_DATA_TIMEOUT;
+		return other_has_step(p, h, CASE_STEP_STOP_READING) && !has_silent_fault(p) ?
+			       MODEL_ZERO_WINDOW :
+			       MODEL_DATA_TIMEOUT;
 	if (host_has_step(p, h, CASE_STEP_CONNECT))
 		return MODEL_SYN_TIMEOUT;
 	return -1;
@@ -438,6 +438,7 @@ void case_expect_check(struct case_parser *p)
 		model_scenario_list(list, sizeof(list));
 		case_err(p, e->loc.line, e->loc.col,
 			 "'within model' cannot tell which timer ends this: write "
-			 "'within model SCENARIO' with one of %s", list);
+			 "'within model SCENARIO' with one of %s",
+			 list);
 	}
 }

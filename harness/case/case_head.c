@@ -127,9 +127,10 @@ int case_stmt_topology(struct case_parser *p)
 	if (p->n_tok < 2)
 		return case_err_missing(p, 0, "NAME (pair, lan or routed)");
 	if (p->first_host_line) {
-		case_err_tok(p, &p->tok[0],
-			     "'topology' must come before the first line that names a host (line %u)",
-			     p->first_host_line);
+		case_err_tok(
+			p, &p->tok[0],
+			"'topology' must come before the first line that names a host (line %u)",
+			p->first_host_line);
 		return -EINVAL;
 	}
 	for (i = 0; i < CASE_TOPO_COUNT; i++) {
@@ -232,7 +233,6 @@ int case_stmt_control(struct case_parser *p)
 	p->control_line = p->line;
 	return 0;
 }
-
 
 /* net.ipv4.tcp_retries2: dotted words of [A-Za-z0-9_-]; it becomes a path
  * under /proc/sys, so no empty word and no '/'. */

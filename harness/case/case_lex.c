@@ -121,8 +121,7 @@ static void put_sanitized(FILE *f, const char *s, size_t n)
 }
 
 /* Line @line (1-based) of the input, without its newline or a final '\r'. */
-static bool find_line(const struct case_parser *p, unsigned int line, const char **start,
-		      size_t *n)
+static bool find_line(const struct case_parser *p, unsigned int line, const char **start, size_t *n)
 {
 	const char *s = p->text, *end;
 	unsigned int l;
@@ -363,12 +362,12 @@ const char *case_did_you_mean(char *buf, size_t size, const char *sugg)
 
 /* TCP_* numbers from <netinet/tcp.h>; the kernel's own names minus "TCP_". */
 static const char *const state_names[] = {
-	[CASE_STATE_CLOSED] = "CLOSED",	  [TCP_ESTABLISHED] = "ESTABLISHED",
-	[TCP_SYN_SENT] = "SYN_SENT",	  [TCP_SYN_RECV] = "SYN_RECV",
-	[TCP_FIN_WAIT1] = "FIN_WAIT1",	  [TCP_FIN_WAIT2] = "FIN_WAIT2",
-	[TCP_TIME_WAIT] = "TIME_WAIT",	  [TCP_CLOSE] = "CLOSE",
-	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",  [TCP_LAST_ACK] = "LAST_ACK",
-	[TCP_LISTEN] = "LISTEN",	  [TCP_CLOSING] = "CLOSING",
+	[CASE_STATE_CLOSED] = "CLOSED",	 [TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_SYN_SENT] = "SYN_SENT",	 [TCP_SYN_RECV] = "SYN_RECV",
+	[TCP_FIN_WAIT1] = "FIN_WAIT1",	 [TCP_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_TIME_WAIT] = "TIME_WAIT",	 [TCP_CLOSE] = "CLOSE",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT", [TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_LISTEN] = "LISTEN",	 [TCP_CLOSING] = "CLOSING",
 };
 
 #define N_STATES ((int)(sizeof(state_names) / sizeof(state_names[0])))

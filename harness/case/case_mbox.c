@@ -41,8 +41,9 @@ int case_args_mbox(struct case_parser *p, int i, struct case_step *st)
 	if (p->c->topology == CASE_TOPO_ROUTED && case_arg_host(p, i + 2, &st->host))
 		return -EINVAL;
 	if (p->c->topology != CASE_TOPO_ROUTED || strcmp(p->c->hosts[st->host], "router")) {
-		case_err_tok(p, &p->tok[i + 2],
-			     "a middlebox sits in a router, between client and server: topology routed, 'in router'");
+		case_err_tok(
+			p, &p->tok[i + 2],
+			"a middlebox sits in a router, between client and server: topology routed, 'in router'");
 		return -EINVAL;
 	}
 	st->rule.where = CASE_RULE_FORWARD;
@@ -55,9 +56,10 @@ int case_args_mbox(struct case_parser *p, int i, struct case_step *st)
 	if (case_arg_time(p, i + 4, &st->idle_ms))
 		return -EINVAL;
 	if (st->idle_ms < CASE_MBOX_IDLE_MIN_MS || st->idle_ms % 1000) {
-		case_err_tok(p, &p->tok[i + 4],
-			     "bad idle-timeout '%s': conntrack counts whole seconds, at least 1 (got %s)",
-			     p->tok[i + 4].s, case_fmt_secs(secs, sizeof(secs), st->idle_ms));
+		case_err_tok(
+			p, &p->tok[i + 4],
+			"bad idle-timeout '%s': conntrack counts whole seconds, at least 1 (got %s)",
+			p->tok[i + 4].s, case_fmt_secs(secs, sizeof(secs), st->idle_ms));
 		return -EINVAL;
 	}
 	if (i + 5 < p->n_tok && case_tok_is(&p->tok[i + 5], "reset")) {
@@ -112,9 +114,10 @@ static void check_one(struct case_parser *p, const struct case_step *st,
 	char at[32];
 
 	if (*first) {
-		case_err(p, st->loc.line, st->loc.col,
-			 "the router already has a middlebox (line %u): its conntrack has one idle-timeout",
-			 (*first)->loc.line);
+		case_err(
+			p, st->loc.line, st->loc.col,
+			"the router already has a middlebox (line %u): its conntrack has one idle-timeout",
+			(*first)->loc.line);
 		return;
 	}
 	*first = st;
@@ -128,13 +131,15 @@ static void check_one(struct case_parser *p, const struct case_step *st,
 	}
 	conn = connect_before(p, st);
 	if (conn)
-		case_err(p, conn->loc.line, conn->loc.col,
-			 "the middlebox (line %u) tracks only connections it sees begin: connect after it, at TIME > %s",
-			 st->loc.line, case_fmt_secs(at, sizeof(at), st->at_ms));
+		case_err(
+			p, conn->loc.line, conn->loc.col,
+			"the middlebox (line %u) tracks only connections it sees begin: connect after it, at TIME > %s",
+			st->loc.line, case_fmt_secs(at, sizeof(at), st->at_ms));
 	else if (!(p->failed & CASE_FAIL_EXPECT) && !mbox_expected(p->c, st))
-		case_err(p, st->loc.line, st->loc.col,
-			 "middlebox %s is not proven: a case with a middlebox must expect its counter (expect middlebox %s count N, or count >= 1)",
-			 st->rule.name, st->rule.name);
+		case_err(
+			p, st->loc.line, st->loc.col,
+			"middlebox %s is not proven: a case with a middlebox must expect its counter (expect middlebox %s count N, or count >= 1)",
+			st->rule.name, st->rule.name);
 }
 
 /**
@@ -157,8 +162,8 @@ void case_check_mbox(struct case_parser *p)
 		st = name_owner(p, e->rule, NULL);
 		if (!st)
 			case_err(p, e->loc.line, e->loc.col,
-				 "expect middlebox %s: the case has no middlebox called '%s'", e->rule,
-				 e->rule);
+				 "expect middlebox %s: the case has no middlebox called '%s'",
+				 e->rule, e->rule);
 		else if (st->kind != CASE_STEP_MIDDLEBOX)
 			case_err(p, e->loc.line, e->loc.col,
 				 "'%s' is a %s (line %u): write 'expect %s %s ...'", e->rule,

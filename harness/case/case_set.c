@@ -30,7 +30,6 @@ static int suite_add(struct suite *s, const char *path, FILE *diag)
 	return 0;
 }
 
-
 static bool suite_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -66,7 +65,8 @@ static int suite_walk(struct suite *s, const char *path, FILE *diag, int depth)
 			size_t len = strlen(path);
 
 			snprintf(child, sizeof(child), "%.*s/%s",
-				 (int)(len > 1 && path[len - 1] == '/' ? len - 1 : len), path, name);
+				 (int)(len > 1 && path[len - 1] == '/' ? len - 1 : len), path,
+				 name);
 			if (stat(child, &st) == 0 &&
 			    (S_ISDIR(st.st_mode) || suite_has_suffix(name, ".case")) &&
 			    suite_walk(s, child, diag, depth + 1))

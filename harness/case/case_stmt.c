@@ -117,7 +117,7 @@ int case_arg_host(struct case_parser *p, int i, int *host)
 }
 
 int case_arg_num(struct case_parser *p, int i, const char *what, long long lo, long long hi,
-		   long long *v)
+		 long long *v)
 {
 	const struct case_tok *t = &p->tok[i];
 
@@ -222,8 +222,12 @@ static int args_victim(struct case_parser *p, int i, struct case_step *st)
 /* One entry per kind, from case/steps.def: the only list of step kinds. */
 static const struct case_action actions[] = {
 #define STEP(kind, keyword, is_fault, min, use, parse_fn, docs_anchor) \
-	[CASE_STEP_##kind] = { .name = keyword, .fault = is_fault, .min_args = min, \
-			       .usage = use, .args = parse_fn, .docs = docs_anchor },
+	[CASE_STEP_##kind] = { .name = keyword,                        \
+			       .fault = is_fault,                      \
+			       .min_args = min,                        \
+			       .usage = use,                           \
+			       .args = parse_fn,                       \
+			       .docs = docs_anchor },
 #include "case/steps.def"
 #undef STEP
 };

@@ -28,7 +28,7 @@ static const char *const seg_names[CASE_SEG_COUNT] = {
 
 /* Longest first: ">=" must win over ">". "" is "exactly". */
 static const char *const cmp_names[CASE_CMP_COUNT] = {
-	[CASE_CMP_EQ] = "", [CASE_CMP_GE] = ">=", [CASE_CMP_LE] = "<=",
+	[CASE_CMP_EQ] = "",  [CASE_CMP_GE] = ">=", [CASE_CMP_LE] = "<=",
 	[CASE_CMP_GT] = ">", [CASE_CMP_LT] = "<",
 };
 

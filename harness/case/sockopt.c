@@ -22,7 +22,8 @@ struct sockopt_desc {
 static const struct sockopt_desc sockopt_table[CASE_SOCKOPT_COUNT] = {
 	[CASE_SO_KEEPALIVE] = { "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, 0, 1, false, "" },
 	[CASE_TCP_KEEPIDLE] = { "TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, 1, 32767, false, " s" },
-	[CASE_TCP_KEEPINTVL] = { "TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, 1, 32767, false, " s" },
+	[CASE_TCP_KEEPINTVL] = { "TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, 1, 32767, false,
+				 " s" },
 	[CASE_TCP_KEEPCNT] = { "TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, 1, 127, false, "" },
 	[CASE_TCP_USER_TIMEOUT] = { "TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, 0, INT_MAX,
 				    false, " ms" },
@@ -56,21 +57,23 @@ int sockopt_check(enum case_sockopt_kind kind, long long value, long long value2
 	d = &sockopt_table[kind];
 	if (kind == CASE_SO_LINGER) {
 		if (value < 0 || value > 1)
-			return tf_err_set(err, -ERANGE,
-					  "SO_LINGER=%lld,%lld is out of range: on/off must be 0 or 1",
-					  value, value2);
+			return tf_err_set(
+				err, -ERANGE,
+				"SO_LINGER=%lld,%lld is out of range: on/off must be 0 or 1", value,
+				value2);
 		if (value2 < 0 || value2 > INT_MAX)
-			return tf_err_set(err, -ERANGE,
-					  "SO_LINGER=%lld,%lld is out of range: seconds must be 0..%d",
-					  value, value2, INT_MAX);
+			return tf_err_set(
+				err, -ERANGE,
+				"SO_LINGER=%lld,%lld is out of range: seconds must be 0..%d", value,
+				value2, INT_MAX);
 		return 0;
 	}
 	if (value < 0 && d->negative_means_off)
 		return 0;
 	if (value < d->min || value > d->max)
 		return tf_err_set(err, -ERANGE,
-				  "%s=%lld is out of range: the kernel allows %lld..%lld%s%s", d->name,
-				  value, d->min, d->max, d->unit,
+				  "%s=%lld is out of range: the kernel allows %lld..%lld%s%s",
+				  d->name, value, d->min, d->max, d->unit,
 				  d->negative_means_off ? " (or a negative value for none)" : "");
 	return 0;
 }
@@ -101,14 +104,16 @@ int sockopt_apply(int fd, enum case_sockopt_kind kind, long long value, long lon
 	if (kind == CASE_SO_LINGER) {
 		lg = (struct linger){ .l_onoff = (int)value, .l_linger = (int)value2 };
 		if (setsockopt(fd, d->level, d->optname, &lg, sizeof(lg)) < 0)
-			return tf_err_set(err, -errno, "setsockopt(SO_LINGER): %s", strerror(errno));
+			return tf_err_set(err, -errno, "setsockopt(SO_LINGER): %s",
+					  strerror(errno));
 		len = sizeof(lg);
 		if (getsockopt(fd, d->level, d->optname, &lg, &len) < 0)
-			return tf_err_set(err, -errno, "getsockopt(SO_LINGER): %s", strerror(errno));
+			return tf_err_set(err, -errno, "getsockopt(SO_LINGER): %s",
+					  strerror(errno));
 		*read_back = lg.l_onoff ? lg.l_linger : -1;
 		if (!lg.l_onoff != !value || (value && lg.l_linger != value2))
-			return tf_err_set(err, -ERANGE, "SO_LINGER=%lld,%lld reads back %d,%d", value,
-					  value2, lg.l_onoff, lg.l_linger);
+			return tf_err_set(err, -ERANGE, "SO_LINGER=%lld,%lld reads back %d,%d",
+					  value, value2, lg.l_onoff, lg.l_linger);
 		return 0;
 	}
 	v = (int)value;

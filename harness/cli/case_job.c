@@ -53,8 +53,9 @@ static void case_job_keep(struct run *r, const char *tag, const char *dir)
 static enum verdict_status case_job_unplanned(const struct case_def *c, bool control,
 					      const struct tf_err *err, const char *dir)
 {
-	struct result_case out = { .c = c, .control = control, .fault_ms = -1,
-				   .verdict = VERDICT_ERROR };
+	struct result_case out = {
+		.c = c, .control = control, .fault_ms = -1, .verdict = VERDICT_ERROR
+	};
 
 	snprintf(out.reason, sizeof(out.reason), "%s", err->msg);
 	result_write(dir, &out);
@@ -80,10 +81,15 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 		return VERDICT_ERROR;
 	}
 	rec = run_record(r);
-	out = (struct result_case){ .c = rec->c, .control = rec->control, .tl = rec->tl,
-				    .sysctls = rec->sysctls, .faults = rec->faults,
-				    .capture = rec->capture, .fault_ms = rec->fault_ms,
-				    .duration_ms = rec->duration_ms, .verdict = VERDICT_ERROR };
+	out = (struct result_case){ .c = rec->c,
+				    .control = rec->control,
+				    .tl = rec->tl,
+				    .sysctls = rec->sysctls,
+				    .faults = rec->faults,
+				    .capture = rec->capture,
+				    .fault_ms = rec->fault_ms,
+				    .duration_ms = rec->duration_ms,
+				    .verdict = VERDICT_ERROR };
 	if (rec->error) {
 		snprintf(out.reason, sizeof(out.reason), "%s", rec->reason);
 		/* What the kernel lacks (a freezer, netdev egress, SOCK_DESTROY) skips the case. */

@@ -124,8 +124,7 @@ static int doctor_sysctl(struct doctor_ctx *dc, struct tf_err *err)
 
 /* A netdev chain on @hook of lo in a table of its own (lo is always there, so
  * this does not depend on the veth probe). */
-static int doctor_nft(struct doctor_ctx *dc, const char *hook, const char *rule,
-		      struct tf_err *err)
+static int doctor_nft(struct doctor_ctx *dc, const char *hook, const char *rule, struct tf_err *err)
 {
 	struct lab_fw *fw;
 	char cmds[512];
@@ -168,10 +167,12 @@ static int doctor_conntrack(struct doctor_ctx *dc, struct tf_err *err)
 
 	if (ret)
 		return ret;
-	ret = lab_sysctl_get(dc->lab, dc->host, "net.netfilter.nf_conntrack_tcp_timeout_established",
-			     val, sizeof(val), err);
+	ret = lab_sysctl_get(dc->lab, dc->host,
+			     "net.netfilter.nf_conntrack_tcp_timeout_established", val, sizeof(val),
+			     err);
 	if (ret == -ENOENT)
-		return tf_err_set(err, -EOPNOTSUPP, "no net.netfilter.nf_conntrack_* sysctls in a new namespace");
+		return tf_err_set(err, -EOPNOTSUPP,
+				  "no net.netfilter.nf_conntrack_* sysctls in a new namespace");
 	return ret;
 }
 
@@ -179,7 +180,8 @@ static int doctor_conntrack(struct doctor_ctx *dc, struct tf_err *err)
  * the lab host (bound to port 0: nothing can collide). 0 or -errno. */
 static int doctor_sockets(struct doctor_ctx *dc, struct tf_err *err)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sin);
 	int saved = lab_enter(dc->lab, dc->host), ret = 0;
 
@@ -188,7 +190,8 @@ static int doctor_sockets(struct doctor_ctx *dc, struct tf_err *err)
 	dc->fds[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	dc->fds[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (dc->fds[0] < 0 || dc->fds[1] < 0 ||
-	    bind(dc->fds[0], (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(dc->fds[0], 1) < 0 ||
+	    bind(dc->fds[0], (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(dc->fds[0], 1) < 0 ||
 	    getsockname(dc->fds[0], (struct sockaddr *)&sin, &len) < 0 ||
 	    connect(dc->fds[1], (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		ret = -errno;
@@ -254,8 +257,8 @@ static int doctor_freeze_one(enum lab_freezer_want want, struct tf_err *err)
 		for (;;)
 			pause();
 	}
-	ret = pid < 0 ? tf_err_set(err, -errno, "fork: %s", strerror(errno))
-		      : lab_freezer_add(fz, pid, err);
+	ret = pid < 0 ? tf_err_set(err, -errno, "fork: %s", strerror(errno)) :
+			lab_freezer_add(fz, pid, err);
 	if (!ret)
 		ret = lab_freezer_set(fz, true, err);
 	if (!ret)
@@ -276,10 +279,12 @@ static int doctor_freezer(struct doctor_ctx *dc, struct tf_err *err)
 
 	(void)dc;
 	if (r2 && r1)
-		return tf_err_set(err, r2 == -EOPNOTSUPP ? r1 : r2, "%.200s; %.200s", e2.msg, e1.msg);
-	return tf_err_set(err, 0, "%s", !r2 && !r1 ? "cgroup2 and freezer-v1"
-				       : !r2	  ? "cgroup2 (no freezer-v1)"
-						  : "freezer-v1 (no cgroup2 freezer)");
+		return tf_err_set(err, r2 == -EOPNOTSUPP ? r1 : r2, "%.200s; %.200s", e2.msg,
+				  e1.msg);
+	return tf_err_set(err, 0, "%s",
+			  !r2 && !r1 ? "cgroup2 and freezer-v1" :
+			  !r2	     ? "cgroup2 (no freezer-v1)" :
+				       "freezer-v1 (no cgroup2 freezer)");
 }
 
 static const struct doctor_check doctor_checks[DOCTOR_COUNT] = {
@@ -287,8 +292,8 @@ static const struct doctor_check doctor_checks[DOCTOR_COUNT] = {
 	[DOCTOR_NETNS] = { LAB_NEED_NETNS, doctor_netns, -1,
 			   "a kernel with CONFIG_NET_NS; no seccomp or LSM policy denying unshare",
 			   "every case" },
-	[DOCTOR_VETH] = { LAB_NEED_VETH, doctor_veth, DOCTOR_NETNS,
-			  "modprobe veth (CONFIG_VETH)", "every case" },
+	[DOCTOR_VETH] = { LAB_NEED_VETH, doctor_veth, DOCTOR_NETNS, "modprobe veth (CONFIG_VETH)",
+			  "every case" },
 	[DOCTOR_SYSCTL] = { LAB_NEED_SYSCTL, doctor_sysctl, DOCTOR_NETNS,
 			    "/proc/sys mounted read-write", "every case" },
 	[DOCTOR_NFT_INGRESS] = { LAB_NEED_NFT_INGRESS, doctor_ingress, DOCTOR_NETNS,
@@ -387,7 +392,7 @@ int doctor_run(FILE *out)
 		return 4;
 	}
 	missing = WEXITSTATUS(status);
-	fprintf(out, "%s\n", missing ? "some shipped cases would skip here"
-				     : "every shipped case can run here");
+	fprintf(out, "%s\n",
+		missing ? "some shipped cases would skip here" : "every shipped case can run here");
 	return missing ? 4 : 0;
 }

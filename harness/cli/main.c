@@ -204,8 +204,8 @@ static int cmd_list(int argc, char **argv, bool quiet)
 	int ret;
 
 	if (argc < 2)
-		return usage(quiet ? "check needs a case file or directory"
-				   : "list needs a case file or directory");
+		return usage(quiet ? "check needs a case file or directory" :
+				     "list needs a case file or directory");
 	ret = suite_load(&s, argv + 1, argc - 1, stderr);
 	for (int i = 0; !ret && i < s.n_cases; i++) {
 		const struct case_def *c = s.cases[i].def;

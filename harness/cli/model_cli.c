@@ -161,7 +161,8 @@ static void print_pred(const struct model_pred *o)
 	secs_fmt(a, sizeof(a), o->lo_ms, SECS_SHORT);
 	secs_fmt(b, sizeof(b), o->hi_ms, SECS_SHORT);
 	printf("%-11s%s .. %s s (observation allowance included)\n", "band:", a, b);
-	printf("%-11s%s%s\n", "errno:", o->errnum ? case_errno_name(o->errnum) : "none (no application)",
+	printf("%-11s%s%s\n",
+	       "errno:", o->errnum ? case_errno_name(o->errnum) : "none (no application)",
 	       o->errno_uncertain ? " (uncertain: the neighbour's timers decide)" : "");
 	secs_fmt(a, sizeof(a), o->value_ms, SECS_SHORT);
 	printf("predicted: %s s\n", a);
@@ -170,10 +171,14 @@ static void print_pred(const struct model_pred *o)
 int model_cli_predict(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "sysctl", required_argument, NULL, 's' }, { "sockopt", required_argument, NULL, 'o' },
-		{ "rto", required_argument, NULL, 'r' },    { "hz", required_argument, NULL, 'z' },
-		{ "arp", required_argument, NULL, 'a' },    { "kernel", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+		{ "sysctl", required_argument, NULL, 's' },
+		{ "sockopt", required_argument, NULL, 'o' },
+		{ "rto", required_argument, NULL, 'r' },
+		{ "hz", required_argument, NULL, 'z' },
+		{ "arp", required_argument, NULL, 'a' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct model_kernel k;
 	struct model_params p;
@@ -183,9 +188,9 @@ int model_cli_predict(int argc, char **argv)
 
 	/* The kernel first (--kernel replaces the probe), then the settings. */
 	for (int i = 1; i < argc; i++) {
-		const char *rel = !strncmp(argv[i], "--kernel=", 9) ? argv[i] + 9
-				  : !strcmp(argv[i], "--kernel") && i + 1 < argc ? argv[i + 1]
-										: NULL;
+		const char *rel = !strncmp(argv[i], "--kernel=", 9)	       ? argv[i] + 9 :
+				  !strcmp(argv[i], "--kernel") && i + 1 < argc ? argv[i + 1] :
+										 NULL;
 
 		if (!rel)
 			continue;
@@ -203,13 +208,17 @@ int model_cli_predict(int argc, char **argv)
 		switch (opt) {
 		case 's':
 		case 'o':
-			if (set_knob(&p, opt == 's' ? MODEL_KNOB_SYSCTL : MODEL_KNOB_SOCKOPT, optarg))
+			if (set_knob(&p, opt == 's' ? MODEL_KNOB_SYSCTL : MODEL_KNOB_SOCKOPT,
+				     optarg))
 				return 2;
 			break;
 		case 'r':
 		case 'z':
 		case 'a':
-			if (set_path(&p, opt == 'r' ? MODEL_RTO_MS : opt == 'z' ? MODEL_HZ : MODEL_ARP,
+			if (set_path(&p,
+				     opt == 'r' ? MODEL_RTO_MS :
+				     opt == 'z' ? MODEL_HZ :
+						  MODEL_ARP,
 				     optarg))
 				return 2;
 			break;

@@ -69,7 +69,8 @@ struct suite_ctx {
 	sigset_t blocked;
 };
 
-static void suite_out(struct suite_ctx *sx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void suite_out(struct suite_ctx *sx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* One KTAP line to stdout and ktap.txt, after clearing the progress line. */
 static void suite_out(struct suite_ctx *sx, const char *fmt, ...)
@@ -156,7 +157,9 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 	if (sx->ktap)
 		fclose(sx->ktap);
 	char tag[64];
-	struct case_job_opts jo = { .control = j->control, .keep = sx->o->keep, .keep_tag = tag,
+	struct case_job_opts jo = { .control = j->control,
+				    .keep = sx->o->keep,
+				    .keep_tag = tag,
 				    .freezer = sx->o->freezer };
 
 	snprintf(tag, sizeof(tag), "%d.%d", (int)getppid(), (int)(j - sx->jobs));
@@ -198,8 +201,7 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 }
 
 /* case.json, or a stand-in when the worker died before writing it. */
-static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_job *j,
-				 int wstatus)
+static json_t *suite_load_result(const struct suite_ctx *sx, const struct suite_job *j, int wstatus)
 {
 	char path[4200], why[200], after[SECS_LEN], limit[SECS_LEN];
 	int64_t limit_ms = suite_limit_ms(sx, j);
@@ -297,8 +299,11 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 	}
 	json_object_set_new(r, "id", json_string(j->sc->id));
 	json_object_set_new(r, "round", json_integer(j->round + 1));
-	json_object_set_new(r, "ktap", json_string(ok || (strcmp(verdict, "skip") == 0 &&
-							  !sx->o->fail_on_skip) ? "ok" : "not ok"));
+	json_object_set_new(
+		r, "ktap",
+		json_string(ok || (strcmp(verdict, "skip") == 0 && !sx->o->fail_on_skip) ?
+				    "ok" :
+				    "not ok"));
 	json_object_set_new(r, "dir", json_string(j->dir));
 	json_array_append_new(sx->summary_cases, r);
 	suite_progress(sx);
@@ -486,8 +491,10 @@ static int suite_enter(void)
 	 * inherit this, get the CPU first. The kernel's TCP timers do not depend
 	 * on it. Failing is harmless: the run goes on at the usual priority. */
 	if (setpriority(PRIO_PROCESS, 0, SUITE_NICE) < 0)
-		fprintf(stderr, "tcpfault: cannot raise the priority (%s): steps may run late "
-				"on a busy machine\n", strerror(errno));
+		fprintf(stderr,
+			"tcpfault: cannot raise the priority (%s): steps may run late "
+			"on a busy machine\n",
+			strerror(errno));
 	if (lab_ns_enter_private(&err)) {
 		fprintf(stderr, "tcpfault: cannot make a private network namespace: %s\n", err.msg);
 		return 4;
@@ -521,7 +528,8 @@ static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *
 	claims_summary(sx->claims, line, sizeof(line));
 	suite_out(sx, "# %s (%s/claims.md)\n", line, sx->run_dir);
 	if (sx->n_claims_failed)
-		suite_out(sx, "# claims: %d the run should have measured and did not (%s/claims.md)\n",
+		suite_out(sx,
+			  "# claims: %d the run should have measured and did not (%s/claims.md)\n",
 			  sx->n_claims_failed, sx->run_dir);
 	suite_write_summary(sx, started);
 	if (report_run_write(sx->run_dir, line, sizeof(line)))
@@ -534,9 +542,9 @@ static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *
 	if (sx->n_pass + sx->n_fail + sx->n_error == 0 && sx->n_skip > 0 && !sx->interrupted)
 		return 4;
 	return sx->interrupted || sx->n_fail || sx->n_error || sx->n_done < sx->n_jobs ||
-			       sx->n_claims_failed || orphans_left
-		       ? 1
-		       : 0;
+			       sx->n_claims_failed || orphans_left ?
+		       1 :
+		       0;
 }
 
 int suite_run(struct suite *s, const struct suite_opts *o)

@@ -20,7 +20,6 @@
 
 #include "case/case_set.h"
 
-
 struct suite_opts {
 	int jobs; /* workers at once, >= 1 */
 	const char *filter; /* fnmatch() glob on the case id, or NULL */
@@ -39,7 +38,6 @@ struct suite_opts {
 	 * I-1 modulo N (a case and its control together); 0: every case */
 	int shard_index, shard_count;
 };
-
 
 /**
  * suite_run() - run the loaded cases. Needs root; moves the process into a

@@ -41,8 +41,7 @@ static void suite_repeat_peer(const json_t *cases, const char *id, bool control,
 	json_t *c;
 	int n = 0;
 
-	json_array_foreach(cases, i, c)
-	{
+	json_array_foreach(cases, i, c) {
 		json_t *d = json_object_get(json_object_get(json_object_get(c, "peers"), peer),
 					    "detect_ms");
 
@@ -55,8 +54,9 @@ static void suite_repeat_peer(const json_t *cases, const char *id, bool control,
 	if (n == 0)
 		return;
 	qsort(v, (size_t)n, sizeof(v[0]), suite_cmp_ll);
-	snprintf(line, sizeof(line), "#     %s detect_ms: p50 %lld, p95 %lld, min %lld, max %lld (%d rounds)\n",
-		 peer, suite_percentile(v, n, 50), suite_percentile(v, n, 95), v[0], v[n - 1], n);
+	snprintf(line, sizeof(line),
+		 "#     %s detect_ms: p50 %lld, p95 %lld, min %lld, max %lld (%d rounds)\n", peer,
+		 suite_percentile(v, n, 50), suite_percentile(v, n, 95), v[0], v[n - 1], n);
 	suite_out2(ktap, line);
 }
 
@@ -74,8 +74,7 @@ static int suite_repeat_case(const json_t *cases, size_t first, FILE *ktap)
 	json_t *c, *peers = json_object_get(c0, "peers"), *pv;
 	int kinds = 0, len;
 
-	json_array_foreach(cases, i, c)
-	{
+	json_array_foreach(cases, i, c) {
 		const char *v = json_string_value(json_object_get(c, "verdict")) ?: "error";
 
 		if (strcmp(json_string_value(json_object_get(c, "id")) ?: "", id) != 0 ||
@@ -89,9 +88,11 @@ static int suite_repeat_case(const json_t *cases, size_t first, FILE *ktap)
 		if (!counts[k])
 			continue;
 		kinds++;
-		len += snprintf(line + len, sizeof(line) - (size_t)len, " %s x%d", names[k], counts[k]);
+		len += snprintf(line + len, sizeof(line) - (size_t)len, " %s x%d", names[k],
+				counts[k]);
 	}
-	snprintf(line + len, sizeof(line) - (size_t)len, "%s\n", kinds > 1 ? "  VERDICT CHANGED" : "");
+	snprintf(line + len, sizeof(line) - (size_t)len, "%s\n",
+		 kinds > 1 ? "  VERDICT CHANGED" : "");
 	suite_out2(ktap, line);
 	json_object_foreach(peers, key, pv)
 		suite_repeat_peer(cases, id, control, key, ktap);
@@ -105,8 +106,7 @@ int suite_repeat_report(const json_t *cases, int rounds, FILE *ktap)
 	json_t *c;
 	int changed = 0;
 
-	json_array_foreach(cases, i, c)
-	{
+	json_array_foreach(cases, i, c) {
 		const char *id = json_string_value(json_object_get(c, "id")) ?: "";
 		bool control = json_is_true(json_object_get(c, "control")), seen = false;
 

@@ -68,7 +68,8 @@ static int fault_addr_check(struct fault_env *env, const struct case_step *st, s
 		const char *ip = env->plan->hosts[h].cidr;
 
 		if (ip && !strcmp(fault_ip_of(ip, b, sizeof(b)), a))
-			return tf_err_set(err, -EINVAL, "%s:%u: readdress %s %s: that is %s's address",
+			return tf_err_set(err, -EINVAL,
+					  "%s:%u: readdress %s %s: that is %s's address",
 					  st->loc.file, st->loc.line, env->c->hosts[st->host], a,
 					  h == st->host ? "already the host" : env->c->hosts[h]);
 	}
@@ -98,8 +99,8 @@ static int fault_addr_do(struct fault_env *env, const struct case_step *st,
 	return n;
 }
 
-static int fault_readdress_back(struct fault_env *env, const struct plan_step *ps,
-				int64_t *t_ns, struct tf_err *err)
+static int fault_readdress_back(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
+				struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
@@ -108,13 +109,14 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 	const char *old, *new;
 	int n;
 
-	fault_record_touch(&env->record, FAULT_REC_READDRESS, st->host); /* even with nothing to do */
+	fault_record_touch(&env->record, FAULT_REC_READDRESS,
+			   st->host); /* even with nothing to do */
 	if (!ev || ev->after) {
 		/* The parser writes a back only after its readdress: this is a
 		 * control run that left the readdress out. */
 		*t_ns = mono_ns();
-		snprintf(text, sizeof(text), "readdress %s back: the address never changed, nothing to do",
-			 host);
+		snprintf(text, sizeof(text),
+			 "readdress %s back: the address never changed, nothing to do", host);
 		env->log(env->log_arg, *t_ns, text);
 		return 0;
 	}
@@ -125,19 +127,22 @@ static int fault_readdress_back(struct fault_env *env, const struct plan_step *p
 		return n;
 	if (fault_snap_differs(ev->before, ev->after, diff, sizeof(diff))) {
 		ev->same = 0;
-		return tf_err_set(err, -EPROTO, "%s:%u: readdress %s back: the host's configuration is not what it was before: %s",
-				  st->loc.file, st->loc.line, host, diff);
+		return tf_err_set(
+			err, -EPROTO,
+			"%s:%u: readdress %s back: the host's configuration is not what it was before: %s",
+			st->loc.file, st->loc.line, host, diff);
 	}
 	ev->same = 1;
-	snprintf(text, sizeof(text),
-		 "readdress %s back: %s -> %s; %d route%s put back; addresses, routes and neighbour settings as before the change",
-		 host, new, old, n, n == 1 ? "" : "s");
+	snprintf(
+		text, sizeof(text),
+		"readdress %s back: %s -> %s; %d route%s put back; addresses, routes and neighbour settings as before the change",
+		host, new, old, n, n == 1 ? "" : "s");
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
 
 static int fault_readdress(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		    struct tf_err *err)
+			   struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host], *old = ps->addr_from;
@@ -171,9 +176,10 @@ static int fault_readdress(struct fault_env *env, const struct plan_step *ps, in
 	n = fault_addr_do(env, st, ev, false, t_ns, err);
 	if (n < 0)
 		return n;
-	snprintf(text, sizeof(text),
-		 "readdress %s: %s -> %s; the old address's routes went with it, %d put back; its socket keeps %s as its source, which the host no longer has",
-		 host, old, ps->addr_to, n, fault_ip_of(old, ip, sizeof(ip)));
+	snprintf(
+		text, sizeof(text),
+		"readdress %s: %s -> %s; the old address's routes went with it, %d put back; its socket keeps %s as its source, which the host no longer has",
+		host, old, ps->addr_to, n, fault_ip_of(old, ip, sizeof(ip)));
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }

@@ -130,13 +130,18 @@ static int fault_crash_cmds(const struct fault_crash *cr, char *buf, size_t len)
 	for (int i = 0; w >= 0 && i < cr->n_ifs; i++) {
 		for (int k = 0; k < 2; k++) {
 			used = strlen(buf);
-			w = snprintf(buf + used, len - used,
-				     "add counter netdev " FAULT_CRASH_TABLE " %s_%s\n"
-				     "add chain netdev " FAULT_CRASH_TABLE " %s_%s { type filter hook %s device \"%s\" priority " FAULT_CRASH_PRIO "; policy accept; }\n"
-				     "add rule netdev " FAULT_CRASH_TABLE " %s_%s counter name \"%s_%s\" "
-				     "log prefix \"host-crash\" group " CAPTURE_NFLOG_GROUP_STR " snaplen 128 drop\n",
-				     hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][1],
-				     cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i]);
+			w = snprintf(
+				buf + used, len - used,
+				"add counter netdev " FAULT_CRASH_TABLE " %s_%s\n"
+				"add chain netdev " FAULT_CRASH_TABLE
+				" %s_%s { type filter hook %s device \"%s\" priority " FAULT_CRASH_PRIO
+				"; policy accept; }\n"
+				"add rule netdev " FAULT_CRASH_TABLE
+				" %s_%s counter name \"%s_%s\" "
+				"log prefix \"host-crash\" group " CAPTURE_NFLOG_GROUP_STR
+				" snaplen 128 drop\n",
+				hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][1],
+				cr->ifs[i], hooks[k][0], cr->ifs[i], hooks[k][0], cr->ifs[i]);
 			if (w < 0 || (size_t)w >= len - used)
 				return -ENOSPC;
 		}
@@ -159,7 +164,8 @@ static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash 
 	}
 	cr->n_ifs = 0;
 	for (int i = 0; i < ph->n_ifaces && cr->n_ifs < FAULT_CRASH_MAX_IFS; i++)
-		if (strcmp(ph->ifaces[i], "lo") != 0) /* what a host says to itself never leaves it */
+		if (strcmp(ph->ifaces[i], "lo") !=
+		    0) /* what a host says to itself never leaves it */
 			cr->ifs[cr->n_ifs++] = ph->ifaces[i];
 	if (fault_crash_cmds(cr, cmds, sizeof(cmds)))
 		return tf_err_set(err, -ENOSPC, "host-crash %s: too many interfaces",
@@ -169,7 +175,9 @@ static int fault_crash_hole(struct fault_env *env, int host, struct fault_crash 
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		return tf_err_set(err, ret, "host-crash %s: missing " LAB_NEED_NFT_INGRESS " or " LAB_NEED_NFT_EGRESS ": %.300s",
+		return tf_err_set(err, ret,
+				  "host-crash %s: missing " LAB_NEED_NFT_INGRESS
+				  " or " LAB_NEED_NFT_EGRESS ": %.300s",
 				  env->c->hosts[host], why);
 	}
 	if (ret)
@@ -209,7 +217,7 @@ static int fault_crash_lift(struct fault_env *env, int host, struct fault_crash 
 }
 
 static int fault_host_crash(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		     struct tf_err *err)
+			    struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
@@ -233,15 +241,14 @@ static int fault_host_crash(struct fault_env *env, const struct plan_step *ps, i
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text),
-		 "host-crash %s: %d interface%s black-holed both ways (ARP too), peer %s",
-		 host, cr->n_ifs, cr->n_ifs == 1 ? "" : "s",
-		 cr->fz ? "frozen" : "none to freeze");
+		 "host-crash %s: %d interface%s black-holed both ways (ARP too), peer %s", host,
+		 cr->n_ifs, cr->n_ifs == 1 ? "" : "s", cr->fz ? "frozen" : "none to freeze");
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
 
 static int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err)
+			struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
@@ -279,7 +286,9 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 	again = n >= 0 ? lab_diag_destroy_all(d, err) : 0;
 	lab_diag_close(d);
 	if (n == -EOPNOTSUPP)
-		return tf_err_set(err, n, "reboot %s: missing " LAB_NEED_SOCK_DESTROY ": the kernel cannot destroy sockets (CONFIG_INET_DIAG_DESTROY)",
+		return tf_err_set(err, n,
+				  "reboot %s: missing " LAB_NEED_SOCK_DESTROY
+				  ": the kernel cannot destroy sockets (CONFIG_INET_DIAG_DESTROY)",
 				  env->c->hosts[host]);
 	if (n < 0)
 		return n;
@@ -287,7 +296,7 @@ static int fault_crash_destroy(struct fault_env *env, int host, struct tf_err *e
 }
 
 static int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err)
+			struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	struct fault_crash *cr = fault_crash_of(env, st->host);
@@ -373,8 +382,8 @@ static void fault_crash_undo(struct fault_env *env)
  * too (KERNEL-FACTS.md, "Host crash"). */
 static const struct fault_family fault_crash_family = { .undo = fault_crash_undo };
 
-const struct fault_ops fault_host_crash_ops = {
-	.apply = fault_host_crash, .family = &fault_crash_family, .arp_silenced = true
-};
+const struct fault_ops fault_host_crash_ops = { .apply = fault_host_crash,
+						.family = &fault_crash_family,
+						.arp_silenced = true };
 const struct fault_ops fault_reboot_ops = { .apply = fault_reboot, .family = &fault_crash_family };
 const struct fault_ops fault_freeze_ops = { .apply = fault_freeze, .family = &fault_crash_family };

@@ -86,9 +86,10 @@ static int fault_from_expr(const struct fault_env *env, int host, char *buf, siz
 	if (host < 0)
 		return 0;
 	if (plan_host_addr(env->plan, host, 0, &ss) < 0)
-		return tf_err_set(err, -ENOENT, "no address known for host %s", env->c->hosts[host]);
-	src = ss.ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
-				       : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+		return tf_err_set(err, -ENOENT, "no address known for host %s",
+				  env->c->hosts[host]);
+	src = ss.ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr :
+					 (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
 	inet_ntop(ss.ss_family, src, a, sizeof(a));
 	snprintf(buf, len, "%s saddr %s ", ss.ss_family == AF_INET6 ? "ip6" : "ip", a);
 	return 0;
@@ -123,28 +124,31 @@ static int fault_rule_cmds(const struct fault_env *env, const struct case_step *
 	if (ru->first)
 		snprintf(first, sizeof(first), "numgen inc mod " FAULT_NUMGEN_MOD " < %lld ",
 			 ru->first);
-	n = (size_t)snprintf(buf, len,
-			     "add table %s\n"
-			     "add counter %s m_%s\nadd counter %s d_%s\n"
-			     "add chain %s c_%s { type filter hook %s priority %d; policy accept; }\n",
-			     T, T, ru->name, T, ru->name, T, ru->name,
-			     ru->where == CASE_RULE_FORWARD ? "forward" : "prerouting",
-			     watch ? FAULT_WATCH_PRIO : FAULT_DROP_PRIO);
+	n = (size_t)snprintf(
+		buf, len,
+		"add table %s\n"
+		"add counter %s m_%s\nadd counter %s d_%s\n"
+		"add chain %s c_%s { type filter hook %s priority %d; policy accept; }\n",
+		T, T, ru->name, T, ru->name, T, ru->name,
+		ru->where == CASE_RULE_FORWARD ? "forward" : "prerouting",
+		watch ? FAULT_WATCH_PRIO : FAULT_DROP_PRIO);
 	if (n < len && ru->has_seg && ru->seg == CASE_SEG_ACK)
-		n += (size_t)snprintf(buf + n, len - n,
-				      "add rule %s c_%s iifname != \"lo\" %smeta l4proto tcp @ih,0,8 <= 0xff accept\n",
-				      T, ru->name, from);
+		n += (size_t)snprintf(
+			buf + n, len - n,
+			"add rule %s c_%s iifname != \"lo\" %smeta l4proto tcp @ih,0,8 <= 0xff accept\n",
+			T, ru->name, from);
 	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n,
-				      "add rule %s c_%s iifname != \"lo\" %s%s counter name m_%s %scounter name d_%s%s%s%s\n",
-				      T, ru->name, from, what, ru->name, first, ru->name,
-				      /* The capture reads this NFLOG group: drops show as lost
+		n += (size_t)snprintf(
+			buf + n, len - n,
+			"add rule %s c_%s iifname != \"lo\" %s%s counter name m_%s %scounter name d_%s%s%s%s\n",
+			T, ru->name, from, what, ru->name, first, ru->name,
+			/* The capture reads this NFLOG group: drops show as lost
 				       * segments in the sequence diagram (capture.h). */
-				      watch ? "" : " log prefix \"", watch ? "" : ru->name,
-				      watch ? "" : "\" group " CAPTURE_NFLOG_GROUP_STR " snaplen 128 drop");
+			watch ? "" : " log prefix \"", watch ? "" : ru->name,
+			watch ? "" : "\" group " CAPTURE_NFLOG_GROUP_STR " snaplen 128 drop");
 	if (n >= len)
-		return tf_err_set(err, -E2BIG, "%s %s: nft commands too long", case_step_name(st->kind),
-				  ru->name);
+		return tf_err_set(err, -E2BIG, "%s %s: nft commands too long",
+				  case_step_name(st->kind), ru->name);
 	return 0;
 }
 
@@ -169,10 +173,12 @@ static void fault_rule_text(const struct fault_env *env, const struct case_step 
 		snprintf(how, sizeof(how), " for %" PRId64 " ms", ru->for_ms);
 	snprintf(buf, len, "%s %s %s %s%s%s%s%s%s%s%s", case_step_name(st->kind), ru->name,
 		 ru->where == CASE_RULE_FORWARD ? "in" : "at", env->c->hosts[st->host],
-		 ru->where == CASE_RULE_FORWARD ? "" : " ingress", ru->from_host >= 0 ? " from " : "",
+		 ru->where == CASE_RULE_FORWARD ? "" : " ingress",
+		 ru->from_host >= 0 ? " from " : "",
 		 ru->from_host >= 0 ? env->c->hosts[ru->from_host] : "",
-		 ru->has_seg ? " " : " match \"", ru->has_seg ? case_seg_kind_name(ru->seg) : ru->match,
-		 ru->has_seg ? "" : "\"", how);
+		 ru->has_seg ? " " : " match \"",
+		 ru->has_seg ? case_seg_kind_name(ru->seg) : ru->match, ru->has_seg ? "" : "\"",
+		 how);
 }
 
 /* A new rule's record, with the commands that put it in; its index, or -ENOMEM. */
@@ -232,7 +238,7 @@ static int fault_drop_prepare(struct fault_env *env, struct tf_err *err)
 }
 
 static int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-	       struct tf_err *err)
+		      struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	struct fault_rules *rs = fault_rules_get(env);
@@ -243,7 +249,8 @@ static int fault_drop(struct fault_env *env, const struct plan_step *ps, int64_t
 	if (!rs)
 		return tf_err_set(err, -ENOMEM, "out of memory");
 	if (rs->n == FAULT_MAX_RULES)
-		return tf_err_set(err, -ENOSPC, "more than %d drop and watch rules", FAULT_MAX_RULES);
+		return tf_err_set(err, -ENOSPC, "more than %d drop and watch rules",
+				  FAULT_MAX_RULES);
 	ret = fault_rule_cmds(env, st, cmds, sizeof(cmds), err);
 	if (ret)
 		return ret;
@@ -290,8 +297,9 @@ static int fault_rule_off(struct fault_env *env, struct fault_rule *r, const cha
 		snprintf(text, sizeof(text), "watch %s lifted (%s): %" PRIu64 " counted", ru->name,
 			 why, r->dropped);
 	else
-		snprintf(text, sizeof(text), "drop %s lifted (%s): %" PRIu64 " dropped of %" PRIu64
-			 " matched", ru->name, why, r->dropped, r->matched);
+		snprintf(text, sizeof(text),
+			 "drop %s lifted (%s): %" PRIu64 " dropped of %" PRIu64 " matched",
+			 ru->name, why, r->dropped, r->matched);
 	env->log(env->log_arg, r->off_ns, text);
 	return ret;
 }
@@ -346,10 +354,11 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 			continue;
 		fault_changes_add(&fault_rule_rec(env, r)->changes, t_ms, r->dropped, r->matched);
 		if (r->st->kind == CASE_STEP_WATCH)
-			snprintf(text, sizeof(text), "watch %s: %" PRIu64 " counted", r->st->rule.name,
-				 r->dropped);
+			snprintf(text, sizeof(text), "watch %s: %" PRIu64 " counted",
+				 r->st->rule.name, r->dropped);
 		else
-			snprintf(text, sizeof(text), "drop %s: %" PRIu64 " dropped, %" PRIu64 " matched",
+			snprintf(text, sizeof(text),
+				 "drop %s: %" PRIu64 " dropped, %" PRIu64 " matched",
 				 r->st->rule.name, r->dropped, r->matched);
 		env->log(env->log_arg, now, text);
 	}
@@ -357,7 +366,7 @@ static int fault_rules_read(struct fault_env *env, int host, int64_t t_ms, struc
 }
 
 static int fault_lift(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-	       struct tf_err *err)
+		      struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	struct fault_rule *r = fault_rule_find(env->rules, st->rule.name);
@@ -426,8 +435,9 @@ static void fault_drop_finish(struct fault_env *env)
 		struct obs_counter *k = &env->counters[env->n_counters++];
 
 		*k = (struct obs_counter){ .watch = r->st->kind == CASE_STEP_WATCH,
-					       .installed = true, .packets = r->dropped,
-					       .matched = r->matched };
+					   .installed = true,
+					   .packets = r->dropped,
+					   .matched = r->matched };
 		snprintf(k->name, sizeof(k->name), "%s", r->st->rule.name);
 		fault_rule_rec(env, r)->final = true;
 		fault_rule_rec(env, r)->dropped = r->dropped;

@@ -189,8 +189,8 @@ static struct fault_cable_event *fault_cable_event_new(struct fault_env *env, in
 				 sizeof(*r->cable[host]));
 }
 
-static int fault_cable_of(struct fault_env *env, const struct case_step *st,
-			  struct plan_cable *cab, struct tf_err *err)
+static int fault_cable_of(struct fault_env *env, const struct case_step *st, struct plan_cable *cab,
+			  struct tf_err *err)
 {
 	const struct plan_cable *pc = plan_cable(env->plan, st->host);
 
@@ -198,10 +198,9 @@ static int fault_cable_of(struct fault_env *env, const struct case_step *st,
 		*cab = *pc;
 		return 0;
 	}
-	return tf_err_set(err, -EINVAL,
-				  "%s %s: the host has no cable into a switch in topology %s",
-				  case_step_name(st->kind), env->c->hosts[st->host],
-				  case_topo_name(env->c->topology));
+	return tf_err_set(err, -EINVAL, "%s %s: the host has no cable into a switch in topology %s",
+			  case_step_name(st->kind), env->c->hosts[st->host],
+			  case_topo_name(env->c->topology));
 }
 
 /* Port down, then wait until the host's end has lost its carrier. */
@@ -219,7 +218,7 @@ static int fault_unplug_now(struct fault_env *env, const struct case_step *st,
 }
 
 static int fault_unplug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err)
+			struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];
@@ -302,7 +301,7 @@ static int fault_replug_now(struct fault_env *env, const struct case_step *st,
 }
 
 static int fault_replug(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		 struct tf_err *err)
+			struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	const char *host = env->c->hosts[st->host];

@@ -73,16 +73,18 @@ static int fault_mbox_cmds(const struct case_step *st, char *buf, size_t len, st
 	/* Logged like a drop rule's: the sequence diagram names who lost it (capture.h). */
 	snprintf(act, sizeof(act), "log prefix \"%s\" group %d snaplen %d %s", st->rule.name,
 		 CAPTURE_NFLOG_GROUP, CAPTURE_SNAPLEN, verdict);
-	n = snprintf(buf, len,
-			 "add table %s\n"
-			 "add counter %s forgotten\nadd counter %s recreated\n"
-			 "add chain %s c_mbox { type filter hook forward priority 0; policy accept; }\n"
-			 "add rule %s c_mbox meta l4proto tcp ct state invalid counter name forgotten %s\n"
-			 "add rule %s c_mbox meta l4proto tcp ct state new tcp flags & (syn | ack) != syn counter name recreated %s\n",
-			 T, T, T, T, T, act, T, act);
+	n = snprintf(
+		buf, len,
+		"add table %s\n"
+		"add counter %s forgotten\nadd counter %s recreated\n"
+		"add chain %s c_mbox { type filter hook forward priority 0; policy accept; }\n"
+		"add rule %s c_mbox meta l4proto tcp ct state invalid counter name forgotten %s\n"
+		"add rule %s c_mbox meta l4proto tcp ct state new tcp flags & (syn | ack) != syn counter name recreated %s\n",
+		T, T, T, T, T, act, T, act);
 
 	if (n < 0 || (size_t)n >= len)
-		return tf_err_set(err, -E2BIG, "middlebox %s: nft commands too long", st->rule.name);
+		return tf_err_set(err, -E2BIG, "middlebox %s: nft commands too long",
+				  st->rule.name);
 	return 0;
 }
 
@@ -135,7 +137,9 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		ret = tf_err_set(err, -EOPNOTSUPP, "middlebox %s: missing " LAB_NEED_CONNTRACK ": no conntrack sysctls in %s: %.300s",
+		ret = tf_err_set(err, -EOPNOTSUPP,
+				 "middlebox %s: missing " LAB_NEED_CONNTRACK
+				 ": no conntrack sysctls in %s: %.300s",
 				 st->rule.name, env->c->hosts[st->host], why);
 	}
 	if (w >= 0)
@@ -143,14 +147,15 @@ static int fault_mbox_sysctls(struct fault_env *env, const struct case_step *st,
 	fault_mbox_read(env, st->host, rec->router);
 	rec->has_sysctls = true;
 	if (ret == 0 && w >= 0 && !fault_mbox_same(rec->before, rec->after))
-		ret = tf_err_set(err, -EPROTO,
-				 "middlebox %s: setting conntrack's sysctls in %s changed them in client too: they are not per-namespace on this kernel",
-				 st->rule.name, env->c->hosts[st->host]);
+		ret = tf_err_set(
+			err, -EPROTO,
+			"middlebox %s: setting conntrack's sysctls in %s changed them in client too: they are not per-namespace on this kernel",
+			st->rule.name, env->c->hosts[st->host]);
 	return ret;
 }
 
 static int fault_middlebox(struct fault_env *env, const struct plan_step *ps, int64_t *t_ns,
-		    struct tf_err *err)
+			   struct tf_err *err)
 {
 	const struct case_step *st = ps->st;
 	struct fault_mbox *mb;
@@ -222,11 +227,13 @@ static int fault_mbox_read_counters(struct fault_env *env, int64_t t_ms, struct 
 	mb->forgotten = vals[0];
 	mb->recreated = vals[1];
 	fault_changes_add(&mb->rec->changes, t_ms, vals[0], vals[1]);
-	snprintf(text, sizeof(text),
-		 "middlebox %s: %" PRIu64 " packets of forgotten flows %s (ct state invalid)%s",
-		 mb->st->rule.name, vals[0], mb->st->reset ? "reset" : "dropped",
-		 vals[1] ? "; and some re-created mid-stream (ct state new): nf_conntrack_tcp_loose is not 0"
-			 : "");
+	snprintf(
+		text, sizeof(text),
+		"middlebox %s: %" PRIu64 " packets of forgotten flows %s (ct state invalid)%s",
+		mb->st->rule.name, vals[0], mb->st->reset ? "reset" : "dropped",
+		vals[1] ?
+			"; and some re-created mid-stream (ct state new): nf_conntrack_tcp_loose is not 0" :
+			"");
 	env->log(env->log_arg, 0, text);
 	return 0;
 }
@@ -258,8 +265,8 @@ static void fault_mbox_finish(struct fault_env *env)
 		if (env->n_counters < FAULT_MAX_RULES) {
 			k = &env->counters[env->n_counters++];
 			*k = (struct obs_counter){ .installed = true,
-						       .packets = mb->forgotten + mb->recreated,
-						       .matched = mb->forgotten + mb->recreated };
+						   .packets = mb->forgotten + mb->recreated,
+						   .matched = mb->forgotten + mb->recreated };
 			snprintf(k->name, sizeof(k->name), "%s", mb->st->rule.name);
 		}
 		mb->rec->final = true;

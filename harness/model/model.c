@@ -85,10 +85,10 @@ static const struct model_knob_def {
 				   2147483, 0, 0 },
 	[MODEL_KEEPALIVE_INTVL] = { "net.ipv4.tcp_keepalive_intvl", MODEL_KNOB_SYSCTL, 75, 1,
 				    2147483, 0, 0 },
-	[MODEL_KEEPALIVE_PROBES] = { "net.ipv4.tcp_keepalive_probes", MODEL_KNOB_SYSCTL, 9, 1,
-				     255, 0, 0 },
-	[MODEL_SYN_LINEAR_TIMEOUTS] = { "net.ipv4.tcp_syn_linear_timeouts", MODEL_KNOB_SYSCTL, 4,
-					0, 127, 6, 5 },
+	[MODEL_KEEPALIVE_PROBES] = { "net.ipv4.tcp_keepalive_probes", MODEL_KNOB_SYSCTL, 9, 1, 255,
+				     0, 0 },
+	[MODEL_SYN_LINEAR_TIMEOUTS] = { "net.ipv4.tcp_syn_linear_timeouts", MODEL_KNOB_SYSCTL, 4, 0,
+					127, 6, 5 },
 	[MODEL_RTO_MAX_MS] = { "net.ipv4.tcp_rto_max_ms", MODEL_KNOB_SYSCTL, 120000, 1000, 120000,
 			       6, 15 },
 	[MODEL_NEIGH_BASE_REACHABLE_MS] = { "net.ipv4.neigh.*.base_reachable_time_ms",
@@ -99,8 +99,8 @@ static const struct model_knob_def {
 					255, 0, 0 },
 	[MODEL_NEIGH_MCAST_SOLICIT] = { "net.ipv4.neigh.*.mcast_solicit", MODEL_KNOB_SYSCTL, 3, 0,
 					255, 0, 0 },
-	[MODEL_NEIGH_RETRANS_MS] = { "net.ipv4.neigh.*.retrans_time_ms", MODEL_KNOB_SYSCTL, 1000,
-				     1, 2147483, 0, 0 },
+	[MODEL_NEIGH_RETRANS_MS] = { "net.ipv4.neigh.*.retrans_time_ms", MODEL_KNOB_SYSCTL, 1000, 1,
+				     2147483, 0, 0 },
 	[MODEL_SO_KEEPALIVE] = { "SO_KEEPALIVE", MODEL_KNOB_SOCKOPT, 0, 0, 1, 0, 0 },
 	[MODEL_TCP_KEEPIDLE] = { "TCP_KEEPIDLE", MODEL_KNOB_SOCKOPT, 0, 1, 32767, 0, 0 },
 	[MODEL_TCP_KEEPINTVL] = { "TCP_KEEPINTVL", MODEL_KNOB_SOCKOPT, 0, 1, 32767, 0, 0 },
@@ -254,8 +254,9 @@ int model_param_set(struct model_params *p, enum model_knob k, long long value, 
 	}
 	d = &knobs[k];
 	if (p->absent[k]) {
-		snprintf(msg, msg_size, "%s does not exist on this kernel (it came with Linux %d.%d)",
-			 d->name, d->since_major, d->since_minor);
+		snprintf(msg, msg_size,
+			 "%s does not exist on this kernel (it came with Linux %d.%d)", d->name,
+			 d->since_major, d->since_minor);
 		return -ENOENT;
 	}
 	if (value < d->min || value > d->max) {

@@ -111,7 +111,8 @@ static void say_delays(struct model_pred *out, const struct walk *w)
 static void finish(struct model_pred *out, const struct walk *w, int64_t value_us)
 {
 	int64_t hi_us = walk_t_us(w) + w->slack_us, limit;
-	bool peer_origin = out->origin == MODEL_ORIGIN_CONNECT || out->origin == MODEL_ORIGIN_LAST_RECV;
+	bool peer_origin = out->origin == MODEL_ORIGIN_CONNECT ||
+			   out->origin == MODEL_ORIGIN_LAST_RECV;
 	char a[32], b[32], c[32], d[32];
 
 	out->firing = w->firing - w->not_firing;
@@ -131,8 +132,9 @@ static void finish(struct model_pred *out, const struct walk *w, int64_t value_u
 	if (out->hi_ms - out->lo_ms > limit)
 		model_say(out, "; wider than max(0.3 s, 5%%): the timer wheel's granularity");
 	if (out->uncertain)
-		model_say(out, "; UNCERTAIN: whether firing %d or a neighbouring one ends it depends "
-			       "on how late the timers run",
+		model_say(out,
+			  "; UNCERTAIN: whether firing %d or a neighbouring one ends it depends "
+			  "on how late the timers run",
 			  out->firing);
 	model_say(out, ". ");
 }
@@ -161,8 +163,8 @@ static void neigh_errno(const struct model_params *p, const struct walk *w, stru
 		return;
 	}
 	if (p->v[MODEL_ARP] == MODEL_ARP_FLUSHED) {
-		fail_lo = fail_hi = p->v[MODEL_NEIGH_MCAST_SOLICIT] * p->v[MODEL_NEIGH_RETRANS_MS] *
-				    1000;
+		fail_lo = fail_hi =
+			p->v[MODEL_NEIGH_MCAST_SOLICIT] * p->v[MODEL_NEIGH_RETRANS_MS] * 1000;
 	} else {
 		for (int i = 0; i < w->n_fire; i++) { /* the first packet after REACHABLE ends */
 			int64_t t = model_j_to_us(w->fire_j[i], w->hz);
@@ -176,13 +178,15 @@ static void neigh_errno(const struct model_params *p, const struct walk *w, stru
 			fail_hi = INT64_MAX;
 	}
 	if (fail_lo < 0 || fail_lo > hi_us) {
-		model_say(out, "errno ETIMEDOUT: the neighbour entry cannot fail before the abort. ");
+		model_say(out,
+			  "errno ETIMEDOUT: the neighbour entry cannot fail before the abort. ");
 		return;
 	}
 	out->errnum = EHOSTUNREACH;
 	if (fail_hi <= lo_us) {
-		model_say(out, "errno EHOSTUNREACH: the neighbour entry fails by %s, before the "
-			       "abort, and its ICMP host-unreachable is the soft error. ",
+		model_say(out,
+			  "errno EHOSTUNREACH: the neighbour entry fails by %s, before the "
+			  "abort, and its ICMP host-unreachable is the soft error. ",
 			  model_fmt_s(a, sizeof(a), fail_hi));
 		return;
 	}
@@ -190,8 +194,9 @@ static void neigh_errno(const struct model_params *p, const struct walk *w, stru
 	if ((fail_hi == INT64_MAX ? hi_us : fail_hi) > lo_us + (hi_us - lo_us) / 2 &&
 	    fail_lo > lo_us)
 		out->errnum = ETIMEDOUT;
-	model_say(out, "errno %s or %s: the neighbour entry fails between %s and %s, across "
-		       "the abort (base_reachable_time is randomised x0.5..1.5). ",
+	model_say(out,
+		  "errno %s or %s: the neighbour entry fails between %s and %s, across "
+		  "the abort (base_reachable_time is randomised x0.5..1.5). ",
 		  out->errnum == ETIMEDOUT ? "ETIMEDOUT" : "EHOSTUNREACH",
 		  out->errnum == ETIMEDOUT ? "EHOSTUNREACH" : "ETIMEDOUT",
 		  model_fmt_s(a, sizeof(a), fail_lo),
@@ -233,9 +238,10 @@ static int walk_retrans(const struct model_params *p, bool orphan, struct walk *
 			if (!retries && rto < max_j)
 				retries = MODEL_ORPHAN_ALIVE_RETRIES;
 		}
-		b_us = ut ? ut * 1000
-			  : model_timeout_ms((int)retries, MODEL_RTO_MIN_MS, model_rto_max_ms(p), hz) *
-				    1000;
+		b_us = ut ? ut * 1000 :
+			    model_timeout_ms((int)retries, MODEL_RTO_MIN_MS, model_rto_max_ms(p),
+					     hz) *
+				       1000;
 		out->budget_ms = b_us / 1000;
 		if (walk_hits(w, b_us, &unc))
 			break;
@@ -255,16 +261,19 @@ int model_rule_data(const struct model_params *p, struct model_pred *out)
 	out->origin = MODEL_ORIGIN_FIRST_RETRANS;
 	if (walk_retrans(p, false, &w, out, &value))
 		return -E2BIG;
-	model_say(out, "tcp_write_timeout(): given up at the first retransmission-timer firing "
-		       "at least %s after the first RTO retransmission (retrans_stamp), ",
+	model_say(out,
+		  "tcp_write_timeout(): given up at the first retransmission-timer firing "
+		  "at least %s after the first RTO retransmission (retrans_stamp), ",
 		  model_fmt_s(a, sizeof(a), out->budget_ms * 1000));
 	if (ut)
-		model_say(out, "the budget being TCP_USER_TIMEOUT=%" PRId64 " ms (tcp_retries2 is "
-			       "ignored; the timer is clamped to fire at it); ",
+		model_say(out,
+			  "the budget being TCP_USER_TIMEOUT=%" PRId64 " ms (tcp_retries2 is "
+			  "ignored; the timer is clamped to fire at it); ",
 			  ut);
 	else
-		model_say(out, "the budget being tcp_model_timeout(tcp_retries2=%lld, base 200 ms, "
-			       "rto_max %" PRId64 " ms); ",
+		model_say(out,
+			  "the budget being tcp_model_timeout(tcp_retries2=%lld, base 200 ms, "
+			  "rto_max %" PRId64 " ms); ",
 			  p->v[MODEL_RETRIES2], model_rto_max_ms(p));
 	model_say(out, "rto %lld ms doubling, capped at rto_max: ", p->v[MODEL_RTO_MS]);
 	say_delays(out, &w);
@@ -297,9 +306,10 @@ int model_rule_orphan(const struct model_params *p, struct model_pred *out)
 	out->origin = MODEL_ORIGIN_FIRST_RETRANS;
 	if (walk_retrans(p, true, &w, out, &value))
 		return -E2BIG;
-	model_say(out, "tcp_write_timeout() for an orphan: tcp_orphan_retries=%lld (0 means 8 "
-		       "while rto < rto_max, and 0 once it reaches it); given up at the first "
-		       "firing at least %s after the FIN's first RTO retransmission; ",
+	model_say(out,
+		  "tcp_write_timeout() for an orphan: tcp_orphan_retries=%lld (0 means 8 "
+		  "while rto < rto_max, and 0 once it reaches it); given up at the first "
+		  "firing at least %s after the FIN's first RTO retransmission; ",
 		  p->v[MODEL_ORPHAN_RETRIES], model_fmt_s(a, sizeof(a), out->budget_ms * 1000));
 	say_delays(out, &w);
 	finish(out, &w, value);
@@ -312,9 +322,8 @@ int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 {
 	int hz = hz_of(p);
 	int64_t ut = p->v[MODEL_TCP_USER_TIMEOUT], ut_j = model_ms_to_j(ut, hz);
-	int64_t base = model_ms_to_j(p->v[MODEL_RTO_MS] > MODEL_RTO_MIN_MS ? p->v[MODEL_RTO_MS]
-									    : MODEL_RTO_MIN_MS,
-				     hz);
+	int64_t base = model_ms_to_j(
+		p->v[MODEL_RTO_MS] > MODEL_RTO_MIN_MS ? p->v[MODEL_RTO_MS] : MODEL_RTO_MIN_MS, hz);
 	int64_t max_j = model_ms_to_j(model_rto_max_ms(p), hz), when = base;
 	struct walk w;
 	bool unc = false;
@@ -344,9 +353,10 @@ int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 	}
 	out->uncertain = unc;
 	out->budget_ms = ut;
-	model_say(out, "tcp_probe_timer(): TCP_USER_TIMEOUT=%" PRId64 " ms counted from the first "
-		       "window probe (icsk_probes_tstamp, Linux 5.11+), the probe timer clamped to "
-		       "fire at it; ",
+	model_say(out,
+		  "tcp_probe_timer(): TCP_USER_TIMEOUT=%" PRId64 " ms counted from the first "
+		  "window probe (icsk_probes_tstamp, Linux 5.11+), the probe timer clamped to "
+		  "fire at it; ",
 		  ut);
 	say_delays(out, &w);
 	finish(out, &w, walk_t_us(&w) > ut * 1000 ? walk_t_us(&w) : ut * 1000);
@@ -370,7 +380,8 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 
 	out->origin = MODEL_ORIGIN_CONNECT;
 	out->errnum = ETIMEDOUT;
-	b_us = ut ? ut * 1000 : model_timeout_ms((int)r, MODEL_TIMEOUT_INIT_MS, model_rto_max_ms(p), hz) * 1000;
+	b_us = ut ? ut * 1000 :
+		    model_timeout_ms((int)r, MODEL_TIMEOUT_INIT_MS, model_rto_max_ms(p), hz) * 1000;
 	out->budget_ms = b_us / 1000;
 	walk_init(&w, hz, 0, 0);
 	w.not_firing = 1; /* the walk starts at the first SYN */
@@ -407,23 +418,25 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 		out->value_ms = arp_us / 1000;
 		out->lo_ms = arp_us / 1000 - MODEL_OBS_EARLY_PEER_MS;
 		out->hi_ms = (arp_us + s) / 1000 + MODEL_OBS_LATE_MS;
-		model_say(out, "Nobody answers ARP: the neighbour entry fails after mcast_solicit=%lld "
-			       "probes %lld ms apart, %s after the first SYN; the ICMP host-unreachable "
-			       "is a hard error in SYN_SENT (tcp_v4_err): connect() fails with "
-			       "EHOSTUNREACH then (M 3.05 s), before the SYN budget.",
+		model_say(out,
+			  "Nobody answers ARP: the neighbour entry fails after mcast_solicit=%lld "
+			  "probes %lld ms apart, %s after the first SYN; the ICMP host-unreachable "
+			  "is a hard error in SYN_SENT (tcp_v4_err): connect() fails with "
+			  "EHOSTUNREACH then (M 3.05 s), before the SYN budget.",
 			  p->v[MODEL_NEIGH_MCAST_SOLICIT], p->v[MODEL_NEIGH_RETRANS_MS],
 			  model_fmt_s(a, sizeof(a), arp_us));
 		return 0;
 	}
-	model_say(out, "tcp_write_timeout() in SYN_SENT: R=%lld (%s), L=tcp_syn_linear_timeouts=%lld%s; "
-		       "SYNs every 1 s for the first L retries, then doubling from 1 s; given up at the "
-		       "first firing where retransmissions >= R+L=%lld or the time since the first SYN "
-		       ">= %s (%s); ",
+	model_say(out,
+		  "tcp_write_timeout() in SYN_SENT: R=%lld (%s), L=tcp_syn_linear_timeouts=%lld%s; "
+		  "SYNs every 1 s for the first L retries, then doubling from 1 s; given up at the "
+		  "first firing where retransmissions >= R+L=%lld or the time since the first SYN "
+		  ">= %s (%s); ",
 		  r, p->set[MODEL_TCP_SYNCNT] ? "TCP_SYNCNT" : "tcp_syn_retries", l,
 		  p->absent[MODEL_SYN_LINEAR_TIMEOUTS] ? " (no such sysctl before 6.5)" : "", r + l,
 		  model_fmt_s(a, sizeof(a), b_us),
-		  ut ? "TCP_USER_TIMEOUT; the timer is clamped to fire at it"
-		     : "tcp_model_timeout(R, base 1 s)");
+		  ut ? "TCP_USER_TIMEOUT; the timer is clamped to fire at it" :
+		       "tcp_model_timeout(R, base 1 s)");
 	say_delays(out, &w);
 	model_say(out, "%s; ", by_count ? "the retransmission count ends it" : "the time ends it");
 	finish(out, &w, value);
@@ -452,9 +465,10 @@ int model_rule_synack(const struct model_params *p, struct model_pred *out)
 		if (k + 1 > s)
 			break;
 	}
-	model_say(out, "reqsk_timer_handler(): the server's request (SYN-RECV) resends its "
-		       "SYN-ACK at 1, 3, 7, 15 ... s and is dropped at the firing where "
-		       "num_timeout >= %lld (%s, on the listener); ",
+	model_say(out,
+		  "reqsk_timer_handler(): the server's request (SYN-RECV) resends its "
+		  "SYN-ACK at 1, 3, 7, 15 ... s and is dropped at the firing where "
+		  "num_timeout >= %lld (%s, on the listener); ",
 		  s, p->set[MODEL_TCP_SYNCNT] ? "TCP_SYNCNT" : "tcp_synack_retries");
 	say_delays(out, &w);
 	finish(out, &w, walk_t_us(&w));
@@ -500,17 +514,20 @@ int model_rule_keepalive(const struct model_params *p, struct model_pred *out)
 	out->uncertain = unc;
 	out->budget_ms = ut ? ut : (idle + cnt * intvl) * 1000;
 	value = walk_t_us(&w) > out->budget_ms * 1000 ? walk_t_us(&w) : out->budget_ms * 1000;
-	model_say(out, "tcp_keepalive_timer(): the first probe after %lld s idle (%s), then one "
-		       "every %lld s (%s); ",
+	model_say(out,
+		  "tcp_keepalive_timer(): the first probe after %lld s idle (%s), then one "
+		  "every %lld s (%s); ",
 		  idle, p->set[MODEL_TCP_KEEPIDLE] ? "TCP_KEEPIDLE" : "tcp_keepalive_time", intvl,
 		  p->set[MODEL_TCP_KEEPINTVL] ? "TCP_KEEPINTVL" : "tcp_keepalive_intvl");
 	if (ut)
-		model_say(out, "with TCP_USER_TIMEOUT=%" PRId64 " ms the count is ignored: given up "
-			       "at the first firing at least %s idle with a probe out; ",
+		model_say(out,
+			  "with TCP_USER_TIMEOUT=%" PRId64 " ms the count is ignored: given up "
+			  "at the first firing at least %s idle with a probe out; ",
 			  ut, model_fmt_s(a, sizeof(a), ut * 1000));
 	else
-		model_say(out, "given up when %lld probes (%s) are unanswered: idle + count x "
-			       "interval = %s; ",
+		model_say(out,
+			  "given up when %lld probes (%s) are unanswered: idle + count x "
+			  "interval = %s; ",
 			  cnt, p->set[MODEL_TCP_KEEPCNT] ? "TCP_KEEPCNT" : "tcp_keepalive_probes",
 			  model_fmt_s(a, sizeof(a), (idle + cnt * intvl) * 1000000));
 	finish(out, &w, value);
@@ -543,8 +560,9 @@ int model_rule_fin_wait2(const struct model_params *p, struct model_pred *out)
 	if (tmo < floor_j)
 		tmo = floor_j;
 	out->budget_ms = tmo * 1000 / hz;
-	model_say(out, "The orphan in FIN_WAIT2 lives tcp_fin_time() = max(%s=%lld s, 3.5 x rto) "
-		       "= %s from the ACK of its FIN; ",
+	model_say(out,
+		  "The orphan in FIN_WAIT2 lives tcp_fin_time() = max(%s=%lld s, 3.5 x rto) "
+		  "= %s from the ACK of its FIN; ",
 		  linger2 > 0 ? "TCP_LINGER2" : "tcp_fin_timeout",
 		  linger2 > 0 ? linger2 : p->v[MODEL_FIN_TIMEOUT],
 		  model_fmt_s(a, sizeof(a), model_j_to_us(tmo, hz)));

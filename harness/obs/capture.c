@@ -28,7 +28,8 @@
 #define CAPTURE_MAX_EVENTS 20000 /* wire events per host in the timeline; the pcap has all */
 #define CAPTURE_MAX_ADDRS 16
 #define CAPTURE_MAX_IFS 16
-#define CAPTURE_NFLOG_SNAPLEN 2048 /* NFLOG attributes around a 128-byte copy of the packet,
+#define CAPTURE_NFLOG_SNAPLEN \
+	2048 /* NFLOG attributes around a 128-byte copy of the packet,
 					* with room: libpcap's NFLOG buffer is 128 + snaplen,
 					* and a record that overran it was read past its end */
 /* A tick reads at most this long (about 120 segments at ~16 us each); the
@@ -93,7 +94,8 @@ static int64_t capture_real_offset(void)
 	return r - (m1 + (m2 - m1) / 2);
 }
 
-static void capture_log(struct capture *cap, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void capture_log(struct capture *cap, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* A runner note in the timeline ("capture on client: ..."). Before t=0 its
  * time is unknown: it goes in at t=0 with the reason. */
@@ -166,8 +168,8 @@ static void capture_open_nflog(struct capture_host *ch)
 		return;
 	}
 	ch->nflog = p;
-	ch->nflog_ns_per_tick =
-		pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
+	ch->nflog_ns_per_tick = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO ? 1 :
+											     1000;
 }
 
 /* pcap_create() .. pcap_setfilter(), inside the host's namespace. */
@@ -217,7 +219,8 @@ static int capture_open_host(struct capture *cap, const struct capture_conf *con
 	int saved = lab_enter(conf->lab, h), ret;
 
 	if (saved < 0) {
-		snprintf(errbuf, sizeof(errbuf), "cannot enter its namespace: %s", strerror(-saved));
+		snprintf(errbuf, sizeof(errbuf), "cannot enter its namespace: %s",
+			 strerror(-saved));
 		ret = saved;
 		goto fail;
 	}
@@ -319,8 +322,10 @@ static int capture_event(struct capture_host *ch, const struct wire_seg *s, cons
 	json_t *ev;
 
 	if (ch->n_events == CAPTURE_MAX_EVENTS)
-		capture_log(cap, "capture on %s: more than %d segments, the timeline keeps no more "
-			    "(%s.pcap has them all)", host, CAPTURE_MAX_EVENTS, host);
+		capture_log(cap,
+			    "capture on %s: more than %d segments, the timeline keeps no more "
+			    "(%s.pcap has them all)",
+			    host, CAPTURE_MAX_EVENTS, host);
 	if (ch->n_events++ >= CAPTURE_MAX_EVENTS)
 		return 0;
 	wire_ep_format(&s->src, from, sizeof(from));
@@ -397,7 +402,8 @@ static void capture_on_drop(u_char *user, const struct pcap_pkthdr *h, const u_c
 
 	cap->packets++;
 	/* Never trust a record length past the buffer libpcap sized from the snaplen. */
-	if (wire_decode_nflog(bytes, h->caplen < CAPTURE_NFLOG_SNAPLEN ? h->caplen : CAPTURE_NFLOG_SNAPLEN,
+	if (wire_decode_nflog(bytes,
+			      h->caplen < CAPTURE_NFLOG_SNAPLEN ? h->caplen : CAPTURE_NFLOG_SNAPLEN,
 			      &s, rule, sizeof(rule), &t_real_us))
 		return;
 	/* The kernel's stamp when the record has one; else libpcap's, taken
@@ -445,7 +451,7 @@ static int capture_round(struct capture *cap, bool *more)
 		if (n && ch->dump)
 			pcap_dump_flush(ch->dump); /* an interrupted run keeps whole records */
 		n = capture_nflog_ready(ch) ? pcap_dispatch(ch->nflog, CAPTURE_POLL_BATCH,
-							      capture_on_drop, (u_char *)ch) :
+							    capture_on_drop, (u_char *)ch) :
 					      0;
 		if (n < 0) { /* the drop marks only: the capture itself goes on */
 			capture_log(cap, "drop log on %s broke: %s", cap->c->hosts[h],

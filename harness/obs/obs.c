@@ -172,11 +172,11 @@ static int obs_emit(struct obs *o, const struct obs_track *t, const char *state_
 			 t->local, t->remote, state_name, s->rto_ms, s->unacked, s->retransmits,
 			 s->total_retrans, s->probes, s->backoff, s->orphan ? " no-fd" : "");
 	ev = json_pack("{sI ss ss ss ss ss ss si si si si si si sb ss}", "t_ms",
-		       (json_int_t)o->now_ms, "src", o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote",
-		       t->remote, "call", "sock", "state", state_name, "rto_ms", (int)s->rto_ms,
-		       "unacked", (int)s->unacked, "retransmits", (int)s->retransmits, "probes",
-		       (int)s->probes, "backoff", (int)s->backoff, "total_retrans",
-		       (int)s->total_retrans, "orphan", s->orphan, "text", text);
+		       (json_int_t)o->now_ms, "src", o->hosts[t->host].name, "kind", "obs", "local",
+		       t->local, "remote", t->remote, "call", "sock", "state", state_name, "rto_ms",
+		       (int)s->rto_ms, "unacked", (int)s->unacked, "retransmits",
+		       (int)s->retransmits, "probes", (int)s->probes, "backoff", (int)s->backoff,
+		       "total_retrans", (int)s->total_retrans, "orphan", s->orphan, "text", text);
 	return timeline_add(o->tl, ev);
 }
 
@@ -225,9 +225,9 @@ static int obs_tw_check(struct obs *o, struct obs_track *t, const struct lab_soc
 		 t->local, t->remote, ls->expires_ms, (long long)(deadline - t->tw_deadline_ms));
 	t->tw_deadline_ms = deadline;
 	ev = json_pack("{sI ss ss ss ss ss si si ss}", "t_ms", (json_int_t)o->now_ms, "src",
-		       o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote", t->remote,
-		       "call", "timewait-restart", "expires_ms", (int)ls->expires_ms, "restarts",
-		       t->tw_restarts, "text", text);
+		       o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote",
+		       t->remote, "call", "timewait-restart", "expires_ms", (int)ls->expires_ms,
+		       "restarts", t->tw_restarts, "text", text);
 	return timeline_add(o->tl, ev);
 }
 
@@ -269,8 +269,8 @@ static int obs_on_sock(const struct lab_sock *ls, void *arg)
 		return 0;
 	t->gone = false;
 	t->last = snap;
-	ret = obs_track_push_state(t, o->now_ms, ls->state == TCP_CLOSE ?
-						      CASE_STATE_CLOSED : ls->state);
+	ret = obs_track_push_state(t, o->now_ms,
+				   ls->state == TCP_CLOSE ? CASE_STATE_CLOSED : ls->state);
 	if (ret)
 		return ret;
 	return obs_emit(o, t, lab_sock_state_name(ls->state));
@@ -326,8 +326,7 @@ int obs_tw_restarts(const struct obs *o, int host, const char *local, const char
 	return t ? t->tw_restarts : 0;
 }
 
-int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local,
-			     const char *remote)
+int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local, const char *remote)
 {
 	const struct obs_track *t = obs_track_find(o, host, local, remote);
 

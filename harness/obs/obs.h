@@ -54,8 +54,7 @@ int obs_history(const struct obs *o, int host, const char *local, const char *re
  * packet it is the idle time (TCP_KEEPIDLE, or tcp_keepalive_time).
  * Return: milliseconds, or -1 if the timer was never seen armed.
  */
-int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local,
-			     const char *remote);
+int64_t obs_keepalive_max_ms(const struct obs *o, int host, const char *local, const char *remote);
 
 /**
  * obs_tw_restarts() - how often the TIME_WAIT timer of the socket @local ->

@@ -145,7 +145,7 @@ static __always_inline void event_fill_reply(struct tcp_event *ev, const struct 
 /* Reserve and fill the common part of an event on a TCP socket of an allowed
  * namespace; NULL when it is filtered out (or the ring buffer is full). */
 static __always_inline struct tcp_event *event_on_sk(__u16 type, const struct sock *sk,
-						      int check_protocol)
+						     int check_protocol)
 {
 	struct tcp_event *ev;
 	__u32 netns;
@@ -187,7 +187,8 @@ int BPF_PROG(on_retransmit, const struct sock *sk, const struct sk_buff *skb)
 		return 0;
 	/* TCP_SKB_CB(skb): struct tcp_skb_cb starts with seq, end_seq. */
 	if (skb)
-		bpf_probe_read_kernel(seqs, sizeof(seqs), __builtin_preserve_access_index(&skb->cb));
+		bpf_probe_read_kernel(seqs, sizeof(seqs),
+				      __builtin_preserve_access_index(&skb->cb));
 	ev->seq = seqs[0];
 	ev->end_seq = seqs[1];
 	ev->retransmits = BPF_CORE_READ((const struct inet_connection_sock *)sk, icsk_retransmits);

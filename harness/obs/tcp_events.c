@@ -55,7 +55,8 @@ int tcp_event_format(const struct tcp_event *ev, char *buf, size_t len)
 			 ev->total_retrans);
 		break;
 	case TCP_EVENT_ERROR:
-		snprintf(what, sizeof(what), "%s errno %d", lab_sock_state_name(ev->state), ev->err);
+		snprintf(what, sizeof(what), "%s errno %d", lab_sock_state_name(ev->state),
+			 ev->err);
 		break;
 	default:
 		snprintf(what, sizeof(what), "%s%s", lab_sock_state_name(ev->state),
@@ -132,7 +133,8 @@ static int tcp_events_refused(int ret, const char *step, struct tf_err *err)
 	if (ret == -EPERM || ret == -EACCES)
 		return tf_err_set(err, -EOPNOTSUPP,
 				  "unavailable: %s refused (%s): needs CAP_BPF and CAP_PERFMON, "
-				  "or CAP_SYS_ADMIN; %s", step, strerror(-ret), tcp_events_libbpf_msg);
+				  "or CAP_SYS_ADMIN; %s",
+				  step, strerror(-ret), tcp_events_libbpf_msg);
 	if (ret == -ENOENT || ret == -EINVAL || ret == -ESRCH || ret == -ENOTSUP ||
 	    ret == -EOPNOTSUPP)
 		return tf_err_set(err, -EOPNOTSUPP,
@@ -170,9 +172,11 @@ int tcp_events_open(struct tcp_events **out, struct tf_err *err)
 
 	*out = NULL;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
-		return tf_err_set(err, -EOPNOTSUPP,
-				  "unavailable: the kernel has no BTF (/sys/kernel/btf/vmlinux: %s; "
-				  "CONFIG_DEBUG_INFO_BTF)", strerror(errno));
+		return tf_err_set(
+			err, -EOPNOTSUPP,
+			"unavailable: the kernel has no BTF (/sys/kernel/btf/vmlinux: %s; "
+			"CONFIG_DEBUG_INFO_BTF)",
+			strerror(errno));
 	te = calloc(1, sizeof(*te));
 	if (!te)
 		return tf_err_set(err, -ENOMEM, "out of memory");
@@ -215,7 +219,8 @@ int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_n
 	struct bpf_program *prog;
 
 	*runs = *run_ns = 0;
-	bpf_object__for_each_program(prog, te->skel->obj) {
+	bpf_object__for_each_program(prog, te->skel->obj)
+	{
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 

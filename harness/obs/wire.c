@@ -191,15 +191,20 @@ int wire_decode_nflog(const uint8_t *rec, size_t caplen, struct wire_seg *out, c
 			payload = rec + off + 4;
 			plen = tlen - 4u;
 		} else if (type == WIRE_NFULA_PREFIX) {
-			snprintf(rule, size, "%.*s", (int)strnlen((const char *)rec + off + 4, tlen - 4u),
+			snprintf(rule, size, "%.*s",
+				 (int)strnlen((const char *)rec + off + 4, tlen - 4u),
 				 (const char *)rec + off + 4);
 		} else if (type == WIRE_NFULA_TIMESTAMP && tlen >= 20) {
-			*t_real_us = (int64_t)((uint64_t)get32(rec + off + 4) << 32 | get32(rec + off + 8)) *
+			*t_real_us = (int64_t)((uint64_t)get32(rec + off + 4) << 32 |
+					       get32(rec + off + 8)) *
 					     1000000 +
-				     (int64_t)((uint64_t)get32(rec + off + 12) << 32 | get32(rec + off + 16));
-		} else if ((type == WIRE_NFULA_IFINDEX_INDEV || type == WIRE_NFULA_IFINDEX_OUTDEV) &&
+				     (int64_t)((uint64_t)get32(rec + off + 12) << 32 |
+					       get32(rec + off + 16));
+		} else if ((type == WIRE_NFULA_IFINDEX_INDEV ||
+			    type == WIRE_NFULA_IFINDEX_OUTDEV) &&
 			   tlen >= 8) {
-			*(type == WIRE_NFULA_IFINDEX_INDEV ? &indev : &outdev) = (int)get32(rec + off + 4);
+			*(type == WIRE_NFULA_IFINDEX_INDEV ? &indev : &outdev) =
+				(int)get32(rec + off + 4);
 		}
 		off += (tlen + 3u) & ~3u;
 	}
@@ -289,8 +294,7 @@ void wire_ep_format(const struct wire_ep *ep, char *buf, size_t len)
 
 bool wire_ep_same_addr(const struct wire_ep *a, const struct wire_ep *b)
 {
-	return a->family == b->family &&
-	       !memcmp(a->addr, b->addr, a->family == AF_INET6 ? 16 : 4);
+	return a->family == b->family && !memcmp(a->addr, b->addr, a->family == AF_INET6 ? 16 : 4);
 }
 
 static bool wire_ep_eq(const struct wire_ep *a, const struct wire_ep *b)

@@ -106,8 +106,8 @@ static void peer_tx_flush(struct peer_state *st)
 {
 	while (st->tx_pending > 0) {
 		size_t off = st->tx_offset % PEER_PATTERN_MOD;
-		size_t len = st->tx_pending < PEER_TX_CHUNK ? (size_t)st->tx_pending
-							     : PEER_TX_CHUNK;
+		size_t len = st->tx_pending < PEER_TX_CHUNK ? (size_t)st->tx_pending :
+							      PEER_TX_CHUNK;
 		ssize_t n = send(st->cfd, st->tx_buf + off, len, MSG_NOSIGNAL);
 		int e = errno;
 		int64_t t = mono_ns();
@@ -248,7 +248,8 @@ static void peer_conn_event(struct peer_state *st, short events, short revents)
 
 static bool peer_cmd_listen(struct peer_state *st, const struct peer_cmd *cmd)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(cmd->port),
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(cmd->port),
 				   .sin_addr.s_addr = htonl(INADDR_ANY) };
 	int fd, ret, e, one = 1;
 	char local[32];
@@ -537,8 +538,9 @@ peer_child(const struct peer_conf *conf, pid_t parent, int cmd_fd, int ev_fd)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		_exit(1);
-	*st = (struct peer_state){ .conf = conf, .cmd_fd = cmd_fd, .ev_fd = ev_fd, .lfd = -1,
-				   .cfd = -1, .reading = true };
+	*st = (struct peer_state){
+		.conf = conf, .cmd_fd = cmd_fd, .ev_fd = ev_fd, .lfd = -1, .cfd = -1, .reading = true
+	};
 	peer_fill_pattern(st);
 	if (setns(conf->netns_fd, CLONE_NEWNET) < 0) {
 		e = errno;

@@ -53,8 +53,10 @@ static bool peer_beat_start(struct peer_state *st, const struct peer_cmd *cmd, b
 	if (!peer_need_conn(st, "heartbeat"))
 		return true;
 	now = mono_ns();
-	*b = (struct peer_beat){ .every_ns = cmd->every_ms * 1000000, .misses = cmd->misses,
-				 .pinging = ping, .answering = !ping };
+	*b = (struct peer_beat){ .every_ns = cmd->every_ms * 1000000,
+				 .misses = cmd->misses,
+				 .pinging = ping,
+				 .answering = !ping };
 	peer_emit(st, now, "heartbeat", 0, 0,
 		  json_pack("{s:s s:I s:i}", "role", ping ? "ping" : "answer", "every_ms",
 			    (json_int_t)cmd->every_ms, "misses", cmd->misses));

@@ -97,8 +97,8 @@ json_t *peer_revents_json(short revents)
 		short bit;
 		const char *name;
 	} bits[] = {
-		{ POLLIN, "POLLIN" },	  { POLLOUT, "POLLOUT" }, { POLLRDHUP, "POLLRDHUP" },
-		{ POLLERR, "POLLERR" },	  { POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" },
+		{ POLLIN, "POLLIN" },	{ POLLOUT, "POLLOUT" }, { POLLRDHUP, "POLLRDHUP" },
+		{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" },
 	};
 	char buf[80] = "";
 

@@ -44,10 +44,12 @@ const int plan_n_neigh_defaults = sizeof(plan_neigh_defaults) / sizeof(plan_neig
 /* Read back and recorded in the results for every host: the timers the
  * articles argue about. */
 static const char *const topo_recorded[] = {
-	"net.ipv4.tcp_retries1",	 "net.ipv4.tcp_retries2",     "net.ipv4.tcp_syn_retries",
-	"net.ipv4.tcp_synack_retries",	 "net.ipv4.tcp_orphan_retries", "net.ipv4.tcp_fin_timeout",
-	"net.ipv4.tcp_keepalive_time",	 "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
-	"net.ipv4.tcp_syn_linear_timeouts", "net.ipv4.tcp_rto_max_ms", "net.ipv4.ip_forward",
+	"net.ipv4.tcp_retries1",	 "net.ipv4.tcp_retries2",
+	"net.ipv4.tcp_syn_retries",	 "net.ipv4.tcp_synack_retries",
+	"net.ipv4.tcp_orphan_retries",	 "net.ipv4.tcp_fin_timeout",
+	"net.ipv4.tcp_keepalive_time",	 "net.ipv4.tcp_keepalive_intvl",
+	"net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_syn_linear_timeouts",
+	"net.ipv4.tcp_rto_max_ms",	 "net.ipv4.ip_forward",
 };
 
 #define TOPO_N(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -131,7 +131,8 @@ static void topo_host(const struct case_def *c, const struct topo_wiring *w, int
 		    topo_idx(c, l->b) < 0)
 			continue;
 		ph->has_cable = true;
-		ph->cable = (struct plan_cable){ .host_if = l->a_if, .switch_host = topo_idx(c, l->b),
+		ph->cable = (struct plan_cable){ .host_if = l->a_if,
+						 .switch_host = topo_idx(c, l->b),
 						 .port = l->b_if };
 	}
 }
@@ -149,24 +150,27 @@ int topo_resolve(const struct case_def *c, struct plan *p, struct tf_err *err)
 	p->bridge_host = w->bridge_host ? topo_idx(c, w->bridge_host) : -1;
 	p->bridge = w->bridge_host ? TOPO_BRIDGE : NULL;
 	for (int i = 0; i < w->n_links; i++)
-		p->links[p->n_links++] = (struct plan_link){
-			.a = topo_idx(c, w->links[i].a), .a_if = w->links[i].a_if,
-			.b = topo_idx(c, w->links[i].b), .b_if = w->links[i].b_if,
-			.b_on_bridge = w->bridge_host && !strcmp(w->links[i].b, w->bridge_host)
-		};
+		p->links[p->n_links++] =
+			(struct plan_link){ .a = topo_idx(c, w->links[i].a),
+					    .a_if = w->links[i].a_if,
+					    .b = topo_idx(c, w->links[i].b),
+					    .b_if = w->links[i].b_if,
+					    .b_on_bridge = w->bridge_host &&
+							   !strcmp(w->links[i].b, w->bridge_host) };
 	for (int i = 0; i < w->n_addrs; i++)
 		p->addrs[p->n_addrs++] = (struct plan_addr){ .host = topo_idx(c, w->addrs[i].host),
 							     .ifname = w->addrs[i].ifname,
 							     .cidr = w->addrs[i].cidr };
 	for (int i = 0; i < w->n_routes; i++)
-		p->routes[p->n_routes++] = (struct plan_route){
-			.host = topo_idx(c, w->routes[i].host), .dst = w->routes[i].dst,
-			.via = w->routes[i].via
-		};
+		p->routes[p->n_routes++] =
+			(struct plan_route){ .host = topo_idx(c, w->routes[i].host),
+					     .dst = w->routes[i].dst,
+					     .via = w->routes[i].via };
 	p->forwarder = w->forwarder ? topo_idx(c, w->forwarder) : -1;
 	for (int i = 0; i < p->n_links; i++)
 		if (p->links[i].a < 0 || p->links[i].b < 0)
 			return tf_err_set(err, -EINVAL, "topology %s needs hosts %s and %s",
-					  case_topo_name(c->topology), w->links[i].a, w->links[i].b);
+					  case_topo_name(c->topology), w->links[i].a,
+					  w->links[i].b);
 	return 0;
 }

@@ -67,7 +67,8 @@ static const struct claim claims[] = {
 	  NULL, -1, MODEL_KEEPALIVE, "TCP_KEEPIDLE=10 TCP_KEEPINTVL=3 TCP_KEEPCNT=5", NULL },
 	{ "A11", "000, 001",
 	  "Unplugging the cable changes nothing in the socket: the state stays ESTABLISHED.", NULL,
-	  -1, -1, NULL, "the unplugged host itself sees NO-CARRIER, and its own sends fail faster" },
+	  -1, -1, NULL,
+	  "the unplugged host itself sees NO-CARRIER, and its own sends fail faster" },
 	{ "A12", "000, 001",
 	  "Unplugged while the server sends, cable back before the retransmission budget ends: the "
 	  "connection carries on as if nothing happened.",
@@ -131,8 +132,8 @@ static const struct claim claims[] = {
 	  "tcp_orphan_retries=0 means 8 while rto < rto_max (about 102 s); the orphan dies "
 	  "silently" },
 	{ "A23", "002",
-	  "Lost ACK of the FIN (second wave): the closer retransmits the FIN, as for A22.", NULL, -1,
-	  MODEL_ORPHAN_FIN, NULL, NULL },
+	  "Lost ACK of the FIN (second wave): the closer retransmits the FIN, as for A22.", NULL,
+	  -1, MODEL_ORPHAN_FIN, NULL, NULL },
 	{ "A24", "002",
 	  "FIN_WAIT2 after close() lasts at most tcp_fin_timeout (60 s); after shutdown(SHUT_WR) it "
 	  "can last forever.",
@@ -227,14 +228,14 @@ static void case_params(const struct case_def *c, char *buf, size_t size)
 
 		if (!strncmp(key, "net.ipv4.", 9))
 			key += 9;
-		w = snprintf(buf + n, size - n, "%s%s %s=%s", n ? ", " : "", c->hosts[c->sysctls[i].host],
-			     key, c->sysctls[i].value);
+		w = snprintf(buf + n, size - n, "%s%s %s=%s", n ? ", " : "",
+			     c->hosts[c->sysctls[i].host], key, c->sysctls[i].value);
 		n += w > 0 ? (size_t)w : 0;
 	}
 	for (int i = 0; i < c->n_sockopts && n < size; i++) {
 		int w = snprintf(buf + n, size - n, "%s%s %s=%lld", n ? ", " : "",
-				 c->hosts[c->sockopts[i].host], case_sockopt_name(c->sockopts[i].kind),
-				 c->sockopts[i].value);
+				 c->hosts[c->sockopts[i].host],
+				 case_sockopt_name(c->sockopts[i].kind), c->sockopts[i].value);
 
 		n += w > 0 ? (size_t)w : 0;
 	}
@@ -292,8 +293,7 @@ static void claim_measure(const struct claim *cl, const struct suite *s, const j
 	size_t i;
 	json_t *ex;
 
-	json_array_foreach(json_object_get(r, "expectations"), i, ex)
-	{
+	json_array_foreach(json_object_get(r, "expectations"), i, ex) {
 		const json_t *m = json_object_get(ex, "model");
 		const char *scen = json_string_value(json_object_get(m, "scenario"));
 
@@ -335,8 +335,7 @@ static void claim_scan(const struct claim *cl, const struct suite *s, const json
 	json_t *r;
 
 	memset(cr, 0, sizeof(*cr));
-	json_array_foreach(results, i, r)
-	{
+	json_array_foreach(results, i, r) {
 		const char *verdict = json_string_value(json_object_get(r, "verdict")) ?: "error";
 
 		if (json_is_true(json_object_get(r, "control")) || !result_cites(r, cl->id))
@@ -373,8 +372,8 @@ static int cited_by(const struct suite *s, const char *id, int tier, char *buf, 
 }
 
 /* The verdict of a claim with a number: the article's inside the model's band? */
-static const char *numeric_verdict(const struct claim *cl, const struct model_pred *m,
-				   char *reason, size_t size)
+static const char *numeric_verdict(const struct claim *cl, const struct model_pred *m, char *reason,
+				   size_t size)
 {
 	bool ok = cl->article_ms >= m->lo_ms && cl->article_ms <= m->hi_ms;
 	char lo[SECS_LEN], hi[SECS_LEN];
@@ -414,20 +413,23 @@ static json_t *claim_row(const struct claim *cl, const struct suite *s, const js
 	} else if (cr.n_ran && cl->article_ms >= 0 && !cr.has_measure) {
 		verdict = "failed";
 		(*n_failed)++;
-		snprintf(reason, sizeof(reason), "its cases ran and passed but measured no time: "
-						 "give one a 'within model' expectation");
+		snprintf(reason, sizeof(reason),
+			 "its cases ran and passed but measured no time: "
+			 "give one a 'within model' expectation");
 	} else if (cl->article_ms >= 0 && has_model) {
 		verdict = numeric_verdict(cl, &m, reason, sizeof(reason));
 		if (!cr.n_ran)
 			snprintf(measured, sizeof(measured), "not in this run: %s%s",
-				 stock_cases[0] ? "--tier stock: " : "", stock_cases[0] ? stock_cases : cases);
+				 stock_cases[0] ? "--tier stock: " : "",
+				 stock_cases[0] ? stock_cases : cases);
 		else if (!cr.measured_stock && stock_cases[0])
 			snprintf(measured + strlen(measured), sizeof(measured) - strlen(measured),
 				 "; the article's setting needs --tier stock: %s", stock_cases);
 	} else if (!cr.n_ran) {
 		verdict = "not-run";
 		snprintf(measured, sizeof(measured), "not in this run: %s%s",
-			 stock_cases[0] ? "--tier stock: " : "", stock_cases[0] ? stock_cases : cases);
+			 stock_cases[0] ? "--tier stock: " : "",
+			 stock_cases[0] ? stock_cases : cases);
 		snprintf(reason, sizeof(reason), "none of its cases ran");
 	} else {
 		verdict = "confirmed";
@@ -440,14 +442,15 @@ static json_t *claim_row(const struct claim *cl, const struct suite *s, const js
 	row = json_pack("{s:s s:s s:s s:o s:o s:o s:s s:o s:s s:s s:s}", "id", cl->id, "articles",
 			cl->articles, "claim", cl->statement, "article_says",
 			cl->article_number ? json_string(cl->article_number) : json_null(),
-			"article_ms", cl->article_ms >= 0 ? json_integer(cl->article_ms) : json_null(),
+			"article_ms",
+			cl->article_ms >= 0 ? json_integer(cl->article_ms) : json_null(),
 			"model_ms", has_model ? json_integer(m.value_ms) : json_null(), "measured",
 			measured, "measured_ms",
 			cr.has_measure ? json_integer(cr.measured_ms) : json_null(), "cases", cases,
 			"verdict", verdict, "reason", reason);
 	if (row && has_model) {
-		json_object_set_new(row, "model_band", json_pack("[I I]", (json_int_t)m.lo_ms,
-								 (json_int_t)m.hi_ms));
+		json_object_set_new(row, "model_band",
+				    json_pack("[I I]", (json_int_t)m.lo_ms, (json_int_t)m.hi_ms));
 		json_object_set_new(row, "model_scenario",
 				    json_string(model_scenario_name(m.scenario)));
 		json_object_set_new(row, "model_params",
@@ -456,8 +459,8 @@ static json_t *claim_row(const struct claim *cl, const struct suite *s, const js
 	return row;
 }
 
-json_t *claims_build(const struct suite *s, const json_t *results,
-		     const struct model_params *stock, int *n_failed)
+json_t *claims_build(const struct suite *s, const json_t *results, const struct model_params *stock,
+		     int *n_failed)
 {
 	json_t *rows = json_array();
 
@@ -489,17 +492,17 @@ int claims_write_md(const char *path, const json_t *rows, const char *kernel)
 
 	if (!f)
 		return -errno;
-	fprintf(f, "# Claims table\n\n%s\n\n"
-		   "Model: this kernel's defaults plus the claim's own settings; band = earliest .. "
-		   "latest abort, timer-wheel lateness and observation allowance included. "
-		   "Measured: the first timed observation of a passing case citing the claim, from "
-		   "the model's clock origin.\n\n",
+	fprintf(f,
+		"# Claims table\n\n%s\n\n"
+		"Model: this kernel's defaults plus the claim's own settings; band = earliest .. "
+		"latest abort, timer-wheel lateness and observation allowance included. "
+		"Measured: the first timed observation of a passing case citing the claim, from "
+		"the model's clock origin.\n\n",
 		kernel);
 	fputs("| id | article | claim | article says | model | measured in this run | verdict | "
 	      "reason |\n|---|---|---|---|---|---|---|---|\n",
 	      f);
-	json_array_foreach(rows, i, r)
-	{
+	json_array_foreach(rows, i, r) {
 		const json_t *band = json_object_get(r, "model_band");
 		const json_t *ms = json_object_get(r, "model_ms");
 
@@ -550,8 +553,10 @@ void claims_summary(const json_t *rows, char *buf, size_t size)
 
 	json_array_foreach(rows, i, r)
 		for (size_t v = 0; v < CLAIMS_ARRAY_SIZE(verdicts); v++)
-			if (!strcmp(json_string_value(json_object_get(r, "verdict")) ?: "", verdicts[v]))
+			if (!strcmp(json_string_value(json_object_get(r, "verdict")) ?: "",
+				    verdicts[v]))
 				n[v]++;
-	snprintf(buf, size, "claims: %d confirmed, %d differ, %d failed, %d not run, %d without a case",
-		 n[0], n[1], n[2], n[3], n[4]);
+	snprintf(buf, size,
+		 "claims: %d confirmed, %d differ, %d failed, %d not run, %d without a case", n[0],
+		 n[1], n[2], n[3], n[4]);
 }

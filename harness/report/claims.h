@@ -26,7 +26,8 @@ struct claim {
 	const char *article_number; /* the article's number as it says it, or NULL */
 	long long article_ms; /* the same in ms, or -1 */
 	int scenario; /* enum model_scenario for the model's number, or -1 */
-	const char *params; /* settings the claim names, over the stock defaults: "tcp_syn_retries=3" */
+	const char *
+		params; /* settings the claim names, over the stock defaults: "tcp_syn_retries=3" */
 	const char *note; /* what this kernel does differently or adds (KERNEL-FACTS.md), or NULL */
 };
 
@@ -55,8 +56,8 @@ int claims_model(const struct claim *cl, const struct model_params *stock, struc
  * it ran and failed, or measured no time).
  * Return: a JSON array (new reference), NULL on ENOMEM.
  */
-json_t *claims_build(const struct suite *s, const json_t *results,
-		     const struct model_params *stock, int *n_failed);
+json_t *claims_build(const struct suite *s, const json_t *results, const struct model_params *stock,
+		     int *n_failed);
 
 /**
  * claims_for_run() - the claims table of a finished run: this kernel's stock

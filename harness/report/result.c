@@ -58,9 +58,10 @@ static json_t *result_capture_json(const struct result_case *rc)
 	root = json_object();
 	for (int h = 0; h < cs->n_hosts && h < rc->c->n_hosts; h++)
 		json_object_set_new(root, rc->c->hosts[h],
-				    json_pack("{ss sb si sI}", "file", cs->hosts[h].file, "captured",
-					      cs->hosts[h].captured, "segments", cs->hosts[h].segments,
-					      "lost", (json_int_t)cs->hosts[h].lost));
+				    json_pack("{ss sb si sI}", "file", cs->hosts[h].file,
+					      "captured", cs->hosts[h].captured, "segments",
+					      cs->hosts[h].segments, "lost",
+					      (json_int_t)cs->hosts[h].lost));
 	json_object_set_new(root, "polls", json_integer(cs->polls));
 	json_object_set_new(root, "packets", json_integer(cs->packets));
 	json_object_set_new(root, "poll_cpu_us_total", json_integer(cs->poll_cpu_us_total));
@@ -84,19 +85,24 @@ static json_t *result_peers_json(const struct result_case *rc)
 		json_object_set_new(
 			peers, rc->c->hosts[h],
 			json_pack("{s:o s:o s:o s:o s:I s:s s:s s:o s:o}", "errno",
-				  r->obs.first_errno ? json_string(case_errno_name(r->obs.first_errno))
-						     : json_null(),
-				  "errno_ms", result_ms_or_null(r->obs.first_errno ? r->obs.first_errno_ms : -1),
+				  r->obs.first_errno ?
+					  json_string(case_errno_name(r->obs.first_errno)) :
+					  json_null(),
+				  "errno_ms",
+				  result_ms_or_null(r->obs.first_errno ? r->obs.first_errno_ms :
+									 -1),
 				  "eof_ms", result_ms_or_null(r->obs.eof ? r->obs.eof_ms : -1),
-				  "detect_ms", result_ms_or_null(verdict_detect_ms(&r->obs, rc->fault_ms)),
-				  "received", (json_int_t)r->obs.received, "local", r->local, "remote",
-				  r->remote, "final_state",
-				  fs < 0 ? json_null() : json_string(case_state_name(fs)), "sockopts",
-				  result_sockopts_json(&r->sockopts)));
+				  "detect_ms",
+				  result_ms_or_null(verdict_detect_ms(&r->obs, rc->fault_ms)),
+				  "received", (json_int_t)r->obs.received, "local", r->local,
+				  "remote", r->remote, "final_state",
+				  fs < 0 ? json_null() : json_string(case_state_name(fs)),
+				  "sockopts", result_sockopts_json(&r->sockopts)));
 		/* the application's own verdict (a heartbeat), apart from the kernel's errno */
 		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno",
-				    r->obs.app_errno ? json_string(case_errno_name(r->obs.app_errno))
-						     : json_null());
+				    r->obs.app_errno ?
+					    json_string(case_errno_name(r->obs.app_errno)) :
+					    json_null());
 		json_object_set_new(json_object_get(peers, rc->c->hosts[h]), "app_errno_ms",
 				    result_ms_or_null(r->obs.app_errno ? r->obs.app_errno_ms : -1));
 		/* received bytes all on the sender's pattern: none lost, repeated or reordered */
@@ -215,7 +221,8 @@ int result_write(const char *dir, struct result_case *rc)
 			 "kernel", uts.release);
 	if (!root)
 		return -ENOMEM;
-	json_object_set_new(root, "faults", rc->faults ? fault_json(rc->faults, rc->c) : json_null());
+	json_object_set_new(root, "faults",
+			    rc->faults ? fault_json(rc->faults, rc->c) : json_null());
 	json_object_set_new(root, "capture", result_capture_json(rc));
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());

@@ -19,7 +19,6 @@
 #include "run/peer_result.h"
 #include "verdict/verdict.h"
 
-
 struct result_case {
 	const struct case_def *c;
 	bool control;
@@ -38,7 +37,6 @@ struct result_case {
 	const struct run_peer_result *peers[CASE_MAX_HOSTS];
 	struct obs_peer peer_obs[CASE_MAX_HOSTS];
 };
-
 
 /**
  * result_dump_json() - write @root to @path whole or not at all: into

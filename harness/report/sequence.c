@@ -38,7 +38,7 @@ struct sq_build {
 	int cap_rows;
 	struct sq_state {
 		const char *host, *local, *remote, *state;
-	} *states;
+	} * states;
 	int n_states, cap_states;
 	/* A crashed host drops everything from its host-crash to its reboot
 	 * (fault_crash.c); its capture sees an arrival before the ingress hook
@@ -210,8 +210,8 @@ static int sq_wire_cmp(const void *a, const void *b)
 static bool sq_same_seg(const struct sq_wire *a, const struct sq_wire *b)
 {
 	return a->seg.flags == b->seg.flags && a->seg.rseq == b->seg.rseq &&
-	       a->seg.rack == b->seg.rack && a->seg.len == b->seg.len && !strcmp(a->from, b->from) &&
-	       !strcmp(a->to, b->to);
+	       a->seg.rack == b->seg.rack && a->seg.len == b->seg.len &&
+	       !strcmp(a->from, b->from) && !strcmp(a->to, b->to);
 }
 
 /* The receiver's copy of the "out" copy @k, or -1. @b->w is in time order. */
@@ -231,7 +231,8 @@ static int sq_match(const struct sq_build *b, int k, bool drop)
 			hi = mid;
 	}
 	for (int i = lo; i < b->n_w && b->w[i].t_us <= o->t_us + SEQUENCE_MATCH_US; i++) {
-		if (b->w[i].out || b->w[i].used || b->w[i].drop != drop || !sq_same_seg(o, &b->w[i]))
+		if (b->w[i].out || b->w[i].used || b->w[i].drop != drop ||
+		    !sq_same_seg(o, &b->w[i]))
 			continue;
 		/* A retransmission looks the same: an arrival belongs to the
 		 * last identical copy sent before it. */
@@ -344,8 +345,8 @@ static bool sq_benign_errno(const char *e)
 }
 
 /* The peer calls worth a note, and how they read when they work. */
-static const char *const sq_calls[] = { "listen", "connect", "accept",   "send",
-					"recv",	  "shutdown", "close", "heartbeat" };
+static const char *const sq_calls[] = { "listen", "connect",  "accept", "send",
+					"recv",	  "shutdown", "close",	"heartbeat" };
 
 static int sq_peer_note(struct sq_build *b, const json_t *ev, int idx)
 {
@@ -558,7 +559,8 @@ int sequence_write(const char *dir, const struct sequence_conf *conf, const stru
 	static const struct {
 		const char *name;
 		int (*write)(const struct sequence *sq, FILE *f);
-	} outputs[] = { { "sequence.txt", sequence_write_text }, { "sequence.svg", sequence_write_svg } };
+	} outputs[] = { { "sequence.txt", sequence_write_text },
+			{ "sequence.svg", sequence_write_svg } };
 	struct sequence *sq = sequence_build(conf, tl);
 	char path[4096];
 	int ret = 0;

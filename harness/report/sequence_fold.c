@@ -76,13 +76,16 @@ static void sq_collapse(struct sequence *sq)
 		}
 		{
 			int keep = 2 * best_p, hide = (best_k - 3) * best_p;
-			struct sequence_row more = { .kind = SEQUENCE_ROW_MORE, .col = -1, .to_col = -1 };
+			struct sequence_row more = { .kind = SEQUENCE_ROW_MORE,
+						     .col = -1,
+						     .to_col = -1 };
 
 			more.t_us = sq->rows[in + keep].t_us;
 			more.t_end_us = sq->rows[in + keep + hide - 1].t_us;
 			more.hidden = hide;
-			snprintf(more.text, sizeof(more.text), "... %d more time%s the %d row%s above",
-				 best_k - 3, best_k - 3 > 1 ? "s" : "", best_p, best_p > 1 ? "s" : "");
+			snprintf(more.text, sizeof(more.text),
+				 "... %d more time%s the %d row%s above", best_k - 3,
+				 best_k - 3 > 1 ? "s" : "", best_p, best_p > 1 ? "s" : "");
 			memmove(&sq->rows[out], &sq->rows[in], (size_t)keep * sizeof(*sq->rows));
 			out += keep;
 			sq->rows[out++] = more;

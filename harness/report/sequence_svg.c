@@ -153,20 +153,22 @@ static void svg_across(FILE *f, const struct sequence *sq, const struct sequence
 			x1 = (x1 + x2) / 2 - w / 2;
 			x2 = x1 + w;
 		}
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" class=\"fault\"/>\n",
+		fprintf(f,
+			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" class=\"fault\"/>\n",
 			x1, y - 9, x2 - x1, 18);
 		svg_text(f, (x1 + x2) / 2, y + 4, "faultt", "middle", r->text);
 		return;
 	}
 	case SEQUENCE_ROW_CLOCK:
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"clock\"/>\n", x1, y,
-			x2, y);
+		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"clock\"/>\n", x1,
+			y, x2, y);
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"140\" height=\"16\" class=\"bg\"/>\n",
 			(x1 + x2) / 2 - 70, y - 8);
 		svg_text(f, (x1 + x2) / 2, y + 4, "clockt", "middle", r->text);
 		return;
 	case SEQUENCE_ROW_MORE:
-		snprintf(text, sizeof(text), "%s, %s to %s s", r->text, sequence_secs(a, sizeof(a), r->t_us),
+		snprintf(text, sizeof(text), "%s, %s to %s s", r->text,
+			 sequence_secs(a, sizeof(a), r->t_us),
 			 sequence_secs(b, sizeof(b), r->t_end_us));
 		svg_text(f, (x1 + x2) / 2, y + 4, "more", "middle", text);
 		return;
@@ -232,14 +234,16 @@ static void svg_heads(FILE *f, const struct sequence *sq)
 	for (int c = 0; c < sq->n_cols; c++) {
 		int x = svg_x(c);
 
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"180\" height=\"34\" rx=\"4\" class=\"box\"/>\n",
+		fprintf(f,
+			"<rect x=\"%d\" y=\"%d\" width=\"180\" height=\"34\" rx=\"4\" class=\"box\"/>\n",
 			x - 90, SVG_TOP - 48);
 		svg_text(f, x, SVG_TOP - 34, "head", "middle", sq->col_name[c]);
 		svg_text(f, x, SVG_TOP - 20, "addr", "middle", sq->col_addr[c]);
 		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"life\"/>\n", x,
 			SVG_TOP - 14, x, SVG_TOP);
 		for (int i = 0; i < sq->n_rows; i++)
-			fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"life%s\"/>\n",
+			fprintf(f,
+				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"life%s\"/>\n",
 				x, SVG_TOP + i * SVG_ROW_H, x, SVG_TOP + (i + 1) * SVG_ROW_H,
 				sq->rows[i].kind == SEQUENCE_ROW_MORE ? " dot" : "");
 	}
@@ -279,9 +283,10 @@ int sequence_write_svg(const struct sequence *sq, FILE *f)
 	int height = SVG_TOP + sq->n_rows * SVG_ROW_H + SVG_FOOT;
 	char foot[80], legend[400];
 
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		   "viewBox=\"0 0 %d %d\">\n",
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\">\n",
 		width, height, width, height);
 	fputs(svg_style, f);
 	fprintf(f, "<rect width=\"%d\" height=\"%d\" class=\"bg\"/>\n", width, height);
@@ -291,11 +296,13 @@ int sequence_write_svg(const struct sequence *sq, FILE *f)
 		svg_row(f, sq, &sq->rows[i], i);
 	snprintf(foot, sizeof(foot), "%d segment%s drawn, %d lost. ", sq->n_segs,
 		 sq->n_segs == 1 ? "" : "s", sq->n_lost);
-	snprintf(legend, sizeof(legend), "%sTimes in s on the case clock (0: setup done); one row "
-		 "per segment, when it left. Red cross: lost there (on a lifeline: that host's rule "
-		 "dropped it, named; short of it: never seen arriving). Dashed: one end had no "
-		 "capture. SYN blue, FIN purple, RST red, data black, pure ACK grey.",
-		 foot);
+	snprintf(
+		legend, sizeof(legend),
+		"%sTimes in s on the case clock (0: setup done); one row "
+		"per segment, when it left. Red cross: lost there (on a lifeline: that host's rule "
+		"dropped it, named; short of it: never seen arriving). Dashed: one end had no "
+		"capture. SYN blue, FIN purple, RST red, data black, pure ACK grey.",
+		foot);
 	svg_wrapped(f, height - SVG_FOOT + 24, "sub", legend, (width - 24) / SVG_CHAR_W, 3);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -EIO : 0;

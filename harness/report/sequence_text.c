@@ -87,8 +87,8 @@ static int sqt_label(const struct sequence_row *r, char *buf, size_t size, int r
 static void sqt_seg(char *line, const struct sequence_row *r)
 {
 	char label[SEQUENCE_TEXT_MAX];
-	bool right = r->to_col > r->col, dashed = r->fate == SEQUENCE_SENT ||
-						    r->fate == SEQUENCE_ARRIVED;
+	bool right = r->to_col > r->col,
+	     dashed = r->fate == SEQUENCE_SENT || r->fate == SEQUENCE_ARRIVED;
 	int a = sqt_x(right ? r->col : r->to_col) + 1, b = sqt_x(right ? r->to_col : r->col) - 1;
 	int room = b - a - 5, n = sqt_label(r, label, sizeof(label), room), start, x;
 
@@ -168,7 +168,8 @@ static void sqt_row(const struct sequence *sq, const struct sequence_row *r, cha
 	case SEQUENCE_ROW_MORE: {
 		char a[24], b[24];
 
-		snprintf(text, sizeof(text), "%s, %s to %s s", r->text, sequence_secs(a, sizeof(a), r->t_us),
+		snprintf(text, sizeof(text), "%s, %s to %s s", r->text,
+			 sequence_secs(a, sizeof(a), r->t_us),
 			 sequence_secs(b, sizeof(b), r->t_end_us));
 		sqt_across(sq, line, ' ', text);
 		return;
@@ -192,9 +193,10 @@ static void sqt_header(const struct sequence *sq, FILE *f)
 	char line[SQT_LINE_MAX];
 
 	fprintf(f, "%s\n", sq->title);
-	fprintf(f, "time: seconds on the case clock (0: setup done); one row per segment, at the "
-		   "time it left;\nx: lost there (on a lifeline: that host's rule dropped it, named; "
-		   "short of it: never seen arriving);\n?/dashed: one end had no capture\n\n");
+	fprintf(f,
+		"time: seconds on the case clock (0: setup done); one row per segment, at the "
+		"time it left;\nx: lost there (on a lifeline: that host's rule dropped it, named; "
+		"short of it: never seen arriving);\n?/dashed: one end had no capture\n\n");
 	memset(line, ' ', sizeof(line));
 	sqt_put(line, SQT_TIME_W - 5, "time", 4);
 	for (int c = 0; c < sq->n_cols; c++) {

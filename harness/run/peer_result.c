@@ -6,12 +6,13 @@
 #include <string.h>
 
 /* Calls whose errno tells the application that the connection failed. */
-static const char *const peer_result_conn_calls[] = { "connect", "accept", "send", "recv",
-						 "shutdown", "close" };
+static const char *const peer_result_conn_calls[] = { "connect", "accept",   "send",
+						      "recv",	 "shutdown", "close" };
 
 static bool peer_result_is_conn_call(const char *call)
 {
-	for (size_t i = 0; i < sizeof(peer_result_conn_calls) / sizeof(peer_result_conn_calls[0]); i++)
+	for (size_t i = 0; i < sizeof(peer_result_conn_calls) / sizeof(peer_result_conn_calls[0]);
+	     i++)
 		if (strcmp(call, peer_result_conn_calls[i]) == 0)
 			return true;
 	return false;

@@ -58,8 +58,8 @@ void run_log(struct run_ctx *rc, int64_t t_ns, const char *call, const char *fmt
 	va_end(ap);
 	if (!t_ns)
 		t_ns = mono_ns();
-	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)t_ns, "src", "runner", "call",
-		       call, "text", text);
+	ev = json_pack("{sI ss ss ss}", "t_ns", (json_int_t)t_ns, "src", "runner", "call", call,
+		       "text", text);
 	if (!ev)
 		return;
 	if (!rc->clock_started) {
@@ -130,7 +130,8 @@ static int run_setup(struct run_ctx *rc)
 fail:
 		snprintf(rc->reason, sizeof(rc->reason), "%s:%u: setup step '%s %s' %s",
 			 st->loc.file, st->loc.line, c->hosts[st->host], case_step_name(st->kind),
-			 ret == -ETIMEDOUT ? "did not complete in 10 s" : "failed: the peer is gone");
+			 ret == -ETIMEDOUT ? "did not complete in 10 s" :
+					     "failed: the peer is gone");
 		return ret;
 	}
 	return 0;
@@ -145,8 +146,7 @@ static void run_clock_start(struct run_ctx *rc)
 	rc->t0_ns = mono_ns();
 	rc->fx.t0_ns = rc->t0_ns;
 	rc->clock_started = true;
-	json_array_foreach(rc->pending, i, ev)
-	{
+	json_array_foreach(rc->pending, i, ev) {
 		int host = (int)json_integer_value(json_object_get(ev, "_host"));
 
 		json_object_del(ev, "_host");
@@ -173,16 +173,18 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 		while (next < p->n_steps && p->steps[next].at_ms * ms <= now) {
 			ret = run_step(rc, next++);
 			if (ret && ret != -ESRCH && ret != -EPIPE)
-				return tf_err_set(err, ret, "%s:%u: %s", p->steps[next - 1].st->loc.file,
-						  p->steps[next - 1].st->loc.line,
-						  rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
+				return tf_err_set(
+					err, ret, "%s:%u: %s", p->steps[next - 1].st->loc.file,
+					p->steps[next - 1].st->loc.line,
+					rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
 		}
 		now = mono_ns() - rc->t0_ns; /* the steps took time */
 		if (now >= next_sample) {
 			ret = obs_sample(rc->obs, now / ms, err);
 			if (ret)
 				return ret;
-			capture_poll(rc->cap); /* a broken capture is logged; its expectations error */
+			capture_poll(
+				rc->cap); /* a broken capture is logged; its expectations error */
 			fault_tick(&rc->fx, now / ms); /* rule counters (fault_drop.c) */
 			next_sample += RUN_SAMPLE_MS * ms;
 			if (next_sample <= now) /* fell behind: do not sample in a burst */
@@ -202,8 +204,7 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 	return 0;
 }
 
-static void run_peer_tuple(const struct run_ctx *rc, int h, const char **local,
-			   const char **remote)
+static void run_peer_tuple(const struct run_ctx *rc, int h, const char **local, const char **remote)
 {
 	const struct run_peer_result *r = &rc->peers[h].res;
 
@@ -224,15 +225,17 @@ static void run_peer_tuple(const struct run_ctx *rc, int h, const char **local,
 
 /* A sysctl expectation's value, read in its host's namespace now (after the
  * run): into @val, or the reason into @why. */
-static void run_read_sysctl(struct run_ctx *rc, const struct case_expect *e, char *val,
-			    size_t len, char *why, size_t why_len)
+static void run_read_sysctl(struct run_ctx *rc, const struct case_expect *e, char *val, size_t len,
+			    char *why, size_t why_len)
 {
 	struct tf_err err = { "" };
 	int ret = lab_sysctl_get(rc->lab, e->host, e->sysctl_key, val, len, &err);
 
 	if (ret < 0)
-		snprintf(why, why_len, "%s", ret == -ENOENT ? "no such sysctl on this kernel"
-							    : err.msg[0] ? err.msg : strerror(-ret));
+		snprintf(why, why_len, "%s",
+			 ret == -ENOENT ? "no such sysctl on this kernel" :
+			 err.msg[0]	? err.msg :
+					  strerror(-ret));
 }
 
 /* After the timeline: undo the faults (the final rule counters are
@@ -277,7 +280,8 @@ static int run_collect(struct run *r)
 		p->n_states = obs_history(rc->obs, h, rec->local[h], rec->remote[h], &p->states);
 		p->tw_restarts = obs_tw_restarts(rc->obs, h, rec->local[h], rec->remote[h],
 						 &p->tw_first_restart_ms);
-		p->ka_timer_max_ms = obs_keepalive_max_ms(rc->obs, h, rec->local[h], rec->remote[h]);
+		p->ka_timer_max_ms =
+			obs_keepalive_max_ms(rc->obs, h, rec->local[h], rec->remote[h]);
 	}
 	return 0;
 }
@@ -317,9 +321,9 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 			return ret;
 	}
 	/* Before the peers: their handshake is on the capture too. */
-	rc->cap = capture_start(&(struct capture_conf){ .c = c, .lab = rc->lab, .dir = rc->dir,
-						       .tl = rc->tl },
-				&ret);
+	rc->cap = capture_start(
+		&(struct capture_conf){ .c = c, .lab = rc->lab, .dir = rc->dir, .tl = rc->tl },
+		&ret);
 	if (!rc->cap)
 		return tf_err_set(err, ret, "packet capture: %s", strerror(-ret));
 	ret = run_peers_start(rc, err);
@@ -348,7 +352,8 @@ void run_keep(struct run *r, const char *tag, FILE *out)
 		snprintf(name, sizeof(name), SWEEP_KEEP_PREFIX "%s.%s", tag, rc->c->hosts[h]);
 		snprintf(pin, sizeof(pin), SWEEP_KEEP_DIR "/%s", name);
 		if (lab_host_pin(rc->lab, h, pin, &err) == 0)
-			fprintf(out, "# kept: ip netns exec %s bash   (tcpfault cleanup removes it)\n",
+			fprintf(out,
+				"# kept: ip netns exec %s bash   (tcpfault cleanup removes it)\n",
 				name);
 		else
 			fprintf(out, "# could not keep %s: %s\n", rc->c->hosts[h], err.msg);
@@ -394,8 +399,11 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	rc->p = p;
 	rc->c = c;
 	rc->dir = dir;
-	rc->fx = (struct fault_env){ .plan = p, .c = c, .log = run_fault_log,
-				     .log_arg = rc, .listen_again = run_listen_again,
+	rc->fx = (struct fault_env){ .plan = p,
+				     .c = c,
+				     .log = run_fault_log,
+				     .log_arg = rc,
+				     .listen_again = run_listen_again,
 				     .freezer = o->freezer };
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
 	rc->tl = timeline_new(path, &ret);

@@ -60,7 +60,8 @@ struct run_record {
 	const struct timeline *tl; /* the whole timeline */
 	const struct obs_sysctls *sysctls; /* per host, the effective sysctls; NULL: no lab */
 	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
-	const struct capture_summary *capture; /* pcap files, segments, lost, cost; NULL: the run broke */
+	const struct capture_summary
+		*capture; /* pcap files, segments, lost, cost; NULL: the run broke */
 };
 
 struct run;

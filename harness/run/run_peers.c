@@ -15,15 +15,15 @@
 #include "common/clock.h"
 
 /* Update what the verdicts need from one peer line, then log it. */
-void  run_peer_event(struct run_ctx *rc, int host, json_t *ev)
+void run_peer_event(struct run_ctx *rc, int host, json_t *ev)
 {
 	int64_t t_ms = run_ms_of(rc, json_integer_value(json_object_get(ev, "t_ns")));
 
 	json_object_set_new(ev, "t_ms", json_integer(t_ms));
 	/* and in us: the sequence diagram orders calls and segments by it */
-	json_object_set_new(ev, "t_us",
-			    json_integer((json_integer_value(json_object_get(ev, "t_ns")) -
-					  rc->t0_ns) / 1000));
+	json_object_set_new(
+		ev, "t_us",
+		json_integer((json_integer_value(json_object_get(ev, "t_ns")) - rc->t0_ns) / 1000));
 	if (host < 0) { /* the runner's own setup event */
 		json_object_del(ev, "t_ns");
 		timeline_add(rc->tl, ev);
@@ -41,13 +41,14 @@ static void run_peer_line(struct run_ctx *rc, int host, const char *line)
 
 	if (!ev || !json_is_object(ev)) {
 		json_decref(ev);
-		run_log(rc, 0, "bad-line", "%s sent a line that is not JSON: %.200s", rc->c->hosts[host],
-			line);
+		run_log(rc, 0, "bad-line", "%s sent a line that is not JSON: %.200s",
+			rc->c->hosts[host], line);
 		return;
 	}
 	/* "done" paces the setup steps, and a reboot's new listener after t=0. */
 	if (strcmp(json_string_value(json_object_get(ev, "call")) ?: "", "done") == 0)
-		rc->peers[host].last_done = (uint32_t)json_integer_value(json_object_get(ev, "cmd"));
+		rc->peers[host].last_done =
+			(uint32_t)json_integer_value(json_object_get(ev, "cmd"));
 	if (!rc->clock_started) {
 		json_object_set_new(ev, "_host", json_integer(host));
 		json_array_append_new(rc->pending, ev);
@@ -85,7 +86,7 @@ static void run_peer_read(struct run_ctx *rc, int host)
 
 /* Wait up to @timeout_ns for peer output and read what came. ppoll(), not
  * poll(): steps are due to the millisecond, and poll() rounds up. */
-void  run_pump(struct run_ctx *rc, int64_t timeout_ns)
+void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 {
 	struct timespec ts = { .tv_sec = timeout_ns / 1000000000,
 			       .tv_nsec = timeout_ns % 1000000000 };
@@ -128,7 +129,7 @@ static int run_peer_spawn(struct run_ctx *rc, int h, struct tf_err *err)
 	return 0;
 }
 
-int  run_peers_start(struct run_ctx *rc, struct tf_err *err)
+int run_peers_start(struct run_ctx *rc, struct tf_err *err)
 {
 	const struct case_def *c = rc->c;
 
@@ -156,11 +157,12 @@ int  run_peers_start(struct run_ctx *rc, struct tf_err *err)
  * namespace (its lines go on into the same peer result) and listens on PORT.
  * Returns once it listens, so the peer's next segment meets the listener.
  */
-int  run_listen_again(void *arg, int host, int port, struct tf_err *err)
+int run_listen_again(void *arg, int host, int port, struct tf_err *err)
 {
 	struct run_ctx *rc = arg;
 	struct run_peer *p = &rc->peers[host];
-	struct peer_cmd cmd = { .id = RUN_LISTEN_AGAIN_CMD, .kind = PEER_CMD_LISTEN,
+	struct peer_cmd cmd = { .id = RUN_LISTEN_AGAIN_CMD,
+				.kind = PEER_CMD_LISTEN,
 				.port = (uint16_t)port };
 	int64_t deadline = mono_ns() + RUN_LISTEN_AGAIN_MS * 1000000LL;
 	int ret;
@@ -189,12 +191,13 @@ int  run_listen_again(void *arg, int host, int port, struct tf_err *err)
 			run_pump(rc, 10 * 1000000LL);
 	}
 	if (ret)
-		return tf_err_set(err, ret, "reboot %s listen %d: the new peer %s", rc->c->hosts[host],
-				  port, ret == -ETIMEDOUT ? "did not listen within 2 s" : "is gone");
+		return tf_err_set(err, ret, "reboot %s listen %d: the new peer %s",
+				  rc->c->hosts[host], port,
+				  ret == -ETIMEDOUT ? "did not listen within 2 s" : "is gone");
 	return 0;
 }
 
-void  run_peers_stop(struct run_ctx *rc)
+void run_peers_stop(struct run_ctx *rc)
 {
 	for (int h = 0; h < rc->c->n_hosts; h++) {
 		struct run_peer *p = &rc->peers[h];

@@ -17,9 +17,10 @@ int sweep_stale(FILE *log)
 	int n = lab_freezer_sweep(&err);
 
 	if (n > 0 && log)
-		fprintf(log, "tcpfault: removed %d freezer group%s whose owner is gone (what %s "
-			     "held was thawed and killed)\n", n, n == 1 ? "" : "s",
-			n == 1 ? "it" : "they");
+		fprintf(log,
+			"tcpfault: removed %d freezer group%s whose owner is gone (what %s "
+			"held was thawed and killed)\n",
+			n, n == 1 ? "" : "s", n == 1 ? "it" : "they");
 	return n;
 }
 
@@ -224,8 +225,10 @@ static int sweep_check_procs(FILE *out)
 	}
 	closedir(d);
 	for (int i = 0; i < n_runs; i++)
-		fprintf(out, "note: tcpfault run %d is still going; its processes and groups are "
-			     "not leaks\n", (int)runs[i]);
+		fprintf(out,
+			"note: tcpfault run %d is still going; its processes and groups are "
+			"not leaks\n",
+			(int)runs[i]);
 	if (busy)
 		fprintf(out, "note: %d process%s of running runs left alone\n", busy,
 			busy == 1 ? "" : "es");
@@ -277,9 +280,9 @@ static int sweep_check_named(FILE *out)
 		    !(strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX)) == 0 &&
 		      sweep_keep_owner_running(de->d_name))) {
 			fprintf(out, "leak: named namespace %s/%s%s\n", SWEEP_KEEP_DIR, de->d_name,
-				strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX))
-					? ""
-					: " (kept with --keep: tcpfault cleanup removes it)");
+				strncmp(de->d_name, SWEEP_KEEP_PREFIX, strlen(SWEEP_KEEP_PREFIX)) ?
+					"" :
+					" (kept with --keep: tcpfault cleanup removes it)");
 			leaks++;
 		}
 	closedir(d);

@@ -17,11 +17,21 @@
 
 /* The sysctls a fresh namespace is probed for; neighbour knobs through "default". */
 static const enum model_knob probed[] = {
-	MODEL_RETRIES2,		  MODEL_SYN_RETRIES,	     MODEL_SYNACK_RETRIES,
-	MODEL_ORPHAN_RETRIES,	  MODEL_FIN_TIMEOUT,	     MODEL_KEEPALIVE_TIME,
-	MODEL_KEEPALIVE_INTVL,	  MODEL_KEEPALIVE_PROBES,    MODEL_SYN_LINEAR_TIMEOUTS,
-	MODEL_RTO_MAX_MS,	  MODEL_NEIGH_BASE_REACHABLE_MS, MODEL_NEIGH_DELAY_PROBE_S,
-	MODEL_NEIGH_UCAST_SOLICIT, MODEL_NEIGH_MCAST_SOLICIT, MODEL_NEIGH_RETRANS_MS,
+	MODEL_RETRIES2,
+	MODEL_SYN_RETRIES,
+	MODEL_SYNACK_RETRIES,
+	MODEL_ORPHAN_RETRIES,
+	MODEL_FIN_TIMEOUT,
+	MODEL_KEEPALIVE_TIME,
+	MODEL_KEEPALIVE_INTVL,
+	MODEL_KEEPALIVE_PROBES,
+	MODEL_SYN_LINEAR_TIMEOUTS,
+	MODEL_RTO_MAX_MS,
+	MODEL_NEIGH_BASE_REACHABLE_MS,
+	MODEL_NEIGH_DELAY_PROBE_S,
+	MODEL_NEIGH_UCAST_SOLICIT,
+	MODEL_NEIGH_MCAST_SOLICIT,
+	MODEL_NEIGH_RETRANS_MS,
 };
 
 /* "net.ipv4.neigh.*.retrans_time_ms" -> "/proc/sys/net/ipv4/neigh/default/retrans_time_ms" */
@@ -182,9 +192,10 @@ int model_env_probe(struct model_kernel *k, struct model_params *p, char *how, s
 		k->has_rto_max = !p->absent[MODEL_RTO_MAX_MS];
 	}
 	snprintf(how, how_size, "Linux %s, %s; HZ %lld%s", u.release,
-		 !ret ? "defaults read in a fresh network namespace"
-		 : ret == -EPERM ? "not root: compiled defaults for this version"
-				 : "cannot make a network namespace: compiled defaults for this version",
+		 !ret ? "defaults read in a fresh network namespace" :
+		 ret == -EPERM ?
+			"not root: compiled defaults for this version" :
+			"cannot make a network namespace: compiled defaults for this version",
 		 p->v[MODEL_HZ], hz >= 100 && hz <= 1000 ? hz_how : " (assumed)");
 	return 0;
 }
@@ -275,7 +286,8 @@ static int64_t origin_last_recv(const struct timeline *tl, const char *host, int
 		if (strcmp(ev_str(ev, "src"), host) || json_object_get(ev, "errno") == NULL ||
 		    !json_is_null(json_object_get(ev, "errno")) || (fault_ms >= 0 && t > fault_ms))
 			continue;
-		if (((!strcmp(call, "connect") || !strcmp(call, "accept")) && ev_int(ev, "ret") >= 0) ||
+		if (((!strcmp(call, "connect") || !strcmp(call, "accept")) &&
+		     ev_int(ev, "ret") >= 0) ||
 		    ((!strcmp(call, "recv") || !strcmp(call, "send")) && ev_int(ev, "ret") > 0))
 			last = t;
 	}
@@ -292,8 +304,8 @@ static int64_t origin_last_recv(const struct timeline *tl, const char *host, int
  * transmission is: the last tail loss probe (a total_retrans increase) or the
  * peer's last successful send before it.
  */
-static int64_t origin_first_retrans(const struct timeline *tl, const char *host,
-				    const char *local, const char *remote)
+static int64_t origin_first_retrans(const struct timeline *tl, const char *host, const char *local,
+				    const char *remote)
 {
 	int64_t last_tx = MODEL_ENV_NONE;
 	long long prev_total = -1;
@@ -309,9 +321,9 @@ static int64_t origin_first_retrans(const struct timeline *tl, const char *host,
 			continue;
 		if (ev_int(ev, "retransmits") > 0)
 			return prev_total < 0 || ev_int(ev, "total_retrans") > prev_total ||
-					       last_tx == MODEL_ENV_NONE
-				       ? t
-				       : last_tx;
+					       last_tx == MODEL_ENV_NONE ?
+				       t :
+				       last_tx;
 		if (prev_total >= 0 && ev_int(ev, "total_retrans") > prev_total)
 			last_tx = t; /* a tail loss probe left */
 		prev_total = ev_int(ev, "total_retrans");
@@ -362,7 +374,8 @@ int64_t model_env_rto_ms(const struct timeline *tl, const char *host, const char
 
 		if (!is_conn_obs(ev, host, local, remote) || ev_int(ev, "t_ms") >= before_ms)
 			continue;
-		if (ev_int(ev, "rto_ms") > 0 && !ev_int(ev, "retransmits") && !ev_int(ev, "backoff"))
+		if (ev_int(ev, "rto_ms") > 0 && !ev_int(ev, "retransmits") &&
+		    !ev_int(ev, "backoff"))
 			rto = ev_int(ev, "rto_ms");
 	}
 	return rto;
@@ -414,20 +427,22 @@ static void model_one(const struct model_env_run *r, const struct case_expect *e
 		return;
 	}
 	o = pred.origin;
-	origin = o == MODEL_ORIGIN_CONNECT ? connect_origin_any(r, e->host)
-					   : model_env_origin(r->tl, o, host, local, remote,
-							      r->fault_ms);
+	origin = o == MODEL_ORIGIN_CONNECT ?
+			 connect_origin_any(r, e->host) :
+			 model_env_origin(r->tl, o, host, local, remote, r->fault_ms);
 	snprintf(m->scenario, sizeof(m->scenario), "%s", model_scenario_name(pred.scenario));
 	snprintf(m->origin, sizeof(m->origin), "%s", model_origin_name(o));
 	if (origin == MODEL_ENV_NONE) {
-		snprintf(m->why, sizeof(m->why), "the model's clock starts at %s of %s, which this "
-			 "run never showed", model_origin_name(o), host);
+		snprintf(m->why, sizeof(m->why),
+			 "the model's clock starts at %s of %s, which this "
+			 "run never showed",
+			 model_origin_name(o), host);
 		return;
 	}
 	rto = model_env_rto_ms(r->tl, host, local, remote, origin);
 	model_env_params(release,
-			 r->sysctls && e->host < r->sysctls->n_hosts ? &r->sysctls->hosts[e->host]
-								      : NULL,
+			 r->sysctls && e->host < r->sysctls->n_hosts ? &r->sysctls->hosts[e->host] :
+								       NULL,
 			 r->sockopts[e->host], rto, &p);
 	/* A crashed host drops ARP too, an unplugged one cannot answer it
 	 * (KERNEL-FACTS.md, Host crash, Unplug): its neighbour entry here (or on

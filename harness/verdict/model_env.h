@@ -70,7 +70,8 @@ struct model_env_run {
 	const struct case_def *c;
 	const struct timeline *tl;
 	const struct obs_sysctls *sysctls; /* per host, the effective sysctls (may be NULL) */
-	const struct obs_sockopts *sockopts[CASE_MAX_HOSTS]; /* each peer's read-backs (may be NULL) */
+	const struct obs_sockopts
+		*sockopts[CASE_MAX_HOSTS]; /* each peer's read-backs (may be NULL) */
 	const char *local[CASE_MAX_HOSTS], *remote[CASE_MAX_HOSTS]; /* each peer's connection */
 	int64_t fault_ms;
 };

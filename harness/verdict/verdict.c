@@ -48,7 +48,7 @@ int64_t verdict_detect_ms(const struct obs_peer *p, int64_t fault_ms)
 
 /* The model's band of a "within model" expectation, or NULL. */
 static const struct model_band *model_of(const struct verdict_input *in,
-					    const struct case_expect *e)
+					 const struct case_expect *e)
 {
 	if (!e->band_model || !in->models)
 		return NULL;
@@ -113,10 +113,11 @@ static enum verdict_status check_model(const struct verdict_input *in, const str
 	secs_fmt(val, sizeof(val), m->value_ms, 3);
 	snprintf(r->observed + used, sizeof(r->observed) - used, " (%s s after %s; model %s s%s%s)",
 		 rel_s, m->origin, val,
-		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum ? ", errno " : "",
-		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum
-			 ? case_errno_name(m->errnum)
-			 : "");
+		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum ? ", errno " :
+										       "",
+		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum ?
+			 case_errno_name(m->errnum) :
+			 "");
 	return rel >= m->lo_ms && rel <= m->hi_ms ? VERDICT_PASS : VERDICT_FAIL;
 }
 
@@ -164,8 +165,8 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 /* "error HEARTBEAT_TIMEOUT": the application's own verdict, judged apart
  * from the kernel's first errno (a case expects both side by side). */
 static enum verdict_status eval_app_error(const struct verdict_input *in,
-					  const struct case_expect *e,
-					  const struct obs_peer *p, struct verdict_result *r)
+					  const struct case_expect *e, const struct obs_peer *p,
+					  struct verdict_result *r)
 {
 	char at[24];
 
@@ -213,8 +214,8 @@ static enum verdict_status eval_error(const struct verdict_input *in, const stru
 }
 
 static enum verdict_status eval_no_error(const struct verdict_input *in,
-					 const struct case_expect *e,
-					 const struct obs_peer *p, struct verdict_result *r)
+					 const struct case_expect *e, const struct obs_peer *p,
+					 struct verdict_result *r)
 {
 	char at[24];
 
@@ -257,17 +258,18 @@ static enum verdict_status eval_eof(const struct verdict_input *in, const struct
 }
 
 static enum verdict_status eval_received(const struct verdict_input *in,
-					 const struct case_expect *e,
-					 const struct obs_peer *p, struct verdict_result *r)
+					 const struct case_expect *e, const struct obs_peer *p,
+					 struct verdict_result *r)
 {
 	snprintf(r->expected, sizeof(r->expected), "%s receives %lld bytes", in->c->hosts[e->host],
 		 e->bytes);
 	snprintf(r->observed, sizeof(r->observed), "%lld bytes", p->received);
 	if (p->order_broken) {
 		/* the count alone would hide a lost block made up by a repeated one */
-		snprintf(r->observed, sizeof(r->observed),
-			 "%lld bytes, but byte %lld is off the sender's pattern (lost, repeated or reordered data)",
-			 p->received, p->order_bad_at);
+		snprintf(
+			r->observed, sizeof(r->observed),
+			"%lld bytes, but byte %lld is off the sender's pattern (lost, repeated or reordered data)",
+			p->received, p->order_bad_at);
 		return VERDICT_FAIL;
 	}
 	return p->received == e->bytes ? VERDICT_PASS : VERDICT_FAIL;
@@ -275,8 +277,7 @@ static enum verdict_status eval_received(const struct verdict_input *in,
 
 /* "stays STATE from A to B": every sample in [A, B] shows STATE. */
 static enum verdict_status eval_state_during(const struct verdict_input *in,
-					     const struct case_expect *e,
-					     const struct obs_peer *p,
+					     const struct case_expect *e, const struct obs_peer *p,
 					     struct verdict_result *r)
 {
 	char at[24];
@@ -312,8 +313,7 @@ static enum verdict_status eval_state_during(const struct verdict_input *in,
 /* "state STATE within ...": the first sample in STATE at or after the band's
  * origin (the first fault, or the model's clock origin) lies in the band. */
 static enum verdict_status eval_state_entered(const struct verdict_input *in,
-					      const struct case_expect *e,
-					      const struct obs_peer *p,
+					      const struct case_expect *e, const struct obs_peer *p,
 					      struct verdict_result *r)
 {
 	const struct model_band *m = model_of(in, e);
@@ -374,8 +374,8 @@ static enum verdict_status eval_state(const struct verdict_input *in, const stru
 	 * knew its addresses (the attempt's, or the other side's mirrored). */
 	if (p->n_states == 0) {
 		snprintf(r->observed, sizeof(r->observed), "%s",
-			 p->has_conn ? "the observer never saw the connection"
-				     : "the peer never had a connection");
+			 p->has_conn ? "the observer never saw the connection" :
+				       "the peer never had a connection");
 		return VERDICT_ERROR;
 	}
 	if (e->has_band || e->band_model)
@@ -401,25 +401,23 @@ static enum verdict_status eval_wire(const struct verdict_input *in, const struc
 	return verdict_eval_wire(in, e, r);
 }
 
-static enum verdict_status eval_counter(const struct verdict_input *in,
-					const struct case_expect *e, const struct obs_peer *p,
-					struct verdict_result *r)
+static enum verdict_status eval_counter(const struct verdict_input *in, const struct case_expect *e,
+					const struct obs_peer *p, struct verdict_result *r)
 {
 	(void)p;
 	return verdict_eval_counter(in, e, r);
 }
 
-static enum verdict_status eval_sysctl(const struct verdict_input *in,
-				       const struct case_expect *e, const struct obs_peer *p,
-				       struct verdict_result *r)
+static enum verdict_status eval_sysctl(const struct verdict_input *in, const struct case_expect *e,
+				       const struct obs_peer *p, struct verdict_result *r)
 {
 	(void)p;
 	return verdict_eval_sysctl(in, (int)(e - in->c->expects), r);
 }
 
 typedef enum verdict_status verdict_eval_fn(const struct verdict_input *in,
-					    const struct case_expect *e,
-					    const struct obs_peer *p, struct verdict_result *r);
+					    const struct case_expect *e, const struct obs_peer *p,
+					    struct verdict_result *r);
 
 /* One judge per kind of expectation; the only dispatch on it. */
 static const struct verdict_judge {

@@ -26,10 +26,6 @@ enum verdict_status {
 	VERDICT_STATUS_COUNT
 };
 
-
-
-
-
 struct verdict_input {
 	const struct case_def *c;
 	const struct obs_peer *peers; /* indexed like c->hosts */
@@ -85,15 +81,13 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 
 /** verdict_eval_tw_restarts() - "expect HOST timewait-restarts [OP] N" (verdict_drop.c). */
 enum verdict_status verdict_eval_tw_restarts(const struct verdict_input *in,
-					     const struct case_expect *e,
-					     const struct obs_peer *p,
+					     const struct case_expect *e, const struct obs_peer *p,
 					     struct verdict_result *r);
 
 /** verdict_eval_no_connection() - "expect HOST no-connection" (verdict_drop.c). */
 enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
 					       const struct case_expect *e,
-					       const struct obs_peer *p,
-					       struct verdict_result *r);
+					       const struct obs_peer *p, struct verdict_result *r);
 
 /**
  * verdict_eval_sysctl() - "expect HOST sysctl KEY VALUE" against

@@ -31,19 +31,19 @@ enum verdict_status verdict_eval_sysctl(const struct verdict_input *in, int idx,
 
 enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 						 const struct case_expect *e,
-						 const struct obs_peer *p,
-						 struct verdict_result *r)
+						 const struct obs_peer *p, struct verdict_result *r)
 {
 	char lo[24], hi[24], seen[24];
 
 	secs_fmt(lo, sizeof(lo), e->timer_lo_ms, 3);
 	secs_fmt(hi, sizeof(hi), e->timer_hi_ms, 3);
-	snprintf(r->expected, sizeof(r->expected), "%s's keepalive timer armed %s..%s s ahead at most",
-		 in->c->hosts[e->host], lo, hi);
+	snprintf(r->expected, sizeof(r->expected),
+		 "%s's keepalive timer armed %s..%s s ahead at most", in->c->hosts[e->host], lo,
+		 hi);
 	if (p->n_states == 0) {
 		snprintf(r->observed, sizeof(r->observed), "%s",
-			 p->has_conn ? "the observer never saw the connection"
-				     : "the peer never had a connection");
+			 p->has_conn ? "the observer never saw the connection" :
+				       "the peer never had a connection");
 		return VERDICT_ERROR;
 	}
 	if (p->ka_timer_max_ms < 0) {
@@ -53,7 +53,7 @@ enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 	}
 	secs_fmt(seen, sizeof(seen), p->ka_timer_max_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "at most %s s ahead", seen);
-	return p->ka_timer_max_ms >= e->timer_lo_ms && p->ka_timer_max_ms <= e->timer_hi_ms
-		       ? VERDICT_PASS
-		       : VERDICT_FAIL;
+	return p->ka_timer_max_ms >= e->timer_lo_ms && p->ka_timer_max_ms <= e->timer_hi_ms ?
+		       VERDICT_PASS :
+		       VERDICT_FAIL;
 }

@@ -20,10 +20,11 @@ static void fmt_count(char *buf, size_t len, enum case_cmp cmp, long long n)
 }
 
 static const struct obs_counter *counter_find(const struct verdict_input *in,
-						  const struct case_expect *e)
+					      const struct case_expect *e)
 {
 	for (int i = 0; i < in->n_counters; i++)
-		if (in->counters[i].watch == e->rule_watch && !strcmp(in->counters[i].name, e->rule))
+		if (in->counters[i].watch == e->rule_watch &&
+		    !strcmp(in->counters[i].name, e->rule))
 			return &in->counters[i];
 	return NULL;
 }
@@ -32,27 +33,34 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 					 const struct case_expect *e, struct verdict_result *r)
 {
 	const struct obs_counter *k = counter_find(in, e);
-	const char *what = e->rule_watch ? "counted" : e->rule_mbox ? "of forgotten flows stopped"
-								     : "dropped";
+	const char *what = e->rule_watch ? "counted" :
+			   e->rule_mbox	 ? "of forgotten flows stopped" :
+					   "dropped";
 	char n[32];
 
 	fmt_count(n, sizeof(n), e->cmp, e->count);
 	snprintf(r->expected, sizeof(r->expected), "%s %s: %s packets %s",
-		 e->rule_watch ? "watch" : e->rule_mbox ? "middlebox" : "drop", e->rule, n, what);
+		 e->rule_watch ? "watch" :
+		 e->rule_mbox  ? "middlebox" :
+				 "drop",
+		 e->rule, n, what);
 	if (!k || !k->installed) {
 		/* The control run removed the rule: this expectation cannot tell
 		 * anything; the case's other expectations must make it fail. */
-		snprintf(r->observed, sizeof(r->observed), "the rule was not put in during this run");
+		snprintf(r->observed, sizeof(r->observed),
+			 "the rule was not put in during this run");
 		return VERDICT_SKIP;
 	}
 	if (e->rule_watch)
 		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets counted",
 			 k->packets);
 	else if (e->rule_mbox)
-		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets stopped", k->packets);
+		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets stopped",
+			 k->packets);
 	else
-		snprintf(r->observed, sizeof(r->observed), "%" PRIu64 " packets dropped (%" PRIu64
-			 " matched)", k->packets, k->matched);
+		snprintf(r->observed, sizeof(r->observed),
+			 "%" PRIu64 " packets dropped (%" PRIu64 " matched)", k->packets,
+			 k->matched);
 	if (!case_cmp_holds(e->cmp, (long long)k->packets, e->count))
 		return VERDICT_FAIL;
 	return VERDICT_PASS;
@@ -60,8 +68,7 @@ enum verdict_status verdict_eval_counter(const struct verdict_input *in,
 
 enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
 					       const struct case_expect *e,
-					       const struct obs_peer *p,
-					       struct verdict_result *r)
+					       const struct obs_peer *p, struct verdict_result *r)
 {
 	snprintf(r->expected, sizeof(r->expected), "%s's application never gets a connection",
 		 in->c->hosts[e->host]);
@@ -71,8 +78,7 @@ enum verdict_status verdict_eval_no_connection(const struct verdict_input *in,
 }
 
 enum verdict_status verdict_eval_tw_restarts(const struct verdict_input *in,
-					     const struct case_expect *e,
-					     const struct obs_peer *p,
+					     const struct case_expect *e, const struct obs_peer *p,
 					     struct verdict_result *r)
 {
 	char n[32];

@@ -95,7 +95,8 @@ static double bench_dump_ms(const char *entries, int dumps)
 		return -1;
 	}
 	close(fd);
-	if (bench_pair(&lab, &err) == 0 && lab_diag_open(lab_host_netns_fd(lab, 0), &d, &err) == 0) {
+	if (bench_pair(&lab, &err) == 0 &&
+	    lab_diag_open(lab_host_netns_fd(lab, 0), &d, &err) == 0) {
 		t0 = bench_now_ms();
 		for (int i = 0; i < dumps; i++)
 			lab_diag_dump(d, bench_count, &n, &err);
@@ -141,6 +142,7 @@ int main(void)
 
 	if (global > 0 && own > 0)
 		printf("sock_diag dump: %.3f ms with the global TCP hash table, %.3f ms with the "
-		       "namespace's own (1024): %.1fx faster\n", global, own, global / own);
+		       "namespace's own (1024): %.1fx faster\n",
+		       global, own, global / own);
 	return 0;
 }

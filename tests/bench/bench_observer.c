@@ -198,8 +198,8 @@ static double bench_events(struct tcp_events *te, int seconds, struct tf_err *er
 		return -1;
 	prog = 100.0 * (double)(ns - ns0) / wall;
 	printf("events: %d events in %d s; process %.4f %% of a core, BPF programs %.4f %% "
-	       "(%llu runs machine-wide, %.0f ns each): %.4f %% of a core\n", n, seconds, proc,
-	       prog, (unsigned long long)(runs - runs0),
+	       "(%llu runs machine-wide, %.0f ns each): %.4f %% of a core\n",
+	       n, seconds, proc, prog, (unsigned long long)(runs - runs0),
 	       runs > runs0 ? (double)(ns - ns0) / (double)(runs - runs0) : 0.0, proc + prog);
 	return proc + prog;
 }
@@ -267,8 +267,8 @@ static void bench_delay(struct bench_pair *p, struct tcp_events *te, int connect
 		return;
 	qsort(log.us, (size_t)log.n, sizeof(log.us[0]), cmp_double);
 	printf("event delay (kernel state change -> record): median %.1f us, p95 %.1f us, "
-	       "max %.1f us (%d state changes)\n", log.us[log.n / 2],
-	       log.us[(log.n * 95 + 99) / 100 - 1], log.us[log.n - 1], log.n);
+	       "max %.1f us (%d state changes)\n",
+	       log.us[log.n / 2], log.us[(log.n * 95 + 99) / 100 - 1], log.us[log.n - 1], log.n);
 }
 
 int main(void)
@@ -301,8 +301,8 @@ int main(void)
 			fprintf(stderr, "bench_observer: events: %s\n", err.msg);
 		else if (polling > 0)
 			printf("observer cost per idle case: polling %.2f %% vs events %.4f %% of a "
-			       "core: %.0fx\n", polling, events,
-			       events > 0 ? polling / events : 0.0);
+			       "core: %.0fx\n",
+			       polling, events, events > 0 ? polling / events : 0.0);
 		bench_delay(&p, te, env_int("BENCH_OBS_CONNECTS", BENCH_CONNECTS));
 	}
 	tcp_events_close(te);

@@ -156,7 +156,8 @@ START_TEST(sweep_removes_only_dead_owners)
 		 _i == LAB_FREEZER_V1 ? "freezer.state" : "cgroup.freeze");
 	fd = open(procs, O_WRONLY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_gt(write(fd, _i == LAB_FREEZER_V1 ? "FROZEN" : "1", _i == LAB_FREEZER_V1 ? 6 : 1), 0);
+	ck_assert_int_gt(
+		write(fd, _i == LAB_FREEZER_V1 ? "FROZEN" : "1", _i == LAB_FREEZER_V1 ? 6 : 1), 0);
 	close(fd);
 	ck_assert_msg(group_frozen(dir, _i), "%s never froze", dir);
 	kill(pid, SIGKILL);

@@ -69,8 +69,7 @@ static void dump_host(const struct lab *lab, int host, struct dump *d)
 	int n;
 
 	memset(d, 0, sizeof(*d));
-	ck_assert_msg(lab_diag_open(lab_host_netns_fd(lab, host), &diag, &err) == 0, "%s",
-		      err.msg);
+	ck_assert_msg(lab_diag_open(lab_host_netns_fd(lab, host), &diag, &err) == 0, "%s", err.msg);
 	n = lab_diag_dump(diag, dump_collect, d, &err);
 	ck_assert_msg(n >= 0, "dump: %s", err.msg);
 	ck_assert_int_eq(n, d->n);
@@ -185,16 +184,20 @@ START_TEST(test_sysctl_per_namespace)
 	ck_assert_msg(lab_sysctl_set(lab, server, "net.ipv4.tcp_retries2", "5", &err) == 0, "%s",
 		      err.msg);
 	ck_assert_msg(lab_sysctl_get(lab, server, "net.ipv4.tcp_retries2", buf, sizeof(buf),
-				     &err) == 0, "%s", err.msg);
+				     &err) == 0,
+		      "%s", err.msg);
 	ck_assert_str_eq(buf, "5");
 	ck_assert_msg(lab_sysctl_get(lab, client, "net.ipv4.tcp_retries2", buf, sizeof(buf),
-				     &err) == 0, "%s", err.msg);
+				     &err) == 0,
+		      "%s", err.msg);
 	ck_assert_str_eq(buf, "15");
 	/* Vectors read back with tabs; spaces on the way in must still match. */
 	ck_assert_msg(lab_sysctl_set(lab, client, "net.ipv4.tcp_rmem", "4096  131072 6291456",
-				     &err) == 0, "%s", err.msg);
-	ck_assert_msg(lab_sysctl_set(lab, client, "net.ipv4.neigh.eth0.ucast_solicit", "2",
-				     &err) == 0, "%s", err.msg);
+				     &err) == 0,
+		      "%s", err.msg);
+	ck_assert_msg(lab_sysctl_set(lab, client, "net.ipv4.neigh.eth0.ucast_solicit", "2", &err) ==
+			      0,
+		      "%s", err.msg);
 	lab_free(lab);
 }
 END_TEST
@@ -202,8 +205,13 @@ END_TEST
 START_TEST(test_sysctl_refused)
 {
 	static const char *const bad_keys[] = {
-		"kernel.pid_max", "net.ipv4/tcp_retries2", "net.ipv4..tcp_retries2",
-		"net.ipv4.conf.all.", "net.", "", "vm.swappiness",
+		"kernel.pid_max",
+		"net.ipv4/tcp_retries2",
+		"net.ipv4..tcp_retries2",
+		"net.ipv4.conf.all.",
+		"net.",
+		"",
+		"vm.swappiness",
 	};
 	struct tf_err err = { "" };
 	int client, server;
@@ -215,7 +223,8 @@ START_TEST(test_sysctl_refused)
 		ck_assert_msg(lab_sysctl_set(lab, client, bad_keys[i], "1", &err) == -EINVAL,
 			      "key '%s' accepted", bad_keys[i]);
 	ck_assert_int_eq(lab_sysctl_get(lab, client, "net.ipv4.no_such_knob", buf, sizeof(buf),
-					&err), -ENOENT);
+					&err),
+			 -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "does not exist on this kernel"));
 	ck_assert_int_eq(lab_sysctl_set(lab, client, "net.ipv4.tcp_retries2", "abc", &err),
 			 -EINVAL);
@@ -228,8 +237,9 @@ END_TEST
 START_TEST(test_addr_ranges)
 {
 	static const char *const refused[] = {
-		"10.0.0.1/24", "198.20.0.1/24", "198.17.255.1/24", "198.18.0.9/8",
-		"2001:db8::1/64", "2001:2:0:1::1/32", "198.18.0.9", "nonsense/24", "198.18.0.9/33",
+		"10.0.0.1/24",	"198.20.0.1/24",  "198.17.255.1/24",
+		"198.18.0.9/8", "2001:db8::1/64", "2001:2:0:1::1/32",
+		"198.18.0.9",	"nonsense/24",	  "198.18.0.9/33",
 	};
 	struct tf_err err = { "" };
 	int client, server;
@@ -244,16 +254,14 @@ START_TEST(test_addr_ranges)
 	}
 	ck_assert_msg(lab_addr_add(lab, client, "eth0", "198.19.255.1/16", &err) == 0, "%s",
 		      err.msg);
-	ck_assert_msg(lab_addr_add(lab, client, "eth0", "2001:2::1/64", &err) == 0, "%s",
-		      err.msg);
+	ck_assert_msg(lab_addr_add(lab, client, "eth0", "2001:2::1/64", &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(lab_addr_add(lab, client, "eth0", "2001:2::1/64", &err), -EEXIST);
 	ck_assert_int_eq(lab_addr_add(lab, client, "eth9", "198.18.0.7/24", &err), -ENODEV);
 	ck_assert_ptr_nonnull(strstr(err.msg, "eth9"));
 	ck_assert_int_eq(lab_route_add(lab, client, "0.0.0.0/0", "10.0.0.1", &err), -EINVAL);
 	ck_assert_msg(lab_route_add(lab, client, "0.0.0.0/0", PAIR_SERVER_ADDR, &err) == 0, "%s",
 		      err.msg);
-	ck_assert_int_eq(lab_route_add(lab, client, "0.0.0.0/0", PAIR_SERVER_ADDR, &err),
-			 -EEXIST);
+	ck_assert_int_eq(lab_route_add(lab, client, "0.0.0.0/0", PAIR_SERVER_ADDR, &err), -EEXIST);
 	lab_free(lab);
 }
 END_TEST
@@ -336,10 +344,8 @@ START_TEST(test_diag_tcp)
 
 	check_connection(lab, client, server, AF_INET, PAIR_CLIENT_ADDR, PAIR_SERVER_ADDR,
 			 PAIR_PORT);
-	ck_assert_msg(lab_addr_add(lab, client, "eth0", "2001:2::1/64", &err) == 0, "%s",
-		      err.msg);
-	ck_assert_msg(lab_addr_add(lab, server, "eth0", "2001:2::2/64", &err) == 0, "%s",
-		      err.msg);
+	ck_assert_msg(lab_addr_add(lab, client, "eth0", "2001:2::1/64", &err) == 0, "%s", err.msg);
+	ck_assert_msg(lab_addr_add(lab, server, "eth0", "2001:2::2/64", &err) == 0, "%s", err.msg);
 	check_connection(lab, client, server, AF_INET6, "2001:2::1", "2001:2::2", PAIR_PORT + 1);
 	lab_free(lab);
 }

@@ -18,7 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_ROUTE "main unicast default via 198.18.0.254 dev eth0 proto static scope global metric 0"
+#define DEFAULT_ROUTE \
+	"main unicast default via 198.18.0.254 dev eth0 proto static scope global metric 0"
 
 struct pair {
 	struct lab *lab;

@@ -278,10 +278,11 @@ START_TEST(test_syn_first_two)
 	struct timespec a, b;
 	double took;
 
-	fw_run(fw, "add table inet tftest\nadd counter inet tftest d\n"
-		   "add chain inet tftest pre { type filter hook prerouting priority -300; }\n"
-		   "add rule inet tftest pre ip saddr " PAIR_CLIENT_ADDR " tcp flags & (syn|ack) == syn"
-		   " numgen inc mod 4294967295 < 2 counter name d drop");
+	fw_run(fw,
+	       "add table inet tftest\nadd counter inet tftest d\n"
+	       "add chain inet tftest pre { type filter hook prerouting priority -300; }\n"
+	       "add rule inet tftest pre ip saddr " PAIR_CLIENT_ADDR " tcp flags & (syn|ack) == syn"
+	       " numgen inc mod 4294967295 < 2 counter name d drop");
 	lfd = sock_in(lab, server, SOCK_STREAM);
 	ck_assert_int_eq(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
 	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&srv, sizeof(srv)), 0);

@@ -63,14 +63,16 @@ START_TEST(learnt_entries_go)
 	poke(lab, client, "198.18.0.254");
 	for (int ms = 0; ms < 2000; ms += 10) { /* the ARP reply */
 		ck_assert_msg(lab_view_get(lab, client, &v, &err) == 0, "%s", err.msg);
-		if (neigh_of(&v, "198.18.0.254") && strstr(neigh_of(&v, "198.18.0.254"), "REACHABLE"))
+		if (neigh_of(&v, "198.18.0.254") &&
+		    strstr(neigh_of(&v, "198.18.0.254"), "REACHABLE"))
 			break;
 		usleep(10000);
 	}
 	ck_assert_msg(neigh_of(&v, "198.18.0.254"), "the client never resolved the router");
 	ck_assert_int_ge(lab_neigh_flush(lab, client, &err), 1);
 	ck_assert_msg(lab_view_get(lab, client, &v, &err) == 0, "%s", err.msg);
-	ck_assert_msg(!neigh_of(&v, "198.18.0.254"), "still there: %s", neigh_of(&v, "198.18.0.254"));
+	ck_assert_msg(!neigh_of(&v, "198.18.0.254"), "still there: %s",
+		      neigh_of(&v, "198.18.0.254"));
 	ck_assert_int_eq(lab_neigh_flush(lab, client, &err), 0);
 	/* the router learnt the client from its ARP request: its own, untouched */
 	ck_assert_msg(lab_view_get(lab, router, &v, &err) == 0, "%s", err.msg);

@@ -160,8 +160,7 @@ static void tp_dump(const struct tp_peer *tp)
 	size_t i;
 	json_t *o;
 
-	json_array_foreach(tp->lines, i, o)
-	{
+	json_array_foreach(tp->lines, i, o) {
 		char *s = json_dumps(o, JSON_COMPACT);
 
 		fprintf(stderr, "# peer %d: %s\n", (int)tp->p.pid, s ? s : "?");
@@ -201,8 +200,7 @@ static json_t *tp_lookup(const struct tp_peer *tp, const char *call, const char 
 	size_t i;
 	json_t *o;
 
-	json_array_foreach(tp->lines, i, o)
-	{
+	json_array_foreach(tp->lines, i, o) {
 		if (strcmp(tp_call(o), call))
 			continue;
 		if (!key || !strcmp(json_string_value(json_object_get(o, key)) ?: "", value))
@@ -295,8 +293,7 @@ static void tp_finish(struct tp_peer *tp)
 	if (getenv("TP_DUMP")) /* TP_DUMP=1: print every line, for reading the format */
 		tp_dump(tp);
 	close(tp->p.cmd_fd);
-	while (!tp->reaped && (r = waitpid(tp->p.pid, &status, WNOHANG)) == 0 &&
-	       tp_now_ms() < end)
+	while (!tp->reaped && (r = waitpid(tp->p.pid, &status, WNOHANG)) == 0 && tp_now_ms() < end)
 		usleep(10000);
 	close(tp->p.event_fd);
 	json_decref(tp->lines);
@@ -507,8 +504,7 @@ START_TEST(test_backpressure_then_shutdown)
 	ck_assert_int_eq(got, total);
 	for (o = tp_last(&cli, "send"); tp_int(o, "queued") > 0;)
 		o = tp_wait(&cli, "send");
-	json_array_foreach(cli.lines, i, o)
-	{
+	json_array_foreach(cli.lines, i, o) {
 		if (strcmp(tp_call(o), "send"))
 			continue;
 		if (tp_int(o, "ret") < 0) /* where a blocking send() would block */
@@ -545,8 +541,7 @@ START_TEST(test_periodic_until_close)
 	usleep(210000);
 	tp_wait_done(&cli, tp_simple(&cli, PEER_CMD_CLOSE));
 	ck_assert_int_eq(tp_int(tp_find(&cli, "close", NULL, NULL), "ret"), 0);
-	json_array_foreach(cli.lines, i, o)
-	{
+	json_array_foreach(cli.lines, i, o) {
 		if (strcmp(tp_call(o), "send"))
 			continue;
 		ck_assert_int_eq(tp_int(o, "ret"), 100);

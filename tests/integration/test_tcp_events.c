@@ -100,8 +100,8 @@ static struct lab *pair_new(int *client, int *server, int *other)
 }
 
 /* The event source with both pair hosts registered; their ids in *@cid, *@sid. */
-static struct tcp_events *events_for(const struct lab *lab, int client, int server,
-				     uint32_t *cid, uint32_t *sid)
+static struct tcp_events *events_for(const struct lab *lab, int client, int server, uint32_t *cid,
+				     uint32_t *sid)
 {
 	struct tf_err err = { "" };
 	struct tcp_events *te;
@@ -147,8 +147,8 @@ static int listen_in(const struct lab *lab, int host, const char *addr, uint16_t
 
 /* connect() from a socket made in @host; its result (0 or errno) in *@error,
  * the local port in *@lport, CLOCK_MONOTONIC right after the call in *@t_after. */
-static int connect_in(const struct lab *lab, int host, const char *addr, uint16_t port,
-		      int *error, uint16_t *lport, uint64_t *t_after)
+static int connect_in(const struct lab *lab, int host, const char *addr, uint16_t port, int *error,
+		      uint16_t *lport, uint64_t *t_after)
 {
 	struct sockaddr_in to = sin_of(addr, port), me;
 	socklen_t len = sizeof(me);
@@ -164,8 +164,8 @@ static int connect_in(const struct lab *lab, int host, const char *addr, uint16_
 
 /* The first event of @type in @netns on local port @lport (0: any) with
  * state @state (-1: any) and old state @old (-1: any); NULL if none. */
-static const struct tcp_event *find(const struct seen *s, int type, uint32_t netns,
-				    uint16_t lport, int old, int state, int *index)
+static const struct tcp_event *find(const struct seen *s, int type, uint32_t netns, uint16_t lport,
+				    int old, int state, int *index)
 {
 	for (int i = 0; i < s->n; i++) {
 		const struct tcp_event *e = &s->ev[i];
@@ -235,13 +235,14 @@ static void check_client_states(const struct seen *s, uint32_t cid, uint16_t cpo
 	ck_assert_uint_le(syn->t_ns, est->t_ns);
 	ck_assert_uint_le(est->t_ns, t_connected);
 	printf("# connect: ESTABLISHED event %.1f us before connect() returned; consumed "
-	       "%.1f us after the event\n", (double)(t_connected - est->t_ns) / 1e3,
+	       "%.1f us after the event\n",
+	       (double)(t_connected - est->t_ns) / 1e3,
 	       (double)(s->consumed_ns[i_est] - est->t_ns) / 1e3);
 	/* Active close: FIN_WAIT1 -> FIN_WAIT2, then the socket leaves for TIME_WAIT. */
-	ck_assert_ptr_nonnull(find(s, TCP_EVENT_STATE, cid, cport, TCP_ESTABLISHED,
-				   TCP_FIN_WAIT1, NULL));
-	ck_assert_ptr_nonnull(find(s, TCP_EVENT_STATE, cid, cport, TCP_FIN_WAIT1,
-				   TCP_FIN_WAIT2, NULL));
+	ck_assert_ptr_nonnull(
+		find(s, TCP_EVENT_STATE, cid, cport, TCP_ESTABLISHED, TCP_FIN_WAIT1, NULL));
+	ck_assert_ptr_nonnull(
+		find(s, TCP_EVENT_STATE, cid, cport, TCP_FIN_WAIT1, TCP_FIN_WAIT2, NULL));
 }
 
 START_TEST(test_connect_and_close)
@@ -275,11 +276,11 @@ START_TEST(test_connect_and_close)
 	check_namespaces_and_order(&s, cid, sid);
 	check_client_states(&s, cid, cport, t_before, t_connected);
 	ck_assert_ptr_nonnull(find(&s, TCP_EVENT_STATE, sid, PORT, TCP_CLOSE, TCP_LISTEN, NULL));
-	ck_assert_ptr_nonnull(find(&s, TCP_EVENT_STATE, sid, PORT, TCP_SYN_RECV, TCP_ESTABLISHED,
-				   NULL));
+	ck_assert_ptr_nonnull(
+		find(&s, TCP_EVENT_STATE, sid, PORT, TCP_SYN_RECV, TCP_ESTABLISHED, NULL));
 	/* Passive close: the server's socket goes CLOSE_WAIT -> LAST_ACK -> CLOSE. */
-	ck_assert_ptr_nonnull(find(&s, TCP_EVENT_STATE, sid, PORT, TCP_ESTABLISHED,
-				   TCP_CLOSE_WAIT, NULL));
+	ck_assert_ptr_nonnull(
+		find(&s, TCP_EVENT_STATE, sid, PORT, TCP_ESTABLISHED, TCP_CLOSE_WAIT, NULL));
 	ck_assert_ptr_nonnull(find(&s, TCP_EVENT_STATE, sid, PORT, TCP_LAST_ACK, TCP_CLOSE, NULL));
 	ck_assert_uint_eq(tcp_events_lost(te), 0);
 	tcp_events_close(te);
@@ -307,8 +308,8 @@ START_TEST(test_removed_namespace_is_silent)
 	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	ck_assert_int_ge(afd, 0);
 	drain(te, &s, 100);
-	ck_assert_ptr_nonnull(find(&s, TCP_EVENT_STATE, sid, PORT, TCP_SYN_RECV, TCP_ESTABLISHED,
-				   NULL));
+	ck_assert_ptr_nonnull(
+		find(&s, TCP_EVENT_STATE, sid, PORT, TCP_SYN_RECV, TCP_ESTABLISHED, NULL));
 	for (int i = 0; i < s.n; i++)
 		ck_assert_uint_eq(s.ev[i].netns, sid);
 	close(cfd);
@@ -386,9 +387,12 @@ START_TEST(test_retransmit)
 	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	ck_assert_int_ge(afd, 0);
 	ck_assert_msg(lab_fw_open(lab, server, &fw, &err) == 0, "%s", err.msg);
-	ck_assert_msg(lab_fw_run(fw, "add table netdev t\nadd chain netdev t in { type filter "
+	ck_assert_msg(lab_fw_run(fw,
+				 "add table netdev t\nadd chain netdev t in { type filter "
 				 "hook ingress device eth0 priority 0; }\nadd rule netdev t in "
-				 "tcp dport 8080 drop", &err) == 0, "%s", err.msg);
+				 "tcp dport 8080 drop",
+				 &err) == 0,
+		      "%s", err.msg);
 	t_sent = now_ns();
 	ck_assert_int_eq(send(cfd, "x", 1, 0), 1);
 	usleep(900 * 1000); /* TLP at ~0.2 s, first RTO at ~0.4 s, second ~0.8 s */

@@ -159,13 +159,15 @@ static const struct bad_case {
 	  "t.case:2:15: error: expected KEY=VALUE, got 'net.ipv4.tcp_retries2'" },
 	{ "sysctl no value", T "sysctl server net.ipv4.tcp_retries2=\n" E, 0,
 	  "t.case:2:15: error: 'net.ipv4.tcp_retries2=' needs a value after '='" },
-	{ "sysctl value long", T "sysctl server net.x=" /* 64 bytes */
-	  "0123456789012345678901234567890123456789012345678901234567890123\n" E, 0,
-	  "t.case:2:15: error: sysctl value is longer than 63 bytes" },
-	{ "sysctl key long", T "sysctl server net." /* 124 + 4 = 128 bytes */
-	  "0123456789012345678901234567890123456789012345678901234567890123"
-	  "012345678901234567890123456789012345678901234567890123456789=1\n" E, 0,
-	  "t.case:2:15: error: sysctl key is longer than 127 bytes" },
+	{ "sysctl value long",
+	  T "sysctl server net.x=" /* 64 bytes */
+	    "0123456789012345678901234567890123456789012345678901234567890123\n" E,
+	  0, "t.case:2:15: error: sysctl value is longer than 63 bytes" },
+	{ "sysctl key long",
+	  T "sysctl server net." /* 124 + 4 = 128 bytes */
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "012345678901234567890123456789012345678901234567890123456789=1\n" E,
+	  0, "t.case:2:15: error: sysctl key is longer than 127 bytes" },
 	{ "sysctl twice", T "sysctl server net.a=1\nsysctl server net.a=2\n" E, 0,
 	  "t.case:3:15: error: net.a is already set for server on line 2" },
 	{ "sysctl two", T "sysctl server net.a=1 net.b=2\n" E, 0,
@@ -195,14 +197,16 @@ static const struct bad_case {
 	{ "band missing", T "at 1 kill server\nexpect client eof within\n", 0,
 	  "t.case:3:19: error: 'within' needs LO..HI or model" },
 	/* within model (timing model bands) and tiers */
-	{ "model scenario unknown", T "end 5\nclient connect server 80\n"
-				       "expect client error ETIMEDOUT within model syn\n", 0,
+	{ "model scenario unknown",
+	  T "end 5\nclient connect server 80\n"
+	    "expect client error ETIMEDOUT within model syn\n",
+	  0,
 	  "t.case:4:44: error: unknown model scenario 'syn': expected data-timeout, zero-window, "
 	  "syn-timeout, synack-timeout, keepalive, fin-wait2, orphan-fin or time-wait" },
 	{ "model extra", T "end 5\nexpect client eof within model keepalive now\n", 0,
 	  "t.case:3:42: error: unexpected 'now' after 'expect client eof within model keepalive'" },
-	{ "model without end", T "at 1 client send 10\nexpect client error ETIMEDOUT within model\n",
-	  0,
+	{ "model without end",
+	  T "at 1 client send 10\nexpect client error ETIMEDOUT within model\n", 0,
 	  "t.case:3:1: error: 'within model' needs an 'end' long enough for the prediction "
 	  "(tcpfault predict SCENARIO says how long)" },
 	{ "model not inferred", T "end 5\nexpect client eof within model\n", 0,
@@ -213,11 +217,12 @@ static const struct bad_case {
 	  "t.case:3:1: error: 'within model' cannot tell which timer ends this: write 'within "
 	  "model SCENARIO' with one of data-timeout, zero-window, syn-timeout, synack-timeout, "
 	  "keepalive, fin-wait2, orphan-fin or time-wait" },
-	{ "model state not CLOSED", T "end 5\nexpect client state FIN_WAIT2 within model fin-wait2\n",
-	  0,
+	{ "model state not CLOSED",
+	  T "end 5\nexpect client state FIN_WAIT2 within model fin-wait2\n", 0,
 	  "t.case:3:1: error: 'within model' times the end of the connection: write 'state CLOSED "
 	  "within model'" },
-	{ "model orphan errno", T "end 5\nexpect client error ETIMEDOUT within model orphan-fin\n", 0,
+	{ "model orphan errno", T "end 5\nexpect client error ETIMEDOUT within model orphan-fin\n",
+	  0,
 	  "t.case:3:1: error: no application sees the end of orphan-fin: write 'state CLOSED within "
 	  "model orphan-fin'" },
 	{ "tier unknown", T "tier slow\n" E, 0,
@@ -247,7 +252,8 @@ static const struct bad_case {
 	{ "title missing text", "title # nothing\n" E, 0, "t.case:1:1: error: 'title' needs TEXT" },
 	{ "title twice", T "title u\n" E, 0,
 	  "t.case:2:1: error: duplicate 'title' (the first is on line 1)" },
-	{ "title too long", "title " /* 200 bytes */
+	{ "title too long",
+	  "title " /* 200 bytes */
 	  "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
 	  "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\n" E,
 	  0, "t.case:1:7: error: title is longer than 199 bytes" },
@@ -332,12 +338,14 @@ static const struct bad_case {
 	  "DURATION" },
 	{ "replug not after", T "topology lan\nat 1 unplug client\nreplug client in 2\n" E, 0,
 	  "t.case:4:15: error: expected 'after', got 'in'" },
-	{ "replug after bad duration", T "topology lan\nat 1 unplug client\nreplug client after x\n" E,
-	  0, "t.case:4:21: error: bad duration 'x': expected seconds like 1.5, 1.5s or 250ms" },
+	{ "replug after bad duration",
+	  T "topology lan\nat 1 unplug client\nreplug client after x\n" E, 0,
+	  "t.case:4:21: error: bad duration 'x': expected seconds like 1.5, 1.5s or 250ms" },
 	{ "replug after extra", T "topology lan\nat 1 unplug client\nreplug client after 2 now\n" E,
 	  0, "t.case:4:23: error: unexpected 'now' after 'replug client after 2'" },
-	{ "replug after end", T "topology lan\nend 3\nat 1 unplug client\nreplug client after 2.5\n" E,
-	  0, "t.case:5:21: error: step at 3.5 s is after the end of the case (3.0 s)" },
+	{ "replug after end",
+	  T "topology lan\nend 3\nat 1 unplug client\nreplug client after 2.5\n" E, 0,
+	  "t.case:5:21: error: step at 3.5 s is after the end of the case (3.0 s)" },
 	/* host crash, reboot, freeze; sysctl and keepalive-timer expectations */
 	{ "reboot without crash", T "at 1 reboot server\n" E, 0,
 	  "t.case:2:13: error: server has not crashed at that time: reboot follows 'at TIME "
@@ -347,8 +355,7 @@ static const struct bad_case {
 	  "host-crash server'" },
 	{ "crash twice", T "at 1 host-crash server\nat 2 host-crash server\n" E, 0,
 	  "t.case:3:17: error: server has already crashed (line 2) and not rebooted since" },
-	{ "reboot twice", T "at 1 host-crash server\nat 2 reboot server\nat 3 reboot server\n" E,
-	  0,
+	{ "reboot twice", T "at 1 host-crash server\nat 2 reboot server\nat 3 reboot server\n" E, 0,
 	  "t.case:4:13: error: server has not crashed at that time: reboot follows 'at TIME "
 	  "host-crash server'" },
 	{ "crash missing host", T "at 1 host-crash\n" E, 0,
@@ -403,8 +410,8 @@ END_TEST
 /* The whole diagnostic: message, source line, caret under the token (tabs kept). */
 START_TEST(test_caret)
 {
-	char *diag = parse_diag(T "client\tsnd 100  # typo\n" E, strlen(T "client\tsnd 100  # typo\n" E),
-				NULL);
+	char *diag = parse_diag(T "client\tsnd 100  # typo\n" E,
+				strlen(T "client\tsnd 100  # typo\n" E), NULL);
 
 	ck_assert_str_eq(diag, "t.case:2:8: error: unknown action 'snd' for client; did you mean "
 			       "'send'?\n"
@@ -530,7 +537,8 @@ START_TEST(test_file_errors)
 
 	fflush(f);
 	ck_assert_ptr_null(c);
-	ck_assert_str_eq(buf, "/nonexistent/x.case: error: cannot read: No such file or directory\n");
+	ck_assert_str_eq(buf,
+			 "/nonexistent/x.case: error: cannot read: No such file or directory\n");
 	fclose(f);
 	free(buf);
 
@@ -627,10 +635,13 @@ START_TEST(test_good_steps)
 		int64_t at_ms;
 		unsigned int line;
 	} want[] = {
-		{ CASE_STEP_LISTEN, 1, true, 0, 9 },	{ CASE_STEP_CONNECT, 0, true, 0, 14 },
-		{ CASE_STEP_SEND, 0, false, 500, 8 },	{ CASE_STEP_SEND, 0, false, 1000, 10 },
+		{ CASE_STEP_LISTEN, 1, true, 0, 9 },
+		{ CASE_STEP_CONNECT, 0, true, 0, 14 },
+		{ CASE_STEP_SEND, 0, false, 500, 8 },
+		{ CASE_STEP_SEND, 0, false, 1000, 10 },
 		{ CASE_STEP_STOP_READING, 1, false, 1000, 11 },
-		{ CASE_STEP_KILL, 1, false, 1000, 12 }, { CASE_STEP_SHUTDOWN, 0, false, 2000, 13 },
+		{ CASE_STEP_KILL, 1, false, 1000, 12 },
+		{ CASE_STEP_SHUTDOWN, 0, false, 2000, 13 },
 		{ CASE_STEP_CLOSE, 0, false, 3000, 15 },
 	};
 	struct case_def *c = parse_ok(good);
@@ -878,15 +889,16 @@ END_TEST
  * faults; "replug HOST after T" lands in time order among the "at" steps. */
 START_TEST(test_cable)
 {
-	static const char text[] = T "topology routed\n"
-				     "server listen 80\n"
-				     "client connect server 80\n"
-				     "at 1 unplug client\n"
-				     "replug client after 2.5\n" /* 3.5 s */
-				     "at 2 server send 10\n"
-				     "at 3.5 client send 10\n" /* after the replug: same time, later line */
-				     "at 5 unplug router\n"
-				     "at 6 replug router\n" E "control without replug\n";
+	static const char text[] = T
+		"topology routed\n"
+		"server listen 80\n"
+		"client connect server 80\n"
+		"at 1 unplug client\n"
+		"replug client after 2.5\n" /* 3.5 s */
+		"at 2 server send 10\n"
+		"at 3.5 client send 10\n" /* after the replug: same time, later line */
+		"at 5 unplug router\n"
+		"at 6 replug router\n" E "control without replug\n";
 	static const struct {
 		enum case_step_kind kind;
 		int host;
@@ -936,19 +948,41 @@ static const struct {
 	int ret;
 	int64_t ms;
 } durations[] = {
-	{ "1.5", 0, 1500 },	  { "1.5s", 0, 1500 },	  { "250ms", 0, 250 },
-	{ "2", 0, 2000 },	  { "0", 0, 0 },	  { "0s", 0, 0 },
-	{ "3s", 0, 3000 },	  { "0.0005", 0, 1 },	  { "0.0004999", 0, 0 },
-	{ "1.2345", 0, 1235 },	  { "250.5ms", 0, 251 },  { "250.49ms", 0, 250 },
-	{ "007", 0, 7000 },	  { "10000000", 0, 10000000000LL },
-	{ "10000000.0004", 0, 10000000000LL },		  { "9999999999ms", 0, 9999999999LL },
-	{ "10000000.001", -EINVAL, 0 },			  { "10000001", -EINVAL, 0 },
-	{ "99999999999999999999999999", -EINVAL, 0 },	  { "", -EINVAL, 0 },
-	{ "-1", -EINVAL, 0 },	  { "+1", -EINVAL, 0 },	  { "1.", -EINVAL, 0 },
-	{ ".5", -EINVAL, 0 },	  { "1.x", -EINVAL, 0 },  { "1m", -EINVAL, 0 },
-	{ "1 s", -EINVAL, 0 },	  { "1.5sec", -EINVAL, 0 }, { "1e3", -EINVAL, 0 },
-	{ "1..2", -EINVAL, 0 },	  { "ms", -EINVAL, 0 },	  { "s", -EINVAL, 0 },
-	{ " 1", -EINVAL, 0 },	  { "1ms5", -EINVAL, 0 }, { "0x10", -EINVAL, 0 },
+	{ "1.5", 0, 1500 },
+	{ "1.5s", 0, 1500 },
+	{ "250ms", 0, 250 },
+	{ "2", 0, 2000 },
+	{ "0", 0, 0 },
+	{ "0s", 0, 0 },
+	{ "3s", 0, 3000 },
+	{ "0.0005", 0, 1 },
+	{ "0.0004999", 0, 0 },
+	{ "1.2345", 0, 1235 },
+	{ "250.5ms", 0, 251 },
+	{ "250.49ms", 0, 250 },
+	{ "007", 0, 7000 },
+	{ "10000000", 0, 10000000000LL },
+	{ "10000000.0004", 0, 10000000000LL },
+	{ "9999999999ms", 0, 9999999999LL },
+	{ "10000000.001", -EINVAL, 0 },
+	{ "10000001", -EINVAL, 0 },
+	{ "99999999999999999999999999", -EINVAL, 0 },
+	{ "", -EINVAL, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ "+1", -EINVAL, 0 },
+	{ "1.", -EINVAL, 0 },
+	{ ".5", -EINVAL, 0 },
+	{ "1.x", -EINVAL, 0 },
+	{ "1m", -EINVAL, 0 },
+	{ "1 s", -EINVAL, 0 },
+	{ "1.5sec", -EINVAL, 0 },
+	{ "1e3", -EINVAL, 0 },
+	{ "1..2", -EINVAL, 0 },
+	{ "ms", -EINVAL, 0 },
+	{ "s", -EINVAL, 0 },
+	{ " 1", -EINVAL, 0 },
+	{ "1ms5", -EINVAL, 0 },
+	{ "0x10", -EINVAL, 0 },
 };
 
 START_TEST(test_duration)
@@ -969,11 +1003,21 @@ static const struct {
 	const char *name;
 	int num;
 } errnos[] = {
-	{ "ECONNRESET", ECONNRESET }, { "EPIPE", EPIPE },	    { "ETIMEDOUT", ETIMEDOUT },
-	{ "EHOSTUNREACH", EHOSTUNREACH }, { "ECONNREFUSED", ECONNREFUSED }, { "EPERM", EPERM },
-	{ "EAGAIN", EAGAIN },	      { "EWOULDBLOCK", EAGAIN },    { "ENOTSUP", EOPNOTSUPP },
-	{ "EHWPOISON", EHWPOISON },   { "econnreset", -1 },	    { "", -1 },
-	{ "E?", -1 },		      { "0", -1 },		    { "ECONNRESET ", -1 },
+	{ "ECONNRESET", ECONNRESET },
+	{ "EPIPE", EPIPE },
+	{ "ETIMEDOUT", ETIMEDOUT },
+	{ "EHOSTUNREACH", EHOSTUNREACH },
+	{ "ECONNREFUSED", ECONNREFUSED },
+	{ "EPERM", EPERM },
+	{ "EAGAIN", EAGAIN },
+	{ "EWOULDBLOCK", EAGAIN },
+	{ "ENOTSUP", EOPNOTSUPP },
+	{ "EHWPOISON", EHWPOISON },
+	{ "econnreset", -1 },
+	{ "", -1 },
+	{ "E?", -1 },
+	{ "0", -1 },
+	{ "ECONNRESET ", -1 },
 };
 
 START_TEST(test_errno)

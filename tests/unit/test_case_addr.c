@@ -54,8 +54,9 @@ static const struct bad_case bad_cases[] = {
 	  "t.case:5:47: error: unexpected 'now' after 'at 1 readdress client 198.18.0.9 back after 2'" },
 	{ "twice", T "at 1 readdress client 198.18.0.9\nat 2 readdress client 198.18.0.10\n" E,
 	  "t.case:6:16: error: client's address is already changed (line 5) and not back" },
-	{ "again before back", T "at 1 readdress client 198.18.0.9 back after 5\n"
-	  "at 2 readdress client 198.18.0.10\n" E,
+	{ "again before back",
+	  T "at 1 readdress client 198.18.0.9 back after 5\n"
+	    "at 2 readdress client 198.18.0.10\n" E,
 	  "t.case:6:16: error: client's address is already changed (line 5) and not back" },
 	{ "back past the end", T "at 1 readdress client 198.18.0.9 back after 9\nend 5\n" E,
 	  "t.case:5:45: error: step at 10.0 s is after the end of the case (5.0 s)" },

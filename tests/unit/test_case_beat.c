@@ -16,8 +16,9 @@
 
 #define T "title t\ntopology routed\nserver listen 8080\nat 0.1 client connect server 8080\n"
 #define E "expect client no-error\n"
-#define EVERY "expected 'every DURATION misses K' (a ping every DURATION; K missed in a row " \
-	      "declare the other side dead)"
+#define EVERY                                                                           \
+	"expected 'every DURATION misses K' (a ping every DURATION; K missed in a row " \
+	"declare the other side dead)"
 
 static const struct bad_case bad_cases[] = {
 	{ "bare", T "client heartbeat\n" E,
@@ -37,13 +38,15 @@ static const struct bad_case bad_cases[] = {
 	  "t.case:5:25: error: " EVERY },
 	{ "answer every without misses", T "server heartbeat answer every 1s\n" E,
 	  "t.case:5:25: error: " EVERY },
-	{ "two heartbeats", T "client heartbeat every 1s misses 3\nat 1 client heartbeat answer\n" E,
+	{ "two heartbeats",
+	  T "client heartbeat every 1s misses 3\nat 1 client heartbeat answer\n" E,
 	  "t.case:6:13: error: client already has a heartbeat (line 5): a host pings or answers, "
 	  "once" },
 	{ "extra word", T "client heartbeat every 1s misses 3 now\n" E,
 	  "t.case:5:36: error: unexpected 'now' after 'client heartbeat every 1s misses 3'" },
-	{ "pseudo-errno typo", T "client heartbeat every 1s misses 3\n"
-	  "expect client error HEARTBEAT_TIMEOT\n",
+	{ "pseudo-errno typo",
+	  T "client heartbeat every 1s misses 3\n"
+	    "expect client error HEARTBEAT_TIMEOT\n",
 	  "t.case:6:21: error: unknown errno name 'HEARTBEAT_TIMEOT'; did you mean "
 	  "'HEARTBEAT_TIMEOUT'?" },
 };

@@ -25,8 +25,9 @@ static const struct bad_case bad_cases[] = {
 	{ "not proven", T M C E,
 	  "t.case:4:1: error: middlebox fw is not proven: a case with a middlebox must expect its "
 	  "counter (expect middlebox fw count N, or count >= 1)" },
-	{ "two middleboxes", T M C EM E "at 1 middlebox fw2 in router idle-timeout 5\n"
-	  "expect middlebox fw2 count 1\n",
+	{ "two middleboxes",
+	  T M C EM E "at 1 middlebox fw2 in router idle-timeout 5\n"
+		     "expect middlebox fw2 count 1\n",
 	  "t.case:8:1: error: the router already has a middlebox (line 4): its conntrack has one "
 	  "idle-timeout" },
 	{ "not in the router", T "at 0 middlebox fw in server idle-timeout 3s\n" C EM E,
@@ -60,12 +61,15 @@ static const struct bad_case bad_cases[] = {
 	  "after it, at TIME > 0.0 s" },
 	{ "expect unknown", T M C "expect middlebox x count 1\n" EM E,
 	  "t.case:6:1: error: expect middlebox x: the case has no middlebox called 'x'" },
-	{ "name of an earlier drop", T "at 0 drop fw in router SYN\n" M C EM "expect drop fw count 1\n" E,
+	{ "name of an earlier drop",
+	  T "at 0 drop fw in router SYN\n" M C EM "expect drop fw count 1\n" E,
 	  "t.case:5:1: error: the name 'fw' is taken (drop on line 4)" },
-	{ "name of a later drop", T M C "at 0.2 drop fw in router SYN\nexpect drop fw count 1\n" EM E,
+	{ "name of a later drop",
+	  T M C "at 0.2 drop fw in router SYN\nexpect drop fw count 1\n" EM E,
 	  "t.case:6:1: error: the name 'fw' is taken (middlebox on line 4)" },
-	{ "expect middlebox of a drop", T M C "at 0.2 drop d in router SYN\nexpect middlebox d count 1\n"
-	  "expect drop d count 1\n" EM E,
+	{ "expect middlebox of a drop",
+	  T M C "at 0.2 drop d in router SYN\nexpect middlebox d count 1\n"
+		"expect drop d count 1\n" EM E,
 	  "t.case:7:1: error: 'd' is a drop (line 6): write 'expect drop d ...'" },
 	{ "without a time", T "middlebox fw in router idle-timeout 3\n" C EM E,
 	  "t.case:4:1: error: 'middlebox' is a fault and needs a time: at TIME middlebox NAME in "

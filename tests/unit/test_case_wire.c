@@ -87,9 +87,8 @@ END_TEST
 START_TEST(gaps_tolerance_window)
 {
 	struct case_def *c;
-	const struct case_expect *e =
-		parse_one(T "expect wire client sent SYN gaps 1 1 1 2 4 tolerance 0.2 from 0 to 12\n",
-			  &c);
+	const struct case_expect *e = parse_one(
+		T "expect wire client sent SYN gaps 1 1 1 2 4 tolerance 0.2 from 0 to 12\n", &c);
 
 	ck_assert(e->wire.has_gaps);
 	ck_assert_int_eq(e->wire.n_gaps, 5);

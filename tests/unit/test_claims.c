@@ -18,12 +18,14 @@ static struct case_def *parse(const char *name, const char *text)
 static void mk_suite(struct suite *s)
 {
 	static const char *const texts[][2] = {
-		{ "model/fw2.case", "title t\nsource A24\nsysctl client net.ipv4.tcp_fin_timeout=3\n"
-				    "client connect server 80\nat 1 client close\nend 6\n"
-				    "expect client state CLOSED within model fin-wait2\n" },
-		{ "model/fw2-stock.case", "title t\nsource A24\ntier stock\nclient connect server 80\n"
-					  "at 1 client close\nend 66\n"
-					  "expect client state CLOSED within model fin-wait2\n" },
+		{ "model/fw2.case",
+		  "title t\nsource A24\nsysctl client net.ipv4.tcp_fin_timeout=3\n"
+		  "client connect server 80\nat 1 client close\nend 6\n"
+		  "expect client state CLOSED within model fin-wait2\n" },
+		{ "model/fw2-stock.case",
+		  "title t\nsource A24\ntier stock\nclient connect server 80\n"
+		  "at 1 client close\nend 66\n"
+		  "expect client state CLOSED within model fin-wait2\n" },
 		{ "host-crash/x.case", "title t\nsource A07 A04\nexpect client no-error\n" },
 		{ "teardown/y.case", "title t\nsource A18\nexpect client no-error\n" },
 	};
@@ -32,8 +34,8 @@ static void mk_suite(struct suite *s)
 	s->cases = calloc(4, sizeof(*s->cases));
 	for (int i = 0; i < 4; i++) {
 		s->cases[i].def = parse(texts[i][0], texts[i][1]);
-		snprintf(s->cases[i].id, sizeof(s->cases[i].id), "%.*s", (int)strlen(texts[i][0]) - 5,
-			 texts[i][0]);
+		snprintf(s->cases[i].id, sizeof(s->cases[i].id), "%.*s",
+			 (int)strlen(texts[i][0]) - 5, texts[i][0]);
 	}
 }
 
@@ -82,8 +84,10 @@ START_TEST(test_table)
 	ck_assert_str_eq(field(rows, "A24", "verdict"), "confirmed");
 	ck_assert_int_eq(json_integer_value(json_object_get(row_of(rows, "A24"), "measured_ms")),
 			 3210);
-	ck_assert_ptr_nonnull(strstr(field(rows, "A24", "measured"), "quick: client tcp_fin_timeout=3"));
-	ck_assert_ptr_nonnull(strstr(field(rows, "A24", "measured"), "--tier stock: model/fw2-stock"));
+	ck_assert_ptr_nonnull(
+		strstr(field(rows, "A24", "measured"), "quick: client tcp_fin_timeout=3"));
+	ck_assert_ptr_nonnull(
+		strstr(field(rows, "A24", "measured"), "--tier stock: model/fw2-stock"));
 	/* A07: a number, its case ran and passed without a time: the run failed it */
 	ck_assert_str_eq(field(rows, "A07", "verdict"), "failed");
 	/* A04: no number, its case passed */
@@ -125,7 +129,8 @@ START_TEST(test_compiled)
 		snprintf(id, sizeof(id), "A%02d", i + 1);
 		ck_assert_str_eq(claims_get(i)->id, id);
 		ck_assert(strlen(claims_get(i)->statement) > 30);
-		ck_assert((claims_get(i)->article_ms >= 0) == (claims_get(i)->article_number != NULL));
+		ck_assert((claims_get(i)->article_ms >= 0) ==
+			  (claims_get(i)->article_number != NULL));
 	}
 	ck_assert_ptr_null(claims_get(27));
 }

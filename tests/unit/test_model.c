@@ -39,8 +39,8 @@ struct row {
 
 static const struct row rows[] = {
 	/* retries2 (unacked data): model(N) from the first RTO retransmission. */
-	{ "retries2=15, rto 200 ms: the articles' 924.6 s", NULL, MODEL_DATA_TIMEOUT, "", 924600, 16,
-	  ETIMEDOUT, NONE, 0, NULL, false },
+	{ "retries2=15, rto 200 ms: the articles' 924.6 s", NULL, MODEL_DATA_TIMEOUT, "", 924600,
+	  16, ETIMEDOUT, NONE, 0, NULL, false },
 	{ "retries2=15 on the veth (rto 204 ms): firing 16 at 928.5 s", NULL, MODEL_DATA_TIMEOUT,
 	  "rto_ms=204", 928488, 16, ETIMEDOUT, NONE, 0, NULL, false },
 	{ "retries2=5: M 13.39 s from the send", NULL, MODEL_DATA_TIMEOUT,
@@ -62,9 +62,9 @@ static const struct row rows[] = {
 	{ "UT=1500: retries2 ignored", NULL, MODEL_DATA_TIMEOUT,
 	  "TCP_USER_TIMEOUT=1500 tcp_retries2=1 rto_ms=204", 1500, 4, ETIMEDOUT, NONE, 0, NULL,
 	  false },
-	{ "UT=3000, zero window: M 3.27 s (the first probe one rto after the window closed)",
-	  NULL, MODEL_ZERO_WINDOW, "TCP_USER_TIMEOUT=3000 rto_ms=204", 3000, 5, ETIMEDOUT, 3270,
-	  204, NULL, false },
+	{ "UT=3000, zero window: M 3.27 s (the first probe one rto after the window closed)", NULL,
+	  MODEL_ZERO_WINDOW, "TCP_USER_TIMEOUT=3000 rto_ms=204", 3000, 5, ETIMEDOUT, 3270, 204,
+	  NULL, false },
 	{ "UT idle 2, intvl 2, UT 3 with keepalive: M 4.03 s", NULL, MODEL_KEEPALIVE,
 	  "TCP_KEEPIDLE=2 TCP_KEEPINTVL=2 TCP_KEEPCNT=9 TCP_USER_TIMEOUT=3000", 4000, 2, ETIMEDOUT,
 	  4030, 0, NULL, false },
@@ -72,12 +72,13 @@ static const struct row rows[] = {
 	  2500, 3, ETIMEDOUT, 2520, 0, NULL, false },
 	/* Keepalive */
 	{ "keepalive 2+3x1: M 5.08 s", NULL, MODEL_KEEPALIVE,
-	  "TCP_KEEPIDLE=2 TCP_KEEPINTVL=1 TCP_KEEPCNT=3", 5000, 4, ETIMEDOUT, 5080, 0, NULL, false },
+	  "TCP_KEEPIDLE=2 TCP_KEEPINTVL=1 TCP_KEEPCNT=3", 5000, 4, ETIMEDOUT, 5080, 0, NULL,
+	  false },
 	{ "keepalive stock: 7200 + 9 x 75 = 7875 s", NULL, MODEL_KEEPALIVE, "", 7875000, 10,
 	  ETIMEDOUT, NONE, 0, NULL, false },
 	{ "keepalive sysctls, no socket options", NULL, MODEL_KEEPALIVE,
-	  "tcp_keepalive_time=10 tcp_keepalive_intvl=3 tcp_keepalive_probes=5", 25000, 6,
-	  ETIMEDOUT, NONE, 0, "six 3-10 s timers on wheel level 2 (256 ms each)", false },
+	  "tcp_keepalive_time=10 tcp_keepalive_intvl=3 tcp_keepalive_probes=5", 25000, 6, ETIMEDOUT,
+	  NONE, 0, "six 3-10 s timers on wheel level 2 (256 ms each)", false },
 	/* Handshake: SYNs at 0,1,2,3,4,5,7,11,19,35,67 s with linear timeouts 4. */
 	{ "SYN R=1: M 3.06 s", NULL, MODEL_SYN_TIMEOUT, "tcp_syn_retries=1", 3000, 3, ETIMEDOUT,
 	  3060, 0, NULL, false },
@@ -107,8 +108,8 @@ static const struct row rows[] = {
 	  "tcp_orphan_retries=2 rto_ms=204", 2856, 4, 0, 3390, T1, NULL, false },
 	{ "orphan default (0 means 8): T1 + 102.2 s", NULL, MODEL_ORPHAN_FIN, "", 102200, 9, 0,
 	  NONE, 0, NULL, false },
-	{ "orphan, rto_max 1 s: M 2.78 s", NULL, MODEL_ORPHAN_FIN,
-	  "tcp_rto_max_ms=1000 rto_ms=204", 2224, 4, 0, 2780, T1, NULL, false },
+	{ "orphan, rto_max 1 s: M 2.78 s", NULL, MODEL_ORPHAN_FIN, "tcp_rto_max_ms=1000 rto_ms=204",
+	  2224, 4, 0, 2780, T1, NULL, false },
 	{ "FIN_WAIT2 fin_timeout=3: M 3.10 s", NULL, MODEL_FIN_WAIT2,
 	  "tcp_fin_timeout=3 rto_ms=204", 3000, 1, 0, 3100, 0, "a 3 s timer on wheel level 2",
 	  false },
@@ -121,14 +122,14 @@ static const struct row rows[] = {
 	  "tcp_fin_timeout=90", 60000, 2, 0, NONE, 0, "two 30 s timers on wheel level 3 (2 s each)",
 	  false },
 	{ "TIME_WAIT: M 62.1 s", NULL, MODEL_TIME_WAIT, "", 60000, 1, 0, 62100, 0, NULL, false },
-	{ "TIME_WAIT ignores tcp_fin_timeout", NULL, MODEL_TIME_WAIT, "tcp_fin_timeout=3", 60000,
-	  1, 0, NONE, 0, NULL, false },
+	{ "TIME_WAIT ignores tcp_fin_timeout", NULL, MODEL_TIME_WAIT, "tcp_fin_timeout=3", 60000, 1,
+	  0, NONE, 0, NULL, false },
 	/* Neighbour timers decide the errno: FAILED no sooner than ~23 s. */
 	{ "ARP unanswered, 12.6 s budget: ETIMEDOUT", NULL, MODEL_DATA_TIMEOUT,
 	  "tcp_retries2=5 rto_ms=204 arp=1", 12648, 6, ETIMEDOUT, NONE, 0,
 	  "two timers on wheel level 2", false },
-	{ "ARP unanswered, 102 s budget: EHOSTUNREACH (M 53 s < budget)", NULL,
-	  MODEL_DATA_TIMEOUT, "tcp_retries2=8 arp=1", 102200, 9, EHOSTUNREACH, NONE, 0,
+	{ "ARP unanswered, 102 s budget: EHOSTUNREACH (M 53 s < budget)", NULL, MODEL_DATA_TIMEOUT,
+	  "tcp_retries2=8 arp=1", 102200, 9, EHOSTUNREACH, NONE, 0,
 	  "RFC 6069: once the neighbour fails the firings come one reverted RTO (25.6 s) apart",
 	  false },
 	/* unplug/a13-lan-ehostunreach: retries2=4, short ARP timers; ICMPs revert the
@@ -157,8 +158,8 @@ static void set_params(struct model_params *p, const char *text)
 		k = model_knob_parse(kv);
 		ck_assert_msg(k >= 0, "unknown knob %s", kv);
 		ck_assert_int_eq(sscanf(eq + 1, "%lld", &v), 1);
-		ck_assert_msg(model_param_set(p, (enum model_knob)k, v, msg, sizeof(msg)) == 0, "%s",
-			      msg);
+		ck_assert_msg(model_param_set(p, (enum model_knob)k, v, msg, sizeof(msg)) == 0,
+			      "%s", msg);
 	}
 }
 
@@ -189,14 +190,16 @@ START_TEST(test_rule)
 	if (r->measured_ms != NONE) {
 		long long m = r->measured_ms - r->measured_ref_ms;
 
-		ck_assert_msg(m >= o.lo_ms && m <= o.hi_ms, "%s: measured %lld ms outside %lld..%lld\n%s",
-			      r->name, m, (long long)o.lo_ms, (long long)o.hi_ms, o.rule);
+		ck_assert_msg(m >= o.lo_ms && m <= o.hi_ms,
+			      "%s: measured %lld ms outside %lld..%lld\n%s", r->name, m,
+			      (long long)o.lo_ms, (long long)o.hi_ms, o.rule);
 	}
 	width = o.hi_ms - o.lo_ms;
 	limit = o.value_ms / 20 > 300 ? o.value_ms / 20 : 300;
 	ck_assert_msg(width <= limit || r->wide, "%s: band %lld ms wide, limit %lld\n%s", r->name,
 		      width, limit, o.rule);
-	ck_assert_msg(!r->wide || width > limit, "%s: band is narrow now: drop the excuse", r->name);
+	ck_assert_msg(!r->wide || width > limit, "%s: band is narrow now: drop the excuse",
+		      r->name);
 	ck_assert(strlen(o.rule) > 40);
 }
 END_TEST
@@ -238,7 +241,8 @@ START_TEST(test_arith)
 	ck_assert_int_eq(model_timer_slack_us(3264000, 250), 260000);
 	ck_assert_int_eq(model_timer_slack_us(120000000, 250), 2052000);
 	ck_assert_int_eq(model_timer_slack_us(7200000000LL, 250), 131076000);
-	ck_assert_int_eq(model_timer_slack_us(1000000, 1000), 64000 + 1000); /* 1000 jiffies: level 2 */
+	ck_assert_int_eq(model_timer_slack_us(1000000, 1000),
+			 64000 + 1000); /* 1000 jiffies: level 2 */
 }
 END_TEST
 
@@ -250,7 +254,8 @@ START_TEST(test_names)
 	ck_assert_int_eq(model_knob_parse("net.ipv4.tcp_retries2"), MODEL_RETRIES2);
 	ck_assert_int_eq(model_knob_parse("net.ipv4.neigh.eth0.retrans_time_ms"),
 			 MODEL_NEIGH_RETRANS_MS);
-	ck_assert_int_eq(model_knob_parse("neigh.default.ucast_solicit"), MODEL_NEIGH_UCAST_SOLICIT);
+	ck_assert_int_eq(model_knob_parse("neigh.default.ucast_solicit"),
+			 MODEL_NEIGH_UCAST_SOLICIT);
 	ck_assert_int_eq(model_knob_parse("net.ipv4.neigh.a.b.ucast_solicit"), -1);
 	ck_assert_int_eq(model_knob_parse("TCP_USER_TIMEOUT"), MODEL_TCP_USER_TIMEOUT);
 	ck_assert_int_eq(model_knob_parse("tcp_user_timeout"), -1);
@@ -314,25 +319,34 @@ static enum verdict_status judge(const struct case_def *c, const struct model_ba
 				 struct obs_peer client, struct verdict_result *r)
 {
 	struct obs_peer peers[2] = { client, { .started = true } };
-	struct verdict_input in = { .c = c, .peers = peers, .fault_ms = -1, .obs_first_ms = 0,
-				    .obs_last_ms = 8000, .models = m };
+	struct verdict_input in = { .c = c,
+				    .peers = peers,
+				    .fault_ms = -1,
+				    .obs_first_ms = 0,
+				    .obs_last_ms = 8000,
+				    .models = m };
 
 	return verdict_eval(&in, r);
 }
 
 static struct model_band model_3s(void)
 {
-	return (struct model_band){ .ok = true, .origin_ms = 1420, .value_ms = 3000,
-				       .lo_ms = 2970, .hi_ms = 3104, .errnum = ETIMEDOUT,
-				       .scenario = "data-timeout",
-				       .origin = "the first RTO retransmission" };
+	return (struct model_band){ .ok = true,
+				    .origin_ms = 1420,
+				    .value_ms = 3000,
+				    .lo_ms = 2970,
+				    .hi_ms = 3104,
+				    .errnum = ETIMEDOUT,
+				    .scenario = "data-timeout",
+				    .origin = "the first RTO retransmission" };
 }
 
 START_TEST(test_verdict_model)
 {
 	struct case_def *c = mk_case("expect client error ETIMEDOUT within model data-timeout");
-	struct obs_peer p = { .started = true, .has_conn = true,
-				      .first_errno = ETIMEDOUT, .first_errno_ms = 4430 };
+	struct obs_peer p = {
+		.started = true, .has_conn = true, .first_errno = ETIMEDOUT, .first_errno_ms = 4430
+	};
 	struct model_band m = model_3s();
 	struct verdict_result r;
 
@@ -380,11 +394,14 @@ END_TEST
 START_TEST(test_verdict_state_entered)
 {
 	struct case_def *c = mk_case("expect client state CLOSED within model fin-wait2");
-	struct obs_peer p = { .started = true, .has_conn = true, .states = fw2_hist,
-				      .n_states = 3 };
-	struct model_band m = { .ok = true, .origin_ms = 2000, .value_ms = 3000, .lo_ms = 2970,
-				   .hi_ms = 3360, .scenario = "fin-wait2",
-				   .origin = "entering FIN_WAIT2" };
+	struct obs_peer p = { .started = true, .has_conn = true, .states = fw2_hist, .n_states = 3 };
+	struct model_band m = { .ok = true,
+				.origin_ms = 2000,
+				.value_ms = 3000,
+				.lo_ms = 2970,
+				.hi_ms = 3360,
+				.scenario = "fin-wait2",
+				.origin = "entering FIN_WAIT2" };
 	struct verdict_result r;
 
 	ck_assert_ptr_nonnull(c);
@@ -402,8 +419,8 @@ static void tl_add(struct timeline *tl, const char *json)
 	ck_assert_int_eq(timeline_add(tl, json_loads(json, 0, NULL)), 0);
 }
 
-#define OBS(t, extra)                                                                      \
-	"{\"t_ms\":" #t ",\"src\":\"client\",\"kind\":\"obs\",\"call\":\"sock\","      \
+#define OBS(t, extra)                                                             \
+	"{\"t_ms\":" #t ",\"src\":\"client\",\"kind\":\"obs\",\"call\":\"sock\"," \
 	"\"local\":\"198.18.0.1:4000\",\"remote\":\"198.18.0.2:80\"," extra "}"
 
 /* The origins from a timeline like the runner's, and the whole case path. */
@@ -420,20 +437,31 @@ START_TEST(test_env_case)
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_retries2", "15"), 0);
-	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_syn_linear_timeouts", "4"),
+	ck_assert_int_eq(
+		obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_syn_linear_timeouts", "4"), 0);
+	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_rto_max_ms", "120000"),
 			 0);
-	ck_assert_int_eq(obs_sysctls_set(&sysctls.hosts[0], "net.ipv4.tcp_rto_max_ms", "120000"), 0);
 	obs_sockopts_set(&opts, "TCP_USER_TIMEOUT", true, 3000);
 	ck_assert_int_eq(c->expects[0].model_scenario, MODEL_DATA_TIMEOUT); /* inferred: sends */
-	tl_add(tl, "{\"t_ms\":-20,\"src\":\"client\",\"call\":\"socket\",\"ret\":4,\"errno\":null}");
-	tl_add(tl, "{\"t_ms\":-19,\"src\":\"client\",\"call\":\"connect\",\"ret\":0,\"errno\":null}");
-	tl_add(tl, OBS(-18, "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0,\"total_retrans\":0"));
-	tl_add(tl, "{\"t_ms\":1000,\"src\":\"client\",\"call\":\"send\",\"ret\":100,\"errno\":null}");
+	tl_add(tl,
+	       "{\"t_ms\":-20,\"src\":\"client\",\"call\":\"socket\",\"ret\":4,\"errno\":null}");
+	tl_add(tl,
+	       "{\"t_ms\":-19,\"src\":\"client\",\"call\":\"connect\",\"ret\":0,\"errno\":null}");
+	tl_add(tl,
+	       OBS(-18,
+		   "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0,\"total_retrans\":0"));
+	tl_add(tl,
+	       "{\"t_ms\":1000,\"src\":\"client\",\"call\":\"send\",\"ret\":100,\"errno\":null}");
 	tl_add(tl, "{\"t_ms\":1001,\"kind\":\"fault\",\"src\":\"runner\",\"call\":\"fault\"}");
-	tl_add(tl, OBS(1210, "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0,\"total_retrans\":1"));
-	tl_add(tl, OBS(1430, "\"state\":\"ESTABLISHED\",\"rto_ms\":408,\"retransmits\":1,\"backoff\":1,\"probes\":0,\"total_retrans\":2"));
+	tl_add(tl,
+	       OBS(1210,
+		   "\"state\":\"ESTABLISHED\",\"rto_ms\":204,\"retransmits\":0,\"backoff\":0,\"probes\":0,\"total_retrans\":1"));
+	tl_add(tl,
+	       OBS(1430,
+		   "\"state\":\"ESTABLISHED\",\"rto_ms\":408,\"retransmits\":1,\"backoff\":1,\"probes\":0,\"total_retrans\":2"));
 	tl_add(tl, "{\"t_ms\":2000,\"src\":\"client\",\"call\":\"recv\",\"ret\":5,\"errno\":null}");
-	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, b, -1), 1430);
+	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, b, -1),
+			 1430);
 	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_PROBE, "client", a, b, -1),
 			 MODEL_ENV_NONE);
 	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_CONNECT, "client", a, b, -1), -20);
@@ -474,10 +502,12 @@ START_TEST(test_env_failed_retrans)
 	const char *a = "198.18.0.1:4000", *b = "198.18.0.2:80";
 
 	tl_add(tl, OBS(0, "\"retransmits\":0,\"total_retrans\":0"));
-	tl_add(tl, "{\"t_ms\":12013,\"src\":\"client\",\"call\":\"send\",\"ret\":100,\"errno\":null}");
+	tl_add(tl,
+	       "{\"t_ms\":12013,\"src\":\"client\",\"call\":\"send\",\"ret\":100,\"errno\":null}");
 	tl_add(tl, OBS(12019, "\"retransmits\":0,\"total_retrans\":0"));
 	tl_add(tl, OBS(12235, "\"retransmits\":1,\"total_retrans\":0"));
-	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, b, -1), 12013);
+	ck_assert_int_eq(model_env_origin(tl, MODEL_ORIGIN_FIRST_RETRANS, "client", a, b, -1),
+			 12013);
 	timeline_free(tl);
 }
 END_TEST

@@ -31,8 +31,13 @@ static void rig_open(struct rig *r)
 	r->conf = (struct peer_conf){ .name = "server", .netns_fd = -1 };
 	r->st = calloc(1, sizeof(*r->st));
 	ck_assert_ptr_nonnull(r->st);
-	*r->st = (struct peer_state){ .conf = &r->conf, .cmd_fd = -1, .ev_fd = ev[1], .lfd = -1,
-				      .cfd = sv[0], .reading = true, .rx_bad_at = -1 };
+	*r->st = (struct peer_state){ .conf = &r->conf,
+				      .cmd_fd = -1,
+				      .ev_fd = ev[1],
+				      .lfd = -1,
+				      .cfd = sv[0],
+				      .reading = true,
+				      .rx_bad_at = -1 };
 	peer_fill_pattern(r->st);
 	r->other = sv[1];
 	r->ev_rd = ev[0];
@@ -99,7 +104,8 @@ START_TEST(ping_declares_after_k_misses)
 	ck_assert_int_eq(r.st->beat.pings, 5);
 	lines = rig_lines(&r);
 	ck_assert_int_eq(count_of(lines, "\"errno\":\"HEARTBEAT_TIMEOUT\""), 1);
-	ck_assert_int_eq(count_of(lines, "\"call\":\"heartbeat\""), 1 + 3 + 1); /* start, 3 misses, dead */
+	ck_assert_int_eq(count_of(lines, "\"call\":\"heartbeat\""),
+			 1 + 3 + 1); /* start, 3 misses, dead */
 	/* dead: no more pings, however late */
 	peer_beat_tick(r.st, t0 + 9000 * MS);
 	ck_assert_int_eq(rig_drain(&r), 2); /* the pings at 3 and 4 s; none after */

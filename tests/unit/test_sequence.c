@@ -19,8 +19,8 @@ static json_t *wire_ev(int64_t t_us, const char *host, bool out, bool c2s, const
 		       int seq, int ack, int len)
 {
 	return json_pack("{sI sI ss ss ss ss ss ss ss ss si si si si}", "t_ms",
-			 (json_int_t)(t_us / 1000), "t_us", (json_int_t)t_us, "src", "wire",
-			 "host", host, "dir", out ? "out" : "in", "from",
+			 (json_int_t)(t_us / 1000), "t_us", (json_int_t)t_us, "src", "wire", "host",
+			 host, "dir", out ? "out" : "in", "from",
 			 c2s ? "198.18.0.1:40000" : "198.18.0.2:8080", "to",
 			 c2s ? "198.18.0.2:8080" : "198.18.0.1:40000", "from_host",
 			 c2s ? "client" : "server", "to_host", c2s ? "server" : "client", "flags",
@@ -31,8 +31,8 @@ static json_t *wire_ev(int64_t t_us, const char *host, bool out, bool c2s, const
 static void seg(struct timeline *tl, int64_t t_us, bool c2s, const char *flags, int seq, int ack,
 		int len, bool lost)
 {
-	ck_assert_int_eq(timeline_add(tl, wire_ev(t_us, c2s ? "client" : "server", true, c2s,
-						  flags, seq, ack, len)),
+	ck_assert_int_eq(timeline_add(tl, wire_ev(t_us, c2s ? "client" : "server", true, c2s, flags,
+						  seq, ack, len)),
 			 0);
 	if (!lost)
 		ck_assert_int_eq(timeline_add(tl, wire_ev(t_us + 50, c2s ? "server" : "client",
@@ -44,7 +44,8 @@ static void peer(struct timeline *tl, int64_t t_us, const char *host, const char
 		 const char *eno)
 {
 	json_t *ev = json_pack("{sI sI ss ss ss si}", "t_ms", (json_int_t)(t_us / 1000), "t_us",
-			       (json_int_t)t_us, "src", host, "peer", host, "call", call, "ret", ret);
+			       (json_int_t)t_us, "src", host, "peer", host, "call", call, "ret",
+			       ret);
 
 	json_object_set_new(ev, "errno", eno ? json_string(eno) : json_null());
 	ck_assert_int_eq(timeline_add(tl, ev), 0);
@@ -52,10 +53,10 @@ static void peer(struct timeline *tl, int64_t t_us, const char *host, const char
 
 static void runner(struct timeline *tl, int64_t t_us, const char *call, const char *text)
 {
-	ck_assert_int_eq(timeline_add(tl, json_pack("{sI sI ss ss ss}", "t_ms",
-						    (json_int_t)(t_us / 1000), "t_us",
-						    (json_int_t)t_us, "src", "runner", "call", call,
-						    "text", text)),
+	ck_assert_int_eq(timeline_add(tl,
+				      json_pack("{sI sI ss ss ss}", "t_ms",
+						(json_int_t)(t_us / 1000), "t_us", (json_int_t)t_us,
+						"src", "runner", "call", call, "text", text)),
 			 0);
 }
 
@@ -73,8 +74,9 @@ static void obs(struct timeline *tl, int64_t t_ms, const char *host, const char 
 static struct sequence *build(struct timeline *tl, const bool *captured)
 {
 	static const bool both[] = { true, true };
-	struct sequence_conf conf = { .title = "t", .hosts = hosts, .n_hosts = 2,
-				      .captured = captured ? captured : both };
+	struct sequence_conf conf = {
+		.title = "t", .hosts = hosts, .n_hosts = 2, .captured = captured ? captured : both
+	};
 	struct sequence *sq = sequence_build(&conf, tl);
 
 	ck_assert_ptr_nonnull(sq);
@@ -205,7 +207,8 @@ START_TEST(drops_where)
 	ck_assert_msg(strstr(txt, "|----------- [S] seq 0 (drop syn-lost) -----------x|\n"), "%s",
 		      txt);
 	ck_assert_msg(strstr(txt, "  [A] ack 1 (drop host-crash) x|\n"), "%s", txt);
-	ck_assert_msg(strstr(txt, "|------------------- [S] seq 0 -----------------x  |\n"), "%s", txt);
+	ck_assert_msg(strstr(txt, "|------------------- [S] seq 0 -----------------x  |\n"), "%s",
+		      txt);
 	free(txt);
 	sequence_free(sq);
 	timeline_free(tl);
@@ -321,15 +324,19 @@ START_TEST(text_render)
 	seg(tl, 600000, true, "PA", 1001, 1, 10, true);
 	sq = build(tl, NULL);
 	txt = render(sq, sequence_write_text);
-	ck_assert_msg(strstr(txt, "\n   -0.001                         |------------------- [S] seq 0 "
-				  "------------------->|\n"),
+	ck_assert_msg(strstr(txt,
+			     "\n   -0.001                         |------------------- [S] seq 0 "
+			     "------------------->|\n"),
 		      "%s", txt);
-	ck_assert_msg(strstr(txt, "\n    0.502                         |<------------- [RA] seq 1 ack "
-				  "1001 ---------------|\n"),
+	ck_assert_msg(strstr(txt,
+			     "\n    0.502                         |<------------- [RA] seq 1 ack "
+			     "1001 ---------------|\n"),
 		      "%s", txt);
 	ck_assert_msg(strstr(txt, "\n    0.502        recv: ECONNRESET |"), "%s", txt);
-	ck_assert_msg(strstr(txt, "|========= fault: kill -9 server (pid 7) ==========|"), "%s", txt);
-	ck_assert_msg(strstr(txt, "|-------- [PA] seq 1001:1011 ack 1 len 10 ------x  |\n"), "%s", txt);
+	ck_assert_msg(strstr(txt, "|========= fault: kill -9 server (pid 7) ==========|"), "%s",
+		      txt);
+	ck_assert_msg(strstr(txt, "|-------- [PA] seq 1001:1011 ack 1 len 10 ------x  |\n"), "%s",
+		      txt);
 	ck_assert_msg(strstr(txt, "5 segments drawn, 1 lost"), "%s", txt);
 	free(txt);
 	sequence_free(sq);

@@ -18,9 +18,13 @@
 START_TEST(test_format_v4_state)
 {
 	struct tcp_event ev = {
-		.type = TCP_EVENT_STATE, .family = AF_INET, .netns = 4026531840u,
-		.local_port = 41234, .remote_port = 8080,
-		.old_state = TCP_SYN_SENT, .state = TCP_ESTABLISHED,
+		.type = TCP_EVENT_STATE,
+		.family = AF_INET,
+		.netns = 4026531840u,
+		.local_port = 41234,
+		.remote_port = 8080,
+		.old_state = TCP_SYN_SENT,
+		.state = TCP_ESTABLISHED,
 	};
 	char line[200];
 
@@ -35,8 +39,13 @@ END_TEST
 START_TEST(test_format_v6_error_and_reset)
 {
 	struct tcp_event ev = {
-		.type = TCP_EVENT_ERROR, .family = AF_INET6, .netns = 7,
-		.local_port = 80, .remote_port = 5000, .state = TCP_CLOSE, .err = ETIMEDOUT,
+		.type = TCP_EVENT_ERROR,
+		.family = AF_INET6,
+		.netns = 7,
+		.local_port = 80,
+		.remote_port = 5000,
+		.state = TCP_CLOSE,
+		.err = ETIMEDOUT,
 	};
 	char line[200];
 

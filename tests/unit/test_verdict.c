@@ -22,29 +22,36 @@ static const struct obs_state_change close_wait_hist[] = {
 	{ 3010, CASE_STATE_CLOSED },
 };
 
-static enum verdict_status eval1(struct case_expect e, struct obs_peer client,
-				 int64_t fault_ms, struct verdict_result *r)
+static enum verdict_status eval1(struct case_expect e, struct obs_peer client, int64_t fault_ms,
+				 struct verdict_result *r)
 {
 	struct case_def c = mk_case(&e);
 	struct obs_peer peers[2] = { client, { .started = true } };
-	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = fault_ms,
-				    .obs_first_ms = 0, .obs_last_ms = 4000 };
+	struct verdict_input in = { .c = &c,
+				    .peers = peers,
+				    .fault_ms = fault_ms,
+				    .obs_first_ms = 0,
+				    .obs_last_ms = 4000 };
 
 	return verdict_eval(&in, r);
 }
 
 static struct obs_peer conn_obs(void)
 {
-	return (struct obs_peer){ .started = true, .has_conn = true,
-					  .states = close_wait_hist, .n_states = 3 };
+	return (struct obs_peer){
+		.started = true, .has_conn = true, .states = close_wait_hist, .n_states = 3
+	};
 }
 
 START_TEST(error_matches_in_band)
 {
 	struct obs_peer p = conn_obs();
 	struct verdict_result r;
-	struct case_expect e = { .kind = CASE_EXPECT_ERROR, .errnum = ECONNRESET, .has_band = true,
-				 .band_lo_ms = 0, .band_hi_ms = 200 };
+	struct case_expect e = { .kind = CASE_EXPECT_ERROR,
+				 .errnum = ECONNRESET,
+				 .has_band = true,
+				 .band_lo_ms = 0,
+				 .band_hi_ms = 200 };
 
 	p.first_errno = ECONNRESET;
 	p.first_errno_ms = 612;
@@ -58,8 +65,11 @@ START_TEST(error_outside_band_fails)
 {
 	struct obs_peer p = conn_obs();
 	struct verdict_result r;
-	struct case_expect e = { .kind = CASE_EXPECT_ERROR, .errnum = ECONNRESET, .has_band = true,
-				 .band_lo_ms = 0, .band_hi_ms = 100 };
+	struct case_expect e = { .kind = CASE_EXPECT_ERROR,
+				 .errnum = ECONNRESET,
+				 .has_band = true,
+				 .band_lo_ms = 0,
+				 .band_hi_ms = 100 };
 
 	p.first_errno = ECONNRESET;
 	p.first_errno_ms = 700;
@@ -124,12 +134,18 @@ END_TEST
 START_TEST(state_at_end_at_and_during)
 {
 	struct verdict_result r;
-	struct case_expect end = { .kind = CASE_EXPECT_STATE, .state = CASE_STATE_CLOSED,
+	struct case_expect end = { .kind = CASE_EXPECT_STATE,
+				   .state = CASE_STATE_CLOSED,
 				   .when = CASE_WHEN_END };
-	struct case_expect at = { .kind = CASE_EXPECT_STATE, .state = TCP_CLOSE_WAIT,
-				  .when = CASE_WHEN_AT, .from_ms = 1000 };
-	struct case_expect during = { .kind = CASE_EXPECT_STATE, .state = TCP_CLOSE_WAIT,
-				      .when = CASE_WHEN_DURING, .from_ms = 700, .to_ms = 2900 };
+	struct case_expect at = { .kind = CASE_EXPECT_STATE,
+				  .state = TCP_CLOSE_WAIT,
+				  .when = CASE_WHEN_AT,
+				  .from_ms = 1000 };
+	struct case_expect during = { .kind = CASE_EXPECT_STATE,
+				      .state = TCP_CLOSE_WAIT,
+				      .when = CASE_WHEN_DURING,
+				      .from_ms = 700,
+				      .to_ms = 2900 };
 	struct case_expect too_long = during;
 
 	too_long.to_ms = 3500;
@@ -147,10 +163,15 @@ START_TEST(state_unobserved_is_error)
 	struct verdict_result r;
 	struct obs_peer no_conn = { .started = true };
 	struct obs_peer early = conn_obs();
-	struct case_expect at = { .kind = CASE_EXPECT_STATE, .state = TCP_ESTABLISHED,
-				  .when = CASE_WHEN_AT, .from_ms = 100 };
-	struct case_expect during = { .kind = CASE_EXPECT_STATE, .state = TCP_CLOSE_WAIT,
-				      .when = CASE_WHEN_DURING, .from_ms = 700, .to_ms = 5000 };
+	struct case_expect at = { .kind = CASE_EXPECT_STATE,
+				  .state = TCP_ESTABLISHED,
+				  .when = CASE_WHEN_AT,
+				  .from_ms = 100 };
+	struct case_expect during = { .kind = CASE_EXPECT_STATE,
+				      .state = TCP_CLOSE_WAIT,
+				      .when = CASE_WHEN_DURING,
+				      .from_ms = 700,
+				      .to_ms = 5000 };
 
 	ck_assert_int_eq(eval1(at, no_conn, 500, &r), VERDICT_ERROR);
 	early.states = close_wait_hist + 1; /* first seen at 510 ms */

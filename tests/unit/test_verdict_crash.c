@@ -15,13 +15,20 @@ static enum verdict_status eval1(struct case_expect e, int64_t ka_ms, const char
 {
 	struct case_def c = { .n_hosts = 2, .expects = &e, .n_expects = 1, .file = "x.case" };
 	struct obs_peer peers[2] = {
-		{ .started = true, .has_conn = true, .states = est, .n_states = 1,
+		{ .started = true,
+		  .has_conn = true,
+		  .states = est,
+		  .n_states = 1,
 		  .ka_timer_max_ms = ka_ms },
 		{ .started = true, .ka_timer_max_ms = -1 },
 	};
 	const char *seen_v[1] = { seen }, *why_v[1] = { why };
-	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = -1, .obs_first_ms = 0,
-				    .obs_last_ms = 2000, .sysctl_seen = seen_v,
+	struct verdict_input in = { .c = &c,
+				    .peers = peers,
+				    .fault_ms = -1,
+				    .obs_first_ms = 0,
+				    .obs_last_ms = 2000,
+				    .sysctl_seen = seen_v,
 				    .sysctl_why = why_v };
 
 	strcpy(c.hosts[0], "client");
@@ -70,8 +77,9 @@ END_TEST
 
 static struct case_expect ka_expect(int64_t lo, int64_t hi)
 {
-	return (struct case_expect){ .kind = CASE_EXPECT_KEEPALIVE_TIMER, .host = 0,
-				     .timer_lo_ms = lo, .timer_hi_ms = hi };
+	return (struct case_expect){
+		.kind = CASE_EXPECT_KEEPALIVE_TIMER, .host = 0, .timer_lo_ms = lo, .timer_hi_ms = hi
+	};
 }
 
 START_TEST(keepalive_timer_in_band)

@@ -23,8 +23,12 @@ static enum verdict_status eval1(struct case_expect e, const struct obs_peer *cl
 {
 	struct case_def c = { .n_hosts = 2, .expects = &e, .n_expects = 1, .file = "x.case" };
 	struct obs_peer peers[2] = { { .started = true }, { .started = true } };
-	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = 0, .obs_first_ms = 0,
-				    .obs_last_ms = 9000, .counters = counters,
+	struct verdict_input in = { .c = &c,
+				    .peers = peers,
+				    .fault_ms = 0,
+				    .obs_first_ms = 0,
+				    .obs_last_ms = 9000,
+				    .counters = counters,
 				    .n_counters = n_counters };
 
 	strcpy(c.hosts[0], "client");
@@ -37,8 +41,9 @@ static enum verdict_status eval1(struct case_expect e, const struct obs_peer *cl
 static struct case_expect counter_expect(const char *name, bool watch, enum case_cmp cmp,
 					 long long n)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_COUNTER, .host = -1, .rule_watch = watch,
-				 .cmp = cmp, .count = n };
+	struct case_expect e = {
+		.kind = CASE_EXPECT_COUNTER, .host = -1, .rule_watch = watch, .cmp = cmp, .count = n
+	};
 
 	strcpy(e.rule, name);
 	return e;
@@ -118,10 +123,15 @@ static const struct obs_state_change tw_hist[] = {
 
 START_TEST(test_tw_restarts)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_TW_RESTARTS, .host = 0, .cmp = CASE_CMP_EQ,
-				 .count = 1 };
-	struct obs_peer p = { .started = true, .has_conn = true, .states = tw_hist,
-				      .n_states = 3, .tw_restarts = 1, .tw_first_restart_ms = 1213 };
+	struct case_expect e = {
+		.kind = CASE_EXPECT_TW_RESTARTS, .host = 0, .cmp = CASE_CMP_EQ, .count = 1
+	};
+	struct obs_peer p = { .started = true,
+			      .has_conn = true,
+			      .states = tw_hist,
+			      .n_states = 3,
+			      .tw_restarts = 1,
+			      .tw_first_restart_ms = 1213 };
 	struct verdict_result r;
 
 	ck_assert_int_eq(eval1(e, &p, 0, &r), VERDICT_PASS);
@@ -142,8 +152,12 @@ static const struct obs_state_change syn_sent_hist[] = {
 
 START_TEST(test_state_without_connection)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_STATE, .host = 0, .state = TCP_SYN_SENT,
-				 .when = CASE_WHEN_DURING, .from_ms = 100, .to_ms = 6900 };
+	struct case_expect e = { .kind = CASE_EXPECT_STATE,
+				 .host = 0,
+				 .state = TCP_SYN_SENT,
+				 .when = CASE_WHEN_DURING,
+				 .from_ms = 100,
+				 .to_ms = 6900 };
 	struct obs_peer p = { .started = true, .states = syn_sent_hist, .n_states = 2 };
 	struct verdict_result r;
 

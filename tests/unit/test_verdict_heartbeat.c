@@ -25,8 +25,9 @@ static enum verdict_status eval1(struct case_expect e, struct obs_peer server,
 {
 	struct case_def c = mk_case(&e);
 	struct obs_peer peers[2] = { { .started = true }, server };
-	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = 2500,
-				    .obs_first_ms = 0, .obs_last_ms = 17000 };
+	struct verdict_input in = {
+		.c = &c, .peers = peers, .fault_ms = 2500, .obs_first_ms = 0, .obs_last_ms = 17000
+	};
 
 	return verdict_eval(&in, r);
 }
@@ -34,10 +35,12 @@ static enum verdict_status eval1(struct case_expect e, struct obs_peer server,
 /* The side-by-side case: the heartbeat at 5.5 s, keepalive's ETIMEDOUT at 15.1 s. */
 static struct obs_peer both(void)
 {
-	struct obs_peer p = { .started = true, .has_conn = true,
-				      .app_errno = CASE_ERRNO_HEARTBEAT_TIMEOUT,
-				      .app_errno_ms = 5500, .first_errno = ETIMEDOUT,
-				      .first_errno_ms = 15100 };
+	struct obs_peer p = { .started = true,
+			      .has_conn = true,
+			      .app_errno = CASE_ERRNO_HEARTBEAT_TIMEOUT,
+			      .app_errno_ms = 5500,
+			      .first_errno = ETIMEDOUT,
+			      .first_errno_ms = 15100 };
 
 	strcpy(p.first_errno_call, "recv");
 	return p;
@@ -46,15 +49,23 @@ static struct obs_peer both(void)
 START_TEST(both_channels_pass)
 {
 	struct verdict_result r;
-	struct case_expect hb = { .kind = CASE_EXPECT_ERROR, .host = 1,
-				  .errnum = CASE_ERRNO_HEARTBEAT_TIMEOUT, .has_band = true,
-				  .band_lo_ms = 2500, .band_hi_ms = 3500 };
-	struct case_expect ka = { .kind = CASE_EXPECT_ERROR, .host = 1, .errnum = ETIMEDOUT,
-				  .has_band = true, .band_lo_ms = 12300, .band_hi_ms = 13200 };
+	struct case_expect hb = { .kind = CASE_EXPECT_ERROR,
+				  .host = 1,
+				  .errnum = CASE_ERRNO_HEARTBEAT_TIMEOUT,
+				  .has_band = true,
+				  .band_lo_ms = 2500,
+				  .band_hi_ms = 3500 };
+	struct case_expect ka = { .kind = CASE_EXPECT_ERROR,
+				  .host = 1,
+				  .errnum = ETIMEDOUT,
+				  .has_band = true,
+				  .band_lo_ms = 12300,
+				  .band_hi_ms = 13200 };
 
 	ck_assert_int_eq(eval1(hb, both(), &r), VERDICT_PASS);
-	ck_assert_str_eq(r.observed,
-			 "HEARTBEAT_TIMEOUT from the heartbeat at 5.500 s (3.000 s after the fault)");
+	ck_assert_str_eq(
+		r.observed,
+		"HEARTBEAT_TIMEOUT from the heartbeat at 5.500 s (3.000 s after the fault)");
 	ck_assert_int_eq(eval1(ka, both(), &r), VERDICT_PASS);
 	ck_assert_str_eq(r.observed, "ETIMEDOUT from recv at 15.100 s (12.600 s after the fault)");
 }
@@ -64,9 +75,12 @@ START_TEST(heartbeat_missing_or_late_fails)
 {
 	struct verdict_result r;
 	struct obs_peer p = both();
-	struct case_expect hb = { .kind = CASE_EXPECT_ERROR, .host = 1,
-				  .errnum = CASE_ERRNO_HEARTBEAT_TIMEOUT, .has_band = true,
-				  .band_lo_ms = 2500, .band_hi_ms = 2900 };
+	struct case_expect hb = { .kind = CASE_EXPECT_ERROR,
+				  .host = 1,
+				  .errnum = CASE_ERRNO_HEARTBEAT_TIMEOUT,
+				  .has_band = true,
+				  .band_lo_ms = 2500,
+				  .band_hi_ms = 2900 };
 
 	ck_assert_int_eq(eval1(hb, p, &r), VERDICT_FAIL);
 	p.app_errno = 0;
@@ -78,9 +92,10 @@ END_TEST
 START_TEST(no_error_sees_the_heartbeat)
 {
 	struct verdict_result r;
-	struct obs_peer p = { .started = true, .has_conn = true,
-				      .app_errno = CASE_ERRNO_HEARTBEAT_TIMEOUT,
-				      .app_errno_ms = 6000 };
+	struct obs_peer p = { .started = true,
+			      .has_conn = true,
+			      .app_errno = CASE_ERRNO_HEARTBEAT_TIMEOUT,
+			      .app_errno_ms = 6000 };
 	struct case_expect e = { .kind = CASE_EXPECT_NO_ERROR, .host = 1 };
 
 	ck_assert_int_eq(eval1(e, p, &r), VERDICT_FAIL);
@@ -96,8 +111,8 @@ START_TEST(result_folds_the_heartbeat_apart)
 	struct run_peer_result r = { .obs = { .started = true } };
 	json_t *hb = json_pack("{s:s s:I s:s s:s}", "call", "heartbeat", "ret", (json_int_t)-1,
 			       "errno", "HEARTBEAT_TIMEOUT", "role", "ping");
-	json_t *miss = json_pack("{s:s s:I s:n}", "call", "heartbeat", "ret", (json_int_t)2,
-				 "errno");
+	json_t *miss =
+		json_pack("{s:s s:I s:n}", "call", "heartbeat", "ret", (json_int_t)2, "errno");
 	json_t *rx = json_pack("{s:s s:I s:s}", "call", "recv", "ret", (json_int_t)-1, "errno",
 			       "ETIMEDOUT");
 
@@ -117,13 +132,17 @@ END_TEST
 
 START_TEST(middlebox_counter)
 {
-	struct case_expect e = { .kind = CASE_EXPECT_COUNTER, .host = -1, .rule_mbox = true,
-				 .cmp = CASE_CMP_EQ, .count = 6 };
+	struct case_expect e = { .kind = CASE_EXPECT_COUNTER,
+				 .host = -1,
+				 .rule_mbox = true,
+				 .cmp = CASE_CMP_EQ,
+				 .count = 6 };
 	struct case_def c = mk_case(&e);
 	struct obs_counter k = { .name = "fw", .installed = true, .packets = 6, .matched = 6 };
 	struct obs_peer peers[2] = { { .started = true }, { .started = true } };
-	struct verdict_input in = { .c = &c, .peers = peers, .fault_ms = 0, .counters = &k,
-				    .n_counters = 1 };
+	struct verdict_input in = {
+		.c = &c, .peers = peers, .fault_ms = 0, .counters = &k, .n_counters = 1
+	};
 	struct verdict_result r;
 
 	strcpy(e.rule, "fw");

@@ -152,8 +152,8 @@ static size_t put_tlv(uint8_t *b, uint16_t type, const void *val, size_t n)
 START_TEST(decode_nflog)
 {
 	uint8_t rec[256], ip[80];
-	const uint8_t indev[4] = { 0, 0, 0, 2 }, ts[16] = { 0, 0, 0, 0, 0, 0, 0, 100,
-							 0, 0, 0, 0, 0, 0, 0, 7 };
+	const uint8_t indev[4] = { 0, 0, 0, 2 },
+		      ts[16] = { 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 7 };
 	size_t n = 4, iplen = put_ipv4(ip, WIRE_SYN, 42, 0, 0);
 	struct wire_seg s = { 0 };
 	char rule[WIRE_RULE_MAX];
@@ -286,7 +286,8 @@ START_TEST(segment_kinds)
 	struct wire_seg s = { .flags = seg_kinds[_i].flags, .len = seg_kinds[_i].len };
 
 	for (int k = 0; k < CASE_SEG_COUNT; k++)
-		ck_assert_msg(wire_seg_is(&s, (enum case_seg_kind)k) == (seg_kinds[_i].is[k] == '1'),
+		ck_assert_msg(wire_seg_is(&s, (enum case_seg_kind)k) ==
+				      (seg_kinds[_i].is[k] == '1'),
 			      "flags %#x len %u as %s", s.flags, s.len,
 			      case_seg_kind_name((enum case_seg_kind)k));
 }
@@ -311,8 +312,11 @@ START_TEST(labels)
 	char buf[96];
 
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		struct wire_seg s = { .flags = t[i].flags, .rseq = t[i].rseq, .rack = t[i].rack,
-				      .len = t[i].len, .win = t[i].win };
+		struct wire_seg s = { .flags = t[i].flags,
+				      .rseq = t[i].rseq,
+				      .rack = t[i].rack,
+				      .len = t[i].len,
+				      .win = t[i].win };
 
 		wire_seg_label(&s, buf, sizeof(buf));
 		ck_assert_str_eq(buf, t[i].label);
@@ -377,7 +381,9 @@ START_TEST(verdict_direction_and_window)
 	ck_assert_int_eq(eval_wire(e, wire_ok, &r), VERDICT_FAIL);
 	ck_assert_str_eq(r.observed, "0 RST");
 	e = (struct case_expect){ .wire = { .seg = CASE_SEG_SYN, .count = 2 },
-				  .when = CASE_WHEN_DURING, .from_ms = 1000, .to_ms = 2500 };
+				  .when = CASE_WHEN_DURING,
+				  .from_ms = 1000,
+				  .to_ms = 2500 };
 	ck_assert_int_eq(eval_wire(e, wire_ok, &r), VERDICT_PASS);
 	ck_assert_str_eq(r.expected, "client sent SYN count 2 from 1.000 to 2.500 s");
 }
@@ -386,8 +392,10 @@ END_TEST
 START_TEST(verdict_gaps)
 {
 	struct verdict_result r;
-	struct case_expect e = { .wire = { .seg = CASE_SEG_SYN, .has_gaps = true,
-					   .gaps_ms = { 1000, 1000, 1000 }, .n_gaps = 3,
+	struct case_expect e = { .wire = { .seg = CASE_SEG_SYN,
+					   .has_gaps = true,
+					   .gaps_ms = { 1000, 1000, 1000 },
+					   .n_gaps = 3,
 					   .tolerance_ms = 100 } };
 
 	ck_assert_int_eq(eval_wire(e, wire_ok, &r), VERDICT_PASS);
@@ -415,7 +423,8 @@ START_TEST(verdict_no_capture_is_error)
 	ck_assert_int_eq(eval_wire(e, NULL, &r), VERDICT_ERROR);
 	e.host = 0;
 	ck_assert_int_eq(eval_wire(e, lost, &r), VERDICT_ERROR);
-	ck_assert_str_eq(r.observed, "the capture on client lost 3 packets: counts cannot be trusted");
+	ck_assert_str_eq(r.observed,
+			 "the capture on client lost 3 packets: counts cannot be trusted");
 }
 END_TEST
 
