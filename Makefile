@@ -163,7 +163,9 @@ check-layers:
 	tests/check-layers-selftest.sh
 
 # Style and static checks: kernel style at 100 columns (.clang-format, the
-# Debian 12 clang-format), cppcheck's warnings, the layers.
+# Debian 12 clang-format), cppcheck's warnings on the program (not on the BPF
+# side, which clang -Wall checks, nor on the tests, whose ck_assert() cppcheck
+# does not know to end a test), the layers.
 # clang-format 14 (Debian 12's): other versions break lines differently.
 CLANG_FORMAT ?= $(shell command -v clang-format-14 || echo clang-format)
 LINT_SRCS := $(wildcard harness/*/*.[ch] netns/*.[ch] tests/*/*.[ch])
@@ -171,7 +173,7 @@ CPPCHECK_FLAGS := --quiet --enable=warning,performance,portability --std=c11 -D_
 	--inline-suppr --error-exitcode=1 -Iharness -I. --include=/usr/include/jansson.h
 lint: check-layers
 	$(CLANG_FORMAT) --dry-run --Werror $(LINT_SRCS)
-	cppcheck $(CPPCHECK_FLAGS) harness netns tests
+	cppcheck $(CPPCHECK_FLAGS) -i harness/obs/tcp_events.bpf.c harness netns
 	@echo "ok: lint (clang-format, cppcheck, layers)"
 
 # Flakes under load (issue 8; long, not part of `make test`): the whole suite
