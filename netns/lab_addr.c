@@ -123,9 +123,13 @@ static int lab_addr_restore_routes(struct lab_nl *nl, const char *where,
 	return rs->n;
 }
 
-static int lab_addr_put(struct lab_nl *nl, const char *where, int ifindex, const unsigned char *a,
-			int plen, struct nl_addr **local_out, struct tf_err *err)
+/* @at (IPv4, its plen >= 0) on interface @ifindex; *@local_out, when given,
+ * receives the address object (the routes put back name it). */
+static int lab_addr_put(struct lab_nl *nl, const char *where, int ifindex,
+			const struct lab_cidr *at, struct nl_addr **local_out, struct tf_err *err)
 {
+	const unsigned char *a = at->addr;
+	int plen = at->plen;
 	struct rtnl_addr *addr = rtnl_addr_alloc();
 	struct nl_addr *local = nl_addr_build(AF_INET, a, 4);
 	char text[INET_ADDRSTRLEN];
@@ -154,15 +158,28 @@ out:
 	return ret;
 }
 
-/* The move itself, @old found as @oa on its interface; routes saved in @rs. */
+/* An address change: from @old (its plen as written, or -1) to @new (-1:
+ * the old one's). */
+struct lab_addr_change {
+	struct lab_cidr old, new;
+};
+
+/* The move itself, the old address found as @oa on its interface; routes
+ * saved in @rs. */
 static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr *oa,
-			 const struct lab_cidr *old, const struct lab_cidr *new,
-			 struct lab_addr_routes *rs, struct tf_err *err)
+			 const struct lab_addr_change *ch, struct lab_addr_routes *rs,
+			 struct tf_err *err)
 {
 	int ifindex = rtnl_addr_get_ifindex(oa), oplen = rtnl_addr_get_prefixlen(oa);
+	const struct lab_cidr *old = &ch->old;
+	struct lab_cidr put = ch->new, back = ch->old;
 	struct nl_addr *local = NULL;
 	struct tf_err undo;
 	int ret;
+
+	if (put.plen < 0)
+		put.plen = oplen;
+	back.plen = oplen;
 
 	ret = lab_addr_save_routes(nl, where, ifindex, rs, err);
 	if (ret < 0)
@@ -170,11 +187,10 @@ static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr 
 	ret = rtnl_addr_delete(nl->sk, oa, 0);
 	if (ret < 0)
 		return lab_nl_fail(nl, ret, err, "%s: delete the old address", where);
-	ret = lab_addr_put(nl, where, ifindex, new->addr, new->plen >= 0 ? new->plen : oplen,
-			   &local, err);
+	ret = lab_addr_put(nl, where, ifindex, &put, &local, err);
 	if (ret < 0) {
 		/* Best effort: the host as it was, then the first error. */
-		if (lab_addr_put(nl, where, ifindex, old->addr, oplen, &local, &undo) == 0)
+		if (lab_addr_put(nl, where, ifindex, &back, &local, &undo) == 0)
 			lab_addr_restore_routes(nl, where, rs, old->addr, local, &undo);
 		nl_addr_put(local);
 		return ret;
@@ -188,14 +204,15 @@ int lab_addr_move(struct lab *lab, int host, const char *old_cidr, const char *n
 		  struct tf_err *err)
 {
 	struct lab_addr_routes rs = { .n = 0 };
-	struct lab_cidr old, new;
+	struct lab_addr_change ch;
+	struct lab_cidr *old = &ch.old, *new = &ch.new;
 	struct nl_cache *cache = NULL;
 	struct rtnl_addr *oa = NULL, *dup;
 	char where[LAB_NAME_MAX + 8];
 	struct lab_nl nl;
 	int ret;
 
-	if (lab_addr_parse(old_cidr, &old) < 0 || lab_addr_parse(new_cidr, &new) < 0)
+	if (lab_addr_parse(old_cidr, old) < 0 || lab_addr_parse(new_cidr, new) < 0)
 		return tf_err_set(
 			err, -EINVAL,
 			"readdress %s -> %s: both must be IPv4 addresses of 198.18.0.0/15",
@@ -208,18 +225,18 @@ int lab_addr_move(struct lab *lab, int host, const char *old_cidr, const char *n
 		ret = lab_nl_fail(&nl, ret, err, "%s: list addresses", where);
 		goto out_close;
 	}
-	oa = lab_addr_find(cache, old.addr);
+	oa = lab_addr_find(cache, old->addr);
 	if (!oa) {
 		ret = tf_err_set(err, -ENOENT, "%s has no address %s", where, old_cidr);
 		goto out_free;
 	}
-	dup = lab_addr_find(cache, new.addr);
+	dup = lab_addr_find(cache, new->addr);
 	if (dup) {
 		rtnl_addr_put(dup);
 		ret = tf_err_set(err, -EEXIST, "%s already has the address %s", where, new_cidr);
 		goto out_free;
 	}
-	ret = lab_addr_swap(&nl, where, oa, &old, &new, &rs, err);
+	ret = lab_addr_swap(&nl, where, oa, &ch, &rs, err);
 out_free:
 	lab_addr_routes_free(&rs);
 	rtnl_addr_put(oa);

@@ -306,7 +306,7 @@ static int lab_fw_one_cb(const char *name, uint64_t packets, uint64_t bytes, voi
 }
 
 int lab_fw_counter(struct lab_fw *fw, const char *family, const char *table, const char *name,
-		   uint64_t *packets, uint64_t *bytes, struct tf_err *err)
+		   struct lab_fw_count *out_count, struct tf_err *err)
 {
 	struct lab_fw_one one = { .name = name };
 	const char *out = NULL;
@@ -326,9 +326,7 @@ int lab_fw_counter(struct lab_fw *fw, const char *family, const char *table, con
 	if (!one.found)
 		return tf_err_set(err, -ENOENT, "%s: no counter %s in table %s %s", fw->where, name,
 				  family, table);
-	if (packets)
-		*packets = one.packets;
-	if (bytes)
-		*bytes = one.bytes;
+	if (out_count)
+		*out_count = (struct lab_fw_count){ .packets = one.packets, .bytes = one.bytes };
 	return 0;
 }

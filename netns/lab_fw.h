@@ -41,13 +41,18 @@ void lab_fw_close(struct lab_fw *fw);
  */
 int lab_fw_run(struct lab_fw *fw, const char *cmds, struct tf_err *err);
 
+/* What a counter object counted. */
+struct lab_fw_count {
+	uint64_t packets, bytes;
+};
+
 /**
  * lab_fw_counter() - read the named counter object @name of table @family @table
  * (created with "add counter FAMILY TABLE NAME", used by rules as "counter name NAME").
- * Return: 0 with *@packets and *@bytes, or -ENOENT / -errno.
+ * Return: 0 with *@out, or -ENOENT / -errno.
  */
 int lab_fw_counter(struct lab_fw *fw, const char *family, const char *table, const char *name,
-		   uint64_t *packets, uint64_t *bytes, struct tf_err *err);
+		   struct lab_fw_count *out, struct tf_err *err);
 
 /* Called by lab_fw_counters() for each counter object; a negative return stops. */
 typedef int (*lab_fw_counter_cb)(const char *name, uint64_t packets, uint64_t bytes, void *arg);

@@ -249,8 +249,14 @@ int lab_link_set_up(struct lab *lab, int host, const char *ifname, bool up, stru
 	return ret;
 }
 
+/* One end of a veth: its host's namespace and its name there. */
+struct lab_veth_end {
+	int netns_fd;
+	const char *ifname;
+};
+
 /* The request itself: sent from the caller's namespace, each end born in its own. */
-static int lab_veth_create(const struct lab *lab, int a, const char *if_a, int b, const char *if_b,
+static int lab_veth_create(const struct lab_veth_end *a, const struct lab_veth_end *b,
 			   const char *what, struct tf_err *err)
 {
 	struct rtnl_link *link, *peer;
@@ -266,10 +272,10 @@ static int lab_veth_create(const struct lab *lab, int a, const char *if_a, int b
 		goto out_close;
 	}
 	peer = rtnl_link_veth_get_peer(link); /* a reference of our own */
-	rtnl_link_set_name(link, if_a);
-	rtnl_link_set_ns_fd(link, lab_host_netns_fd(lab, a));
-	rtnl_link_set_name(peer, if_b);
-	rtnl_link_set_ns_fd(peer, lab_host_netns_fd(lab, b));
+	rtnl_link_set_name(link, a->ifname);
+	rtnl_link_set_ns_fd(link, a->netns_fd);
+	rtnl_link_set_name(peer, b->ifname);
+	rtnl_link_set_ns_fd(peer, b->netns_fd);
 	ret = rtnl_link_add(nl.sk, link, NLM_F_CREATE | NLM_F_EXCL);
 	if (ret < 0)
 		ret = lab_nl_fail(&nl, ret, err, "%s: create", what);
@@ -296,7 +302,9 @@ int lab_veth_add(struct lab *lab, int a, const char *if_a, int b, const char *if
 	if (ret == 0)
 		ret = lab_ifname_check(what, if_b, err);
 	if (ret == 0)
-		ret = lab_veth_create(lab, a, if_a, b, if_b, what, err);
+		ret = lab_veth_create(&(struct lab_veth_end){ lab_host_netns_fd(lab, a), if_a },
+				      &(struct lab_veth_end){ lab_host_netns_fd(lab, b), if_b },
+				      what, err);
 	/*
 	 * No undo on failure below: the ends live only in the hosts'
 	 * namespaces and go with them in lab_free().

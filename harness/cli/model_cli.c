@@ -168,6 +168,32 @@ static void print_pred(const struct model_pred *o)
 	printf("predicted: %s s\n", a);
 }
 
+/* The kernel first (--kernel RELEASE replaces the probe of this one), so that
+ * the settings that follow apply to its defaults. 0, or 2 after a message. */
+static int predict_kernel(int argc, char **argv, struct model_kernel *k, struct model_params *p,
+			  char *how, size_t how_size)
+{
+	bool given = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *rel = !strncmp(argv[i], "--kernel=", 9)	       ? argv[i] + 9 :
+				  !strcmp(argv[i], "--kernel") && i + 1 < argc ? argv[i + 1] :
+										 NULL;
+
+		if (!rel)
+			continue;
+		if (model_kernel_from_release(rel, k))
+			return bad("bad --kernel '%s': expected a release like 6.1.0", rel);
+		model_params_init(p, k);
+		snprintf(how, how_size, "Linux %s as asked: compiled defaults; HZ 250 (assumed)",
+			 rel);
+		given = true;
+	}
+	if (!given)
+		model_env_probe(k, p, how, how_size);
+	return 0;
+}
+
 int model_cli_predict(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -184,25 +210,10 @@ int model_cli_predict(int argc, char **argv)
 	struct model_params p;
 	struct model_pred o;
 	char how[300], list[200];
-	int opt, s, ret = 0; /* ret: 1 once --kernel was given */
+	int opt, s;
 
-	/* The kernel first (--kernel replaces the probe), then the settings. */
-	for (int i = 1; i < argc; i++) {
-		const char *rel = !strncmp(argv[i], "--kernel=", 9)	       ? argv[i] + 9 :
-				  !strcmp(argv[i], "--kernel") && i + 1 < argc ? argv[i + 1] :
-										 NULL;
-
-		if (!rel)
-			continue;
-		if (model_kernel_from_release(rel, &k))
-			return bad("bad --kernel '%s': expected a release like 6.1.0", rel);
-		model_params_init(&p, &k);
-		snprintf(how, sizeof(how), "Linux %s as asked: compiled defaults; HZ 250 (assumed)",
-			 rel);
-		ret = 1;
-	}
-	if (!ret)
-		model_env_probe(&k, &p, how, sizeof(how));
+	if (predict_kernel(argc, argv, &k, &p, how, sizeof(how)))
+		return 2;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {

@@ -29,11 +29,17 @@ static void diff_str(struct diff_ctx *d, json_t *changes, const char *what, cons
 		diff_add(d, changes, what, json_string(a), json_string(b), true);
 }
 
-/* A time in both runs: a change only past the tolerance; @lo/@hi: the band
- * of run b's model (-1: none), which the time must stay in. */
-static void diff_ms(struct diff_ctx *d, json_t *changes, const char *what, int64_t a, int64_t b,
-		    int64_t lo, int64_t hi)
+/* One time in both runs (-1: not measured) and the band of run b's model
+ * (lo -1: none), which the time must stay in. */
+struct diff_time {
+	int64_t a, b, lo, hi;
+};
+
+/* A time in both runs: a change only past the tolerance or out of the band. */
+static void diff_ms(struct diff_ctx *d, json_t *changes, const char *what,
+		    const struct diff_time *t)
 {
+	int64_t a = t->a, b = t->b, lo = t->lo, hi = t->hi;
 	int64_t delta = b - a, tol = d->tolerance_ms;
 	bool out_of_band = lo >= 0 && (b < lo || b > hi);
 	json_t *ch;
@@ -71,8 +77,9 @@ static void diff_peers(struct diff_ctx *d, json_t *changes, const json_t *a, con
 		diff_str(d, changes, what, run_files_str(pa, "final_state"),
 			 run_files_str(pb, "final_state"));
 		snprintf(what, sizeof(what), "%s detection", host);
-		diff_ms(d, changes, what, run_files_int(pa, "detect_ms", -1),
-			run_files_int(pb, "detect_ms", -1), -1, -1);
+		diff_ms(d, changes, what,
+			&(struct diff_time){ run_files_int(pa, "detect_ms", -1),
+					     run_files_int(pb, "detect_ms", -1), -1, -1 });
 	}
 }
 
@@ -95,9 +102,11 @@ static void diff_expectations(struct diff_ctx *d, json_t *changes, const json_t 
 				 run_files_str(xb, "verdict"));
 			snprintf(what, sizeof(what), "line %lld time",
 				 (long long)run_files_int(xa, "line", 0));
-			diff_ms(d, changes, what, run_files_int(xa, "offset_ms", -1),
-				run_files_int(xb, "offset_ms", -1), run_files_int(m, "lo_ms", -1),
-				run_files_int(m, "hi_ms", -1));
+			diff_ms(d, changes, what,
+				&(struct diff_time){ run_files_int(xa, "offset_ms", -1),
+						     run_files_int(xb, "offset_ms", -1),
+						     run_files_int(m, "lo_ms", -1),
+						     run_files_int(m, "hi_ms", -1) });
 		}
 }
 
@@ -185,8 +194,10 @@ static json_t *diff_claims(struct diff_ctx *d, const json_t *sa, const json_t *s
 				 run_files_str(rb, "verdict"));
 			/* no band: a claim's model_band is for its stock parameters,
 			 * its measure may come from a quick case */
-			diff_ms(d, changes, "measured", run_files_int(ra, "measured_ms", -1),
-				run_files_int(rb, "measured_ms", -1), -1, -1);
+			diff_ms(d, changes, "measured",
+				&(struct diff_time){ run_files_int(ra, "measured_ms", -1),
+						     run_files_int(rb, "measured_ms", -1), -1,
+						     -1 });
 		}
 		if (json_array_size(changes))
 			json_array_append_new(out,

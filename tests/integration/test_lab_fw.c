@@ -70,12 +70,11 @@ static void fw_run(struct lab_fw *fw, const char *cmds)
 static uint64_t fw_packets(struct lab_fw *fw, const char *table, const char *name)
 {
 	struct tf_err err = { "" };
-	uint64_t packets = 0, bytes = 0;
+	struct lab_fw_count cnt = { 0, 0 };
 
-	ck_assert_msg(lab_fw_counter(fw, "inet", table, name, &packets, &bytes, &err) == 0, "%s",
-		      err.msg);
-	ck_assert(packets == 0 || bytes >= 20 * packets); /* at least an IPv4 header each */
-	return packets;
+	ck_assert_msg(lab_fw_counter(fw, "inet", table, name, &cnt, &err) == 0, "%s", err.msg);
+	ck_assert(cnt.packets == 0 || cnt.bytes >= 20 * cnt.packets); /* an IPv4 header each */
+	return cnt.packets;
 }
 
 static void sleep_ms(long ms)
@@ -110,18 +109,18 @@ START_TEST(test_rules_stay_in_their_namespace)
 	int client, server;
 	struct lab *lab = pair_new(&client, &server);
 	struct lab_fw *sfw = fw_open(lab, server), *cfw = fw_open(lab, client);
-	uint64_t p = 1, b = 1;
+	struct lab_fw_count pb = { 1, 1 };
 
 	fw_run(sfw, "add table inet tftest\nadd counter inet tftest c1");
-	ck_assert_int_eq(lab_fw_counter(sfw, "inet", "tftest", "c1", &p, &b, &err), 0);
-	ck_assert(p == 0 && b == 0);
+	ck_assert_int_eq(lab_fw_counter(sfw, "inet", "tftest", "c1", &pb, &err), 0);
+	ck_assert(pb.packets == 0 && pb.bytes == 0);
 	/* Not in the client's namespace... */
-	ck_assert_int_eq(lab_fw_counter(cfw, "inet", "tftest", "c1", &p, &b, &err), -ENOENT);
+	ck_assert_int_eq(lab_fw_counter(cfw, "inet", "tftest", "c1", &pb, &err), -ENOENT);
 	ck_assert_msg(strstr(err.msg, "host client") != NULL, "%s", err.msg);
 	/* ...and the same table name there is a different table. */
 	fw_run(cfw, "add table inet tftest\nadd counter inet tftest other");
-	ck_assert_int_eq(lab_fw_counter(sfw, "inet", "tftest", "other", &p, &b, &err), -ENOENT);
-	ck_assert_int_eq(lab_fw_counter(sfw, "inet", "tftest", "nope", &p, &b, &err), -ENOENT);
+	ck_assert_int_eq(lab_fw_counter(sfw, "inet", "tftest", "other", &pb, &err), -ENOENT);
+	ck_assert_int_eq(lab_fw_counter(sfw, "inet", "tftest", "nope", &pb, &err), -ENOENT);
 	lab_fw_close(cfw);
 	lab_fw_close(sfw);
 	lab_fw_close(NULL);
@@ -135,7 +134,7 @@ START_TEST(test_errors_carry_nft_text)
 	int client, server;
 	struct lab *lab = pair_new(&client, &server);
 	struct lab_fw *fw = fw_open(lab, server);
-	uint64_t p, b;
+	struct lab_fw_count pb;
 
 	ck_assert_int_eq(lab_fw_run(fw, "add table inet t\nadd rule inet t nochain drop", &err),
 			 -ENOENT);
@@ -146,10 +145,9 @@ START_TEST(test_errors_carry_nft_text)
 	ck_assert_int_eq(lab_fw_run(fw, "add tabel inet t", &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "syntax error") != NULL, "%s", err.msg);
 	/* The failed batch is atomic: its table was not created either. */
-	ck_assert_int_eq(lab_fw_counter(fw, "inet", "t", "x", &p, &b, &err), -ENOENT);
+	ck_assert_int_eq(lab_fw_counter(fw, "inet", "t", "x", &pb, &err), -ENOENT);
 	/* A name that would smuggle syntax is refused before nft sees it. */
-	ck_assert_int_eq(lab_fw_counter(fw, "inet", "t", "x; flush ruleset", &p, &b, &err),
-			 -EINVAL);
+	ck_assert_int_eq(lab_fw_counter(fw, "inet", "t", "x; flush ruleset", &pb, &err), -EINVAL);
 	ck_assert_int_eq(lab_fw_run(fw, NULL, &err), -EINVAL);
 	ck_assert_int_eq(lab_fw_open(lab, 7, &(struct lab_fw *){ NULL }, &err), -EINVAL);
 	lab_fw_close(fw);
