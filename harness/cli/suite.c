@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include "common/clock.h"
+#include "common/dirs.h"
 #include "common/secs.h"
 #include "report/claims.h"
 #include "report/result.h"
@@ -104,24 +105,6 @@ static void suite_progress(struct suite_ctx *sx)
 	fflush(stderr);
 }
 
-static int suite_mkdirs(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* results/<run-id>, and results/latest pointing at it (replaced atomically). */
 static int suite_make_run_dir(struct suite_ctx *sx)
 {
@@ -134,7 +117,7 @@ static int suite_make_run_dir(struct suite_ctx *sx)
 	strftime(id, sizeof(id), "%Y%m%d-%H%M%S", &tm);
 	snprintf(sx->run_dir, sizeof(sx->run_dir), "%s/%s-%d", sx->o->results_root, id,
 		 (int)getpid());
-	ret = suite_mkdirs(sx->run_dir);
+	ret = dirs_make(sx->run_dir);
 	if (ret)
 		return ret;
 	snprintf(link_tmp, sizeof(link_tmp), "%s/.latest-%d", sx->o->results_root, (int)getpid());
@@ -185,7 +168,7 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 	else
 		snprintf(j->dir, sizeof(j->dir), "%s/%s%s", sx->run_dir, j->sc->id,
 			 j->control ? ".control" : "");
-	ret = suite_mkdirs(j->dir);
+	ret = dirs_make(j->dir);
 	if (ret)
 		return ret;
 	fflush(NULL);

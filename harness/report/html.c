@@ -53,26 +53,6 @@ void html_badge(FILE *f, enum run_outcome o)
 		run_files_outcome_name(o));
 }
 
-int html_file_write(const char *path, int (*body)(FILE *f, const void *arg), const void *arg)
-{
-	char tmp[4200];
-	FILE *f;
-	int ret;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	ret = body(f, arg);
-	if (fclose(f) != 0 && !ret)
-		ret = -EIO;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
-}
-
 struct html_run {
 	const char *run_dir;
 	const json_t *summary;
@@ -444,9 +424,9 @@ int html_write(const char *run_dir, const json_t *summary)
 	}
 	snprintf(path, sizeof(path), "%s/claims.html", run_dir);
 	if (!ret)
-		ret = html_file_write(path, html_claims, &r);
+		ret = xml_file_write(path, html_claims, &r);
 	snprintf(path, sizeof(path), "%s/index.html", run_dir);
 	if (!ret)
-		ret = html_file_write(path, html_index, &r);
+		ret = xml_file_write(path, html_index, &r);
 	return ret;
 }

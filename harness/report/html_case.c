@@ -265,5 +265,5 @@ int html_case_page(const char *case_dir, const char *up, const json_t *c, const 
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/case.html", case_dir);
-	return html_file_write(path, html_case_body, &hc);
+	return xml_file_write(path, html_case_body, &hc);
 }

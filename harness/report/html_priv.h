@@ -27,10 +27,4 @@ void html_badge(FILE *f, enum run_outcome o);
  */
 int html_case_page(const char *case_dir, const char *up, const json_t *c, const json_t *summary);
 
-/**
- * html_file_write() - open @path.tmp, call @body, rename over @path.
- * Return: 0 or -errno.
- */
-int html_file_write(const char *path, int (*body)(FILE *f, const void *arg), const void *arg);
-
 #endif

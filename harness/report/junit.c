@@ -188,23 +188,23 @@ static int junit_write_file(FILE *f, const char *run_dir, const json_t *summary)
 	return 0;
 }
 
+struct junit_args {
+	const char *run_dir;
+	const json_t *summary;
+};
+
+static int junit_body(FILE *f, const void *arg)
+{
+	const struct junit_args *a = arg;
+
+	return junit_write_file(f, a->run_dir, a->summary);
+}
+
 int junit_write(const char *run_dir, const json_t *summary)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
-	int ret;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/junit.xml", run_dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	ret = junit_write_file(f, run_dir, summary);
-	if (fclose(f) != 0 && !ret)
-		ret = -EIO;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return xml_file_write(path, junit_body,
+			      &(struct junit_args){ .run_dir = run_dir, .summary = summary });
 }

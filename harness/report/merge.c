@@ -12,26 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/dirs.h"
 #include "case/case_set.h"
 #include "report/claims.h"
 #include "report/report_run.h"
 #include "report/run_files.h"
-
-static int merge_mkdirs(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
 
 static int merge_copy_file(const char *from, const char *to)
 {
@@ -65,7 +50,7 @@ static int merge_copy_dir(const char *from, const char *to)
 {
 	char src[4400], dst[4500];
 	struct dirent *de;
-	int ret = merge_mkdirs(to);
+	int ret = dirs_make(to);
 	DIR *d;
 
 	if (ret)
@@ -284,7 +269,7 @@ int merge_runs(char *const *runs, int n_runs, const char *into, char *why, size_
 {
 	struct merge_ctx m = { .into = into, .why = why, .why_len = why_len };
 	json_t *summary = NULL;
-	int ret = merge_mkdirs(into);
+	int ret = dirs_make(into);
 
 	if (ret) {
 		snprintf(why, why_len, "%s: %s", into, strerror(-ret));

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "obs/wire.h"
+#include "report/xml_out.h"
 
 #define SVG_ROW_H 24
 #define SVG_TOP 100 /* title (three lines), column heads */
@@ -40,33 +41,10 @@ static int svg_y(int i)
 	return SVG_TOP + i * SVG_ROW_H + SVG_ROW_H / 2;
 }
 
-static void svg_esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20)
-				fputc(*s, f);
-		}
-	}
-}
-
 static void svg_text(FILE *f, int x, int y, const char *cls, const char *anchor, const char *s)
 {
 	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"%s\" text-anchor=\"%s\">", x, y, cls, anchor);
-	svg_esc(f, s);
+	xml_put(f, s);
 	fputs("</text>\n", f);
 }
 

@@ -1,8 +1,10 @@
 /* xml_out.c - escaping for XML and HTML output; see xml_out.h. */
 #include "report/xml_out.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 void xml_put(FILE *f, const char *s)
 {
@@ -55,4 +57,24 @@ void xml_put_href(FILE *f, const char *s)
 		else
 			fprintf(f, "%%%02X", c);
 	}
+}
+
+int xml_file_write(const char *path, int (*body)(FILE *f, const void *arg), const void *arg)
+{
+	char tmp[4200];
+	FILE *f;
+	int ret;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	ret = body(f, arg);
+	if (fclose(f) != 0 && !ret)
+		ret = -EIO;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
 }

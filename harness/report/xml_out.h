@@ -27,4 +27,12 @@ void xml_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 
  */
 void xml_put_href(FILE *f, const char *s);
 
+/**
+ * xml_file_write() - a file whole or not at all: @body writes into
+ * "@path.tmp", which is then renamed over @path (removed on failure), so that
+ * a killed writer never leaves half a page or half of junit.xml.
+ * Return: 0, @body's negative return, or -errno.
+ */
+int xml_file_write(const char *path, int (*body)(FILE *f, const void *arg), const void *arg);
+
 #endif
