@@ -26,6 +26,8 @@
 #include "run/run_exec_priv.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,37 +160,51 @@ void run_exec_conn(const struct run_ctx *rc, int host, struct obs_program *op)
 		infer_error(rc, host, op);
 }
 
-/* program-HOST.txt: every program and line of the host, on the case clock. */
+/* One program's start or end as a line of program-HOST.txt. */
+static void write_proc(FILE *f, const struct obs_proc *p, bool end)
+{
+	if (!end)
+		fprintf(f, "%9.3f exec   pid %d: %s\n", (double)p->start_ms / 1000, p->pid,
+			p->command);
+	else if (p->signo)
+		fprintf(f, "%9.3f exit   pid %d: killed by SIG%s%s%s\n", (double)p->exit_ms / 1000,
+			p->pid, sigabbrev_np(p->signo) ?: "?", p->ended_by ? " at " : "",
+			p->ended_by ? p->ended_by : "");
+	else
+		fprintf(f, "%9.3f exit   pid %d: status %d\n", (double)p->exit_ms / 1000, p->pid,
+			p->status);
+}
+
+/* program-HOST.txt: every start, line and end of the host's programs, in
+ * time order on the case clock. */
 static void write_output(const struct run_ctx *rc, int h, const struct obs_program *op)
 {
+	int64_t inf = INT64_MAX;
 	char path[4096];
+	int s = 0, l = 0, e = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/program-%s.txt", rc->dir, rc->c->hosts[h]);
 	f = fopen(path, "we");
 	if (!f)
 		return;
-	for (int i = 0, l = 0; i < op->n_procs || l < op->n_lines;) {
-		const struct obs_proc *p = i < op->n_procs ? &op->procs[i] : NULL;
-		const struct obs_line *ln = l < op->n_lines ? &op->lines[l] : NULL;
+	for (;;) {
+		int64_t ts = s < op->n_procs ? op->procs[s].start_ms : inf;
+		int64_t tl = l < op->n_lines ? op->lines[l].t_ms : inf;
+		int64_t te = e < op->n_procs && op->procs[e].exited ? op->procs[e].exit_ms : inf;
 
-		if (p && (!ln || p->start_ms <= ln->t_ms)) {
-			fprintf(f, "%9.3f exec   pid %d: %s\n", (double)p->start_ms / 1000, p->pid,
-				p->command);
-			i++;
-			continue;
+		if (ts == inf && tl == inf && te == inf)
+			break;
+		if (ts <= tl && ts <= te) {
+			write_proc(f, &op->procs[s++], false);
+		} else if (te < tl) {
+			write_proc(f, &op->procs[e++], true);
+		} else {
+			fprintf(f, "%9.3f %s %s\n", (double)tl / 1000,
+				op->lines[l].err ? "stderr" : "stdout", op->lines[l].text);
+			l++;
 		}
-		fprintf(f, "%9.3f %s %s\n", (double)ln->t_ms / 1000, ln->err ? "stderr" : "stdout",
-			ln->text);
-		l++;
 	}
-	for (int i = 0; i < op->n_procs; i++)
-		if (op->procs[i].exited)
-			fprintf(f, "%9.3f exit   pid %d: status %d signal %d%s%s\n",
-				(double)op->procs[i].exit_ms / 1000, op->procs[i].pid,
-				op->procs[i].status, op->procs[i].signo,
-				op->procs[i].ended_by ? " at " : "",
-				op->procs[i].ended_by ? op->procs[i].ended_by : "");
 	fclose(f);
 }
 
