@@ -12,7 +12,8 @@
  * exactly. Until the runner consumes those events, it is inferred from the
  * samples and the capture, as the kernel decides it (KERNEL-FACTS.md):
  *   - the socket closed (CLOSE, or vanished) from a synchronized or SYN_SENT
- *     state right after an RST from the remote arrived: ECONNRESET
+ *     state, and an RST from the remote arrived since its last sampled
+ *     change: ECONNRESET
  *     (ECONNREFUSED in SYN_SENT);
  *   - it closed with no FIN or RST, its last sample retransmitting or
  *     probing (tcpi_retransmits or tcpi_probes above 0): the kernel gave up,
@@ -32,7 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_EXEC_RST_SLACK_MS 30 /* an RST this long before the close (3 samples) caused it */
+/* An RST from the other side that arrived since the socket's last change,
+ * and at most this long after its close was sampled (the capture's clock and
+ * the samples'), closed it: the samples may lag the RST on a busy machine. */
+#define RUN_EXEC_RST_SLACK_MS 20
 
 static const char *ev_str(const json_t *ev, const char *key)
 {
@@ -91,8 +95,9 @@ static void find_conn(const struct run_ctx *rc, int h, struct obs_program *op)
 	}
 }
 
-/* An RST from the remote to the connection, in @t_ms - slack .. @t_ms. */
-static bool rst_arrived(const struct run_ctx *rc, int h, const struct obs_program *op, int64_t t_ms)
+/* An RST from the remote to the connection, in @from_ms .. @t_ms + slack. */
+static bool rst_arrived(const struct run_ctx *rc, int h, const struct obs_program *op,
+			int64_t from_ms, int64_t t_ms)
 {
 	for (size_t i = 0; i < timeline_count(rc->tl); i++) {
 		const json_t *ev = timeline_get(rc->tl, i);
@@ -103,7 +108,7 @@ static bool rst_arrived(const struct run_ctx *rc, int h, const struct obs_progra
 		    strcmp(ev_str(ev, "dir"), "in") || !strchr(ev_str(ev, "flags"), 'R') ||
 		    strcmp(ev_str(ev, "from"), op->remote) || strcmp(ev_str(ev, "to"), op->local))
 			continue;
-		if (t >= t_ms - RUN_EXEC_RST_SLACK_MS && t <= t_ms)
+		if (t >= from_ms && t <= t_ms + RUN_EXEC_RST_SLACK_MS)
 			return true;
 	}
 	return false;
@@ -133,7 +138,7 @@ static void infer_error(const struct run_ctx *rc, int h, struct obs_program *op)
 		if (strcmp(was, "ESTABLISHED") && strcmp(was, "SYN_SENT") &&
 		    strcmp(was, "CLOSE_WAIT") && strcmp(was, "SYN_RECV"))
 			return; /* a FIN path: an orderly close */
-		if (rst_arrived(rc, h, op, t)) {
+		if (rst_arrived(rc, h, op, ev_int(last, "t_ms"), t)) {
 			op->sock_errno = !strcmp(was, "SYN_SENT") ? ECONNREFUSED : ECONNRESET;
 			snprintf(op->sock_errno_why, sizeof(op->sock_errno_why),
 				 "inferred: an RST closed it in %s", was);
