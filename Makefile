@@ -353,6 +353,8 @@ CASEDIR = $(PREFIX)/share/tcpfault/cases
 DOCDIR = $(PREFIX)/share/doc/tcpfault
 COMPDIR = $(PREFIX)/share/bash-completion/completions
 CASE_FILES := $(sort $(wildcard cases/*/*.case))
+# what cases/apps/ runs beside its cases ($TCPFAULT_CASE_DIR): scripts, configurations
+CASE_SUPPORT := $(sort $(wildcard cases/*/*.py cases/*/*.conf))
 DOC_FILES := README.md LICENSE docs/CASES.md docs/MODEL.md
 .PHONY: install uninstall
 install: $(B)/tcpfault
@@ -362,6 +364,8 @@ install: $(B)/tcpfault
 	install -D -m 644 scripts/tcpfault.bash-completion $(DESTDIR)$(COMPDIR)/tcpfault
 	@set -e; for f in $(CASE_FILES:cases/%=%); do \
 		install -D -m 644 cases/$$f $(DESTDIR)$(CASEDIR)/$$f; done
+	@set -e; for f in $(CASE_SUPPORT:cases/%=%); do \
+		install -D -m 644 cases/$$f $(DESTDIR)$(CASEDIR)/$$f; done
 	@echo "install $(words $(CASE_FILES)) cases in $(DESTDIR)$(CASEDIR)"
 	install -d $(DESTDIR)$(DOCDIR)
 	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
@@ -370,6 +374,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tcpfault $(DESTDIR)$(MANDIR)/man1/tcpfault.1 \
 		$(DESTDIR)$(MANDIR)/man5/tcpfault-case.5 $(DESTDIR)$(COMPDIR)/tcpfault
 	rm -f $(addprefix $(DESTDIR)$(CASEDIR)/,$(CASE_FILES:cases/%=%))
+	rm -f $(addprefix $(DESTDIR)$(CASEDIR)/,$(CASE_SUPPORT:cases/%=%))
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOC_FILES)))
 	-rmdir $(addprefix $(DESTDIR)$(CASEDIR)/,$(sort $(dir $(CASE_FILES:cases/%=%)))) \
 		$(DESTDIR)$(CASEDIR) $(DESTDIR)$(PREFIX)/share/tcpfault $(DESTDIR)$(DOCDIR) 2>/dev/null

@@ -137,6 +137,7 @@ static void check_whole(struct case_parser *p, unsigned int n_lines)
 	case_expect_check(p);
 	case_check_rules(p); /* a drop is proven by its counter (case_drop.c) */
 	case_check_mbox(p); /* so is a middlebox (case_mbox.c) */
+	case_check_programs(p); /* exec hosts and their expectations (case_exec.c) */
 	for (k = 0; k < CASE_STEP_COUNT; k++) {
 		const char *name = case_step_name((enum case_step_kind)k);
 
@@ -320,6 +321,9 @@ void case_free(struct case_def *c)
 	free(c->sockopts);
 	free(c->steps);
 	free(c->expects);
+	for (int i = 0; i < c->n_texts; i++)
+		free(c->texts[i]);
+	free(c->texts);
 	free(c->file);
 	free(c);
 }
@@ -339,6 +343,22 @@ static int dup_array(void *dst, const void *src, int n, size_t size)
 	return 0;
 }
 
+/* @c's texts into @v (which has none yet); on failure @v keeps what it got. */
+static int dup_texts(struct case_def *v, const struct case_def *c)
+{
+	if (!c->n_texts)
+		return 0;
+	v->texts = calloc((size_t)c->n_texts, sizeof(*v->texts));
+	if (!v->texts)
+		return -ENOMEM;
+	for (; v->n_texts < c->n_texts; v->n_texts++) {
+		v->texts[v->n_texts] = strdup(c->texts[v->n_texts]);
+		if (!v->texts[v->n_texts])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 struct case_def *case_control(const struct case_def *c)
 {
 	struct case_def *v;
@@ -354,11 +374,13 @@ struct case_def *case_control(const struct case_def *c)
 	v->sockopts = NULL;
 	v->steps = NULL;
 	v->expects = NULL;
+	v->texts = NULL;
+	v->n_texts = 0;
 	v->file = strdup(c->file);
 	if (!v->file || dup_array(&v->sysctls, c->sysctls, c->n_sysctls, sizeof(*c->sysctls)) ||
 	    dup_array(&v->sockopts, c->sockopts, c->n_sockopts, sizeof(*c->sockopts)) ||
 	    dup_array(&v->expects, c->expects, c->n_expects, sizeof(*c->expects)) ||
-	    dup_array(&v->steps, c->steps, c->n_steps, sizeof(*c->steps))) {
+	    dup_array(&v->steps, c->steps, c->n_steps, sizeof(*c->steps)) || dup_texts(v, c)) {
 		case_free(v);
 		return NULL;
 	}
@@ -380,5 +402,7 @@ struct case_def *case_control(const struct case_def *c)
 	for (i = 0; i < v->n_steps; i++)
 		v->steps[i].loc.file = v->file;
 	v->control_loc.file = v->file;
+	for (i = 0; i < v->n_needs; i++)
+		v->needs[i].loc.file = v->file;
 	return v;
 }

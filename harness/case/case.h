@@ -121,8 +121,22 @@ struct case_step {
 	 * answer every byte received with one byte (misses 0: never declares) */
 	int misses;
 	bool answer;
+	/* exec, reboot ... exec: the command; user: the user's name; wait
+	 * output: the REGEX. A 1-based index into case_def.texts (case_text());
+	 * 0: none */
+	int text;
+	/* wait: what it waits for (enum case_wait_kind; port, target_host) and
+	 * how long at most */
+	int wait_kind;
+	int64_t timeout_ms;
 	struct case_loc loc;
 };
+
+/* "HOST wait listening PORT | connected HOST2 PORT | output "REGEX"" */
+enum case_wait_kind { CASE_WAIT_LISTENING, CASE_WAIT_CONNECTED, CASE_WAIT_OUTPUT };
+
+/* "expect HOST exit STATUS | signal NAME | running" */
+enum case_exit_kind { CASE_EXIT_STATUS, CASE_EXIT_SIGNAL, CASE_EXIT_RUNNING };
 
 enum case_expect_kind {
 	CASE_EXPECT_ERROR, /* first errno the peer saw is errnum */
@@ -136,6 +150,9 @@ enum case_expect_kind {
 	CASE_EXPECT_TW_RESTARTS, /* times the TIME_WAIT timer started again (cmp, count) */
 	CASE_EXPECT_SYSCTL, /* the effective value of a sysctl in the host's namespace */
 	CASE_EXPECT_KEEPALIVE_TIMER, /* the connection's keepalive timer seen armed LO..HI ahead */
+	CASE_EXPECT_EXIT, /* the host's program exited (exit_kind, exit_value) or still runs */
+	CASE_EXPECT_OUTPUT, /* a line of the host's program matches the REGEX text */
+	CASE_EXPECT_SOCKET_ERROR, /* the kernel's errnum on the host's connection */
 	CASE_EXPECT_COUNT
 };
 
@@ -199,6 +216,21 @@ struct case_expect {
 	char sysctl_key[128]; /* SYSCTL: dotted, as in "sysctl" lines */
 	char sysctl_value[64]; /* SYSCTL: compared after folding blanks, as read back */
 	int64_t timer_lo_ms, timer_hi_ms; /* KEEPALIVE_TIMER: the longest time to expiry seen */
+	int text; /* OUTPUT: the REGEX, a 1-based index into case_def.texts */
+	int exit_kind; /* EXIT: enum case_exit_kind */
+	int exit_value; /* EXIT: the status (0..255) or the signal number */
+	struct case_loc loc;
+};
+
+#define CASE_MAX_NEEDS 8
+#define CASE_NEED_MAX 128
+
+/* "need PROGRAM [from PACKAGE]": without PROGRAM the case is skipped, naming
+ * PACKAGE (a name with a '/' is a path, glob patterns allowed; else it is
+ * looked up in PATH) */
+struct case_need {
+	char program[CASE_NEED_MAX];
+	char package[64]; /* "" when not given */
 	struct case_loc loc;
 };
 
@@ -227,6 +259,12 @@ struct case_def {
 	uint32_t control_without_opts; /* bitmask of (1u << case_sockopt_kind) not set in it */
 	struct case_loc control_loc;
 	bool has_control;
+	/* the commands, user names and REGEXes of exec, user, wait and
+	 * "expect HOST output" (case_step.text, case_expect.text) */
+	char **texts;
+	int n_texts;
+	struct case_need needs[CASE_MAX_NEEDS];
+	int n_needs;
 	int64_t end_ms; /* "end T", or derived: last time named in the case + 1 s */
 	int64_t time_limit_ms; /* hard stop for a hung case: end_ms + 30 s */
 };
@@ -272,6 +310,18 @@ bool case_step_is_fault(enum case_step_kind kind);
 
 /** case_step_docs() - the anchor of @kind's section in docs/CASES.md ("faults"); "" out of range. */
 const char *case_step_docs(enum case_step_kind kind);
+
+/** case_step_is_program() - is @kind about the host's own program (exec, user, wait)? */
+bool case_step_is_program(enum case_step_kind kind);
+
+/** case_text() - the text @text of @c (case_step.text, case_expect.text); NULL for 0. */
+const char *case_text(const struct case_def *c, int text);
+
+/** case_host_runs_program() - does @host start a program (exec, reboot ... exec)? */
+bool case_host_runs_program(const struct case_def *c, int host);
+
+/** case_host_runs_peer() - does @host take a peer action (listen, connect, ...)? */
+bool case_host_runs_peer(const struct case_def *c, int host);
 
 /** case_topo_name() - "pair", "lan", "routed" ("?" out of range). */
 const char *case_topo_name(enum case_topology topo);

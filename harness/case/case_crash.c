@@ -27,7 +27,7 @@ static const struct case_step *crash_last(const struct case_parser *p, int host,
 }
 
 /**
- * case_args_reboot() - "HOST [listen PORT]" of a reboot at token @i (the
+ * case_args_reboot() - "HOST [listen PORT | exec COMMAND...]" of a reboot at token @i (the
  * keyword is token @i - 1); st->at_ms is already set.
  * Return: the index after the last token used, or -EINVAL after queuing an error.
  */
@@ -48,6 +48,8 @@ int case_args_reboot(struct case_parser *p, int i, struct case_step *st)
 			host, host);
 		return -EINVAL;
 	}
+	if (i + 1 < p->n_tok && case_tok_is(&p->tok[i + 1], "exec"))
+		return case_args_exec(p, i + 2, st); /* the host's program again (case_exec.c) */
 	if (i + 1 >= p->n_tok || !case_tok_is(&p->tok[i + 1], "listen"))
 		return i + 1;
 	if (i + 2 >= p->n_tok)

@@ -95,6 +95,11 @@ static int args_band(struct case_parser *p, int i, struct case_expect *e)
 	return ret ? ret : i + 2;
 }
 
+int case_arg_band(struct case_parser *p, int i, struct case_expect *e)
+{
+	return args_band(p, i, e);
+}
+
 static int args_none(struct case_parser *p, int i, struct case_expect *e)
 {
 	(void)p;
@@ -219,6 +224,10 @@ static const struct case_expect_def {
 	[CASE_EXPECT_SYSCTL] = { "sysctl", 2, "KEY VALUE", case_args_expect_sysctl },
 	[CASE_EXPECT_KEEPALIVE_TIMER] = { "keepalive-timer", 1, "LO..HI (like 9.9..10)",
 					  case_args_keepalive_timer },
+	/* the host's own program (case_exec.c) */
+	[CASE_EXPECT_EXIT] = { "exit", 1, "STATUS, signal NAME or running", case_args_expect_exit },
+	[CASE_EXPECT_OUTPUT] = { "output", 1, "\"REGEX\"", case_args_expect_output },
+	[CASE_EXPECT_SOCKET_ERROR] = { "socket", 2, "error ERRNO", case_args_expect_socket },
 };
 
 _Static_assert(CASE_ARRAY_SIZE(expect_defs) == CASE_EXPECT_COUNT,

@@ -71,7 +71,7 @@ struct case_parser {
 	/* setup and timed steps apart: case_def.steps puts the setup ones first */
 	struct case_step *setup, *timed;
 	int n_setup, cap_setup, n_timed, cap_timed;
-	int cap_sysctls, cap_sockopts, cap_expects;
+	int cap_sysctls, cap_sockopts, cap_expects, cap_texts;
 	struct case_timeref *times;
 	int n_times, cap_times;
 
@@ -180,5 +180,20 @@ int case_args_readdress(struct case_parser *p, int i, struct case_step *st);
 
 /* case_beat.c: HOST heartbeat every D misses K | answer [every D misses K] */
 int case_args_heartbeat(struct case_parser *p, int i, struct case_step *st);
+
+/* case_expect.c: [within LO..HI] at token @i (none: @i back) */
+int case_arg_band(struct case_parser *p, int i, struct case_expect *e);
+
+/* case_exec.c: the host's own program: "HOST exec COMMAND...", "HOST user
+ * NAME", "HOST wait ...", "need PROGRAM [from PACKAGE]", the exit, output
+ * and socket error expectations, and the whole-file checks on programs */
+int case_args_exec(struct case_parser *p, int i, struct case_step *st);
+int case_args_user(struct case_parser *p, int i, struct case_step *st);
+int case_args_wait(struct case_parser *p, int i, struct case_step *st);
+int case_stmt_need(struct case_parser *p);
+int case_args_expect_exit(struct case_parser *p, int i, struct case_expect *e);
+int case_args_expect_output(struct case_parser *p, int i, struct case_expect *e);
+int case_args_expect_socket(struct case_parser *p, int i, struct case_expect *e);
+void case_check_programs(struct case_parser *p);
 
 #endif

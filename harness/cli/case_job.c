@@ -90,6 +90,8 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 				    .fault_ms = rec->fault_ms,
 				    .duration_ms = rec->duration_ms,
 				    .verdict = VERDICT_ERROR };
+	for (int h = 0; h < rec->c->n_hosts; h++)
+		out.programs[h] = rec->programs[h];
 	if (rec->error) {
 		snprintf(out.reason, sizeof(out.reason), "%s", rec->reason);
 		/* What the kernel lacks (a freezer, netdev egress, SOCK_DESTROY) skips the case. */

@@ -30,6 +30,7 @@
 struct fault_rules;
 struct fault_crash;
 struct fault_mbox;
+struct lab_freezer;
 
 struct fault_env {
 	const struct plan *plan; /* what runs: hosts, cables, addresses */
@@ -61,6 +62,14 @@ struct fault_env {
 	 * @host's namespace listening on @port, and returns once it listens
 	 * (called with log_arg). 0 or -errno. */
 	int (*listen_again)(void *arg, int host, int port, struct tf_err *err);
+	/* The hosts' own programs (run/run_exec.c): per host the freezer group
+	 * they run in (NULL: none), which host-crash and freeze freeze with the
+	 * peer; kill_programs kills every process of the host's programs (a kill,
+	 * a reboot: @why); exec_again starts "reboot HOST exec COMMAND"'s
+	 * program (@st) while the host is still black-holed. Called with log_arg. */
+	struct lab_freezer *groups[CASE_MAX_HOSTS];
+	void (*kill_programs)(void *arg, int host, const char *why);
+	int (*exec_again)(void *arg, int host, const struct case_step *st, struct tf_err *err);
 };
 
 /*

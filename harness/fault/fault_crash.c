@@ -56,6 +56,7 @@ struct fault_crash {
 	const char *ifs[FAULT_CRASH_MAX_IFS]; /* static strings (the plan's) */
 	int n_ifs;
 	int rec; /* the current crash's index in env->record.crash[host]; -1: none */
+	bool shared_frozen; /* froze env->groups[host], the host's programs' group */
 };
 
 static struct fault_crash *fault_crash_of(struct fault_env *env, int host)
@@ -89,8 +90,30 @@ static struct fault_crash_event *fault_crash_event(struct fault_env *env, int ho
 	return cr->rec >= 0 ? &env->record.crash[host][cr->rec] : NULL;
 }
 
+/* Freeze the host's programs' group (run_exec.c made it; the peer joins it). */
+static int fault_crash_freeze_shared(struct fault_env *env, int host, struct fault_crash *cr,
+				     struct fault_frozen *rec, struct tf_err *err)
+{
+	struct lab_freezer *fz = env->groups[host];
+	pid_t pid = env->peer_pids[host];
+	int ret = 0;
+
+	if (pid && !env->peer_dead[host]) {
+		ret = lab_freezer_add(fz, pid, err);
+		rec->pids[rec->n_pids++] = pid;
+	}
+	if (!ret)
+		ret = lab_freezer_set(fz, true, err);
+	if (ret)
+		return ret;
+	cr->shared_frozen = true;
+	rec->freezer = FAULT_FREEZER_KIND;
+	snprintf(rec->freezer_kind, sizeof(rec->freezer_kind), "%s", lab_freezer_kind(fz));
+	return 0;
+}
+
 /* Freeze the host's peer process, if it has a live one (the group is made
- * once and kept until the reboot or the end of the run). */
+ * once and kept until the reboot or the end of the run), and its programs. */
 static int fault_crash_freeze(struct fault_env *env, int host, struct fault_crash *cr,
 			      struct fault_frozen *rec, struct tf_err *err)
 {
@@ -98,6 +121,8 @@ static int fault_crash_freeze(struct fault_env *env, int host, struct fault_cras
 	int ret;
 
 	*rec = (struct fault_frozen){ .has_pids = true, .freezer = FAULT_FREEZER_ABSENT };
+	if (env->groups[host])
+		return fault_crash_freeze_shared(env, host, cr, rec, err);
 	if (!pid || env->peer_dead[host]) {
 		rec->freezer = FAULT_FREEZER_NONE;
 		return 0;
@@ -241,8 +266,11 @@ static int fault_host_crash(struct fault_env *env, const struct plan_step *ps, i
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text),
-		 "host-crash %s: %d interface%s black-holed both ways (ARP too), peer %s", host,
-		 cr->n_ifs, cr->n_ifs == 1 ? "" : "s", cr->fz ? "frozen" : "none to freeze");
+		 "host-crash %s: %d interface%s black-holed both ways (ARP too), %s", host,
+		 cr->n_ifs, cr->n_ifs == 1 ? "" : "s",
+		 cr->shared_frozen ? "its processes frozen" :
+		 cr->fz		   ? "peer frozen" :
+				     "peer none to freeze");
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
@@ -264,7 +292,9 @@ static int fault_freeze(struct fault_env *env, const struct plan_step *ps, int64
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text), "freeze %s: %s (its kernel still answers)", host,
-		 cr->fz ? "peer process frozen" : "no live peer process to freeze");
+		 cr->shared_frozen ? "its processes frozen" :
+		 cr->fz		   ? "peer process frozen" :
+				     "no live peer process to freeze");
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
@@ -323,6 +353,9 @@ static int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64
 	 * process's sockets are closed (orphans now) before they are destroyed. */
 	lab_freezer_free(cr->fz);
 	cr->fz = NULL;
+	if (env->groups[st->host] && env->kill_programs) /* the programs' group, peer in it */
+		env->kill_programs(env->log_arg, st->host, "reboot");
+	cr->shared_frozen = false;
 	if (env->peer_pids[st->host])
 		env->peer_dead[st->host] = true;
 	n = fault_crash_destroy(env, st->host, err);
@@ -345,6 +378,11 @@ static int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64
 		if (ret)
 			return ret;
 	}
+	if (st->text) { /* reboot HOST exec COMMAND: the program starts on the fresh stack */
+		ret = env->exec_again(env->log_arg, st->host, st, err);
+		if (ret)
+			return ret;
+	}
 	ret = fault_crash_lift(env, st->host, cr, err);
 	*t_ns = mono_ns(); /* the host is back */
 	if (ret)
@@ -354,7 +392,9 @@ static int fault_reboot(struct fault_env *env, const struct plan_step *ps, int64
 		 "reboot %s: processes killed, %d socket%s destroyed, %d neighbour entr%s "
 		 "forgotten, black-hole lifted%s",
 		 host, n, n == 1 ? "" : "s", neighs, neighs == 1 ? "y" : "ies",
-		 st->port ? ", a new peer listens" : "");
+		 st->port ? ", a new peer listens" :
+		 st->text ? ", its program starts again" :
+			    "");
 	env->log(env->log_arg, *t_ns, text);
 	return 0;
 }
@@ -367,8 +407,11 @@ static void fault_crash_undo(struct fault_env *env)
 
 		if (!cr)
 			continue;
-		/* Thaw (and kill) first: a v1-frozen task cannot even die. */
+		/* Thaw (and kill) first: a v1-frozen task cannot even die. The
+		 * programs' group is only thawed: the runner ends its programs. */
 		lab_freezer_free(cr->fz);
+		if (cr->shared_frozen && env->groups[h])
+			lab_freezer_set(env->groups[h], false, &e);
 		if (cr->fw)
 			fault_crash_lift(env, h, cr, &e);
 		lab_fw_close(cr->fw);

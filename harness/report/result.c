@@ -1,6 +1,7 @@
 /* result.c - case.json and report.txt of one case; see result.h. */
 #include "report/result.h"
 #include "report/fault_json.h"
+#include "report/program_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -207,7 +208,7 @@ int result_write(const char *dir, struct result_case *rc)
 {
 	char path[4096];
 	struct utsname uts;
-	json_t *root;
+	json_t *root, *programs;
 	int ret = 0;
 
 	result_fill_reason(rc);
@@ -224,6 +225,9 @@ int result_write(const char *dir, struct result_case *rc)
 	json_object_set_new(root, "faults",
 			    rc->faults ? fault_json(rc->faults, rc->c) : json_null());
 	json_object_set_new(root, "capture", result_capture_json(rc));
+	programs = program_json(rc->programs, rc->c); /* only when a host ran one */
+	if (programs)
+		json_object_set_new(root, "programs", programs);
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)

@@ -17,6 +17,7 @@
 #include "fault/fault_record.h"
 #include "obs/timeline.h"
 #include "run/peer_result.h"
+#include "obs/obs_program.h"
 #include "verdict/verdict.h"
 
 struct result_case {
@@ -36,6 +37,8 @@ struct result_case {
 	const struct model_band *models;
 	const struct run_peer_result *peers[CASE_MAX_HOSTS];
 	struct obs_peer peer_obs[CASE_MAX_HOSTS];
+	/* per host, its own programs ("HOST exec"); NULL: none (case.json's "programs") */
+	const struct obs_program *programs[CASE_MAX_HOSTS];
 };
 
 /**

@@ -93,6 +93,8 @@ static int run_step(struct run_ctx *rc, int idx)
 			rc->fault_ms = rc->clock_started ? run_ms_of(rc, t_ns) : 0;
 		return ret;
 	}
+	if (case_step_is_program(st->kind)) /* the host's own program (run_exec.c) */
+		return run_exec_step(rc, idx);
 	run_log(rc, 0, "step", "%s %s (%s:%u)", rc->c->hosts[st->host], case_step_name(st->kind),
 		st->loc.file, st->loc.line);
 	if (peer_cmd_of_step(st, &cmd)) /* neither a fault nor a peer action */
@@ -113,7 +115,15 @@ static int run_setup(struct run_ctx *rc)
 		const struct case_step *st = plan->steps[i].st;
 		struct run_peer *p = &rc->peers[st->host];
 		int64_t deadline = mono_ns() + (int64_t)RUN_SETUP_TIMEOUT_MS * 1000000;
-		int ret = run_step(rc, i);
+		int ret;
+
+		if (case_step_is_program(st->kind)) { /* exec, user, wait (run_exec.c) */
+			ret = run_exec_setup(rc, i, rc->reason, sizeof(rc->reason));
+			if (ret)
+				return ret;
+			continue;
+		}
+		ret = run_step(rc, i);
 
 		if (ret)
 			goto fail;
@@ -248,6 +258,7 @@ static int run_collect(struct run *r)
 	size_t n_ex = (size_t)rc->c->n_expects + 1;
 
 	fault_finish(&rc->fx);
+	run_exec_stop(rc); /* after the undo: a crashed host's programs are thawed */
 	rec->counters = rc->fx.counters;
 	rec->n_counters = rc->fx.n_counters;
 	capture_stop(rc->cap);
@@ -283,6 +294,7 @@ static int run_collect(struct run *r)
 		p->ka_timer_max_ms =
 			obs_keepalive_max_ms(rc->obs, h, rec->local[h], rec->remote[h]);
 	}
+	run_exec_collect(r);
 	return 0;
 }
 
@@ -290,6 +302,7 @@ static void run_ctx_free(struct run_ctx *rc)
 {
 	/* Faults undo first (thaw before kill: a frozen task ignores SIGKILL). */
 	fault_finish(&rc->fx);
+	run_exec_free(rc);
 	run_peers_stop(rc);
 	fault_record_free(&rc->fx.record);
 	capture_free(rc->cap);
@@ -311,6 +324,9 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 	if (!rc->lab || !rc->obs || !rc->pending)
 		return tf_err_set(err, -ENOMEM, "out of memory");
 	rc->fx.lab = rc->lab;
+	ret = run_exec_init(rc, rc->reason, sizeof(rc->reason)); /* "need": skip before the lab */
+	if (ret)
+		return tf_err_set(err, ret, "%s", rc->reason);
 	rc->lab_built = true;
 	ret = lab_build(rc->p, rc->lab, &rc->sysctls, err);
 	if (ret)
@@ -404,6 +420,8 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 				     .log = run_fault_log,
 				     .log_arg = rc,
 				     .listen_again = run_listen_again,
+				     .kill_programs = run_exec_kill,
+				     .exec_again = run_exec_again,
 				     .freezer = o->freezer };
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
 	rc->tl = timeline_new(path, &ret);

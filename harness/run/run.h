@@ -28,6 +28,7 @@
 #include "obs/capture.h"
 #include "fault/fault_record.h"
 #include "run/peer_result.h"
+#include "obs/obs_program.h"
 
 struct run_opts {
 	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */
@@ -62,6 +63,8 @@ struct run_record {
 	const struct fault_record *faults; /* what the faults recorded (counters, snapshots) */
 	const struct capture_summary
 		*capture; /* pcap files, segments, lost, cost; NULL: the run broke */
+	/* per host, its own programs ("HOST exec"); NULL: it ran none */
+	const struct obs_program *programs[CASE_MAX_HOSTS];
 };
 
 struct run;

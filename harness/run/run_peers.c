@@ -90,8 +90,8 @@ void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 {
 	struct timespec ts = { .tv_sec = timeout_ns / 1000000000,
 			       .tv_nsec = timeout_ns % 1000000000 };
-	struct pollfd pfd[CASE_MAX_HOSTS];
-	int who[CASE_MAX_HOSTS], n = 0;
+	struct pollfd pfd[CASE_MAX_HOSTS * 3];
+	int who[CASE_MAX_HOSTS], n = 0, n_peers;
 
 	for (int h = 0; h < rc->c->n_hosts; h++) {
 		if (!rc->peers[h].started || rc->peers[h].dead)
@@ -99,11 +99,13 @@ void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 		pfd[n] = (struct pollfd){ .fd = rc->peers[h].proc.event_fd, .events = POLLIN };
 		who[n++] = h;
 	}
-	if (ppoll(pfd, (nfds_t)n, &ts, NULL) <= 0)
-		return;
-	for (int i = 0; i < n; i++)
-		if (pfd[i].revents)
-			run_peer_read(rc, who[i]);
+	n_peers = n;
+	n += run_exec_fds(rc, pfd + n, CASE_MAX_HOSTS * 2); /* the programs' output */
+	if (ppoll(pfd, (nfds_t)n, &ts, NULL) > 0)
+		for (int i = 0; i < n_peers; i++)
+			if (pfd[i].revents)
+				run_peer_read(rc, who[i]);
+	run_exec_pump(rc); /* their lines, and which exited */
 }
 
 /* A peer process for host @h with the case's socket options for it. */
@@ -138,7 +140,8 @@ int run_peers_start(struct run_ctx *rc, struct tf_err *err)
 		int ret;
 
 		for (int i = 0; i < c->n_steps; i++)
-			acts |= c->steps[i].host == h && !fault_is_fault(c->steps[i].kind);
+			acts |= c->steps[i].host == h && !fault_is_fault(c->steps[i].kind) &&
+				!case_step_is_program(c->steps[i].kind);
 		if (!acts)
 			continue;
 		ret = run_peer_spawn(rc, h, err);

@@ -15,6 +15,7 @@
 #include "peer/peer.h"
 #include "run/peer_result.h"
 #include "run/run.h"
+#include "run/run_exec.h"
 #include "obs/timeline.h"
 #include "netns/lab.h"
 #include "plan/plan.h"
@@ -47,6 +48,7 @@ struct run_ctx {
 	struct tf_err fault_err;
 	struct obs_sysctls sysctls; /* effective, per host (lab_build()) */
 	bool lab_built; /* lab_build() was called: sysctls holds what it read */
+	struct run_progs *progs; /* the hosts' own programs (run_exec.c); NULL: none */
 	char reason[512];
 };
 

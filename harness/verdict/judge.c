@@ -26,6 +26,7 @@ enum verdict_status verdict_judge(const struct plan *p, const struct run_record 
 		mr.sockopts[h] = rec->peer_res[h] ? &rec->peer_res[h]->sockopts : NULL;
 		mr.local[h] = rec->local[h];
 		mr.remote[h] = rec->remote[h];
+		in.programs[h] = rec->programs[h];
 	}
 	model_env_case(&mr, bands);
 	return verdict_eval(&in, results);

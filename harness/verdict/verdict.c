@@ -162,6 +162,12 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 	return rel >= e->band_lo_ms && rel <= e->band_hi_ms ? VERDICT_PASS : VERDICT_FAIL;
 }
 
+enum verdict_status verdict_check_band(const struct verdict_input *in, const struct case_expect *e,
+				       int64_t t_ms, struct verdict_result *r)
+{
+	return check_band(in, e, t_ms, r);
+}
+
 /* "error HEARTBEAT_TIMEOUT": the application's own verdict, judged apart
  * from the kernel's first errno (a case expects both side by side). */
 static enum verdict_status eval_app_error(const struct verdict_input *in,
@@ -415,6 +421,13 @@ static enum verdict_status eval_sysctl(const struct verdict_input *in, const str
 	return verdict_eval_sysctl(in, (int)(e - in->c->expects), r);
 }
 
+static enum verdict_status eval_program(const struct verdict_input *in, const struct case_expect *e,
+					const struct obs_peer *p, struct verdict_result *r)
+{
+	(void)p;
+	return verdict_eval_program(in, e, r);
+}
+
 typedef enum verdict_status verdict_eval_fn(const struct verdict_input *in,
 					    const struct case_expect *e, const struct obs_peer *p,
 					    struct verdict_result *r);
@@ -437,6 +450,10 @@ static const struct verdict_judge {
 	[CASE_EXPECT_TW_RESTARTS] = { true, verdict_eval_tw_restarts },
 	[CASE_EXPECT_SYSCTL] = { false, eval_sysctl }, /* the host's namespace: no peer needed */
 	[CASE_EXPECT_KEEPALIVE_TIMER] = { true, verdict_eval_keepalive_timer },
+	/* the host's own program, not a peer (verdict_exec.c) */
+	[CASE_EXPECT_EXIT] = { false, eval_program },
+	[CASE_EXPECT_OUTPUT] = { false, eval_program },
+	[CASE_EXPECT_SOCKET_ERROR] = { false, eval_program },
 };
 
 static enum verdict_status eval_one(const struct verdict_input *in, const struct case_expect *e,

@@ -15,6 +15,7 @@
 #include "case/case.h"
 #include "model/model.h"
 #include "obs/observations.h"
+#include "obs/obs_program.h"
 
 struct wire_host; /* wire.h */
 
@@ -43,6 +44,8 @@ struct verdict_input {
 	 * when it could not be read (sysctl_why[i] then says why, or NULL) */
 	const char *const *sysctl_seen;
 	const char *const *sysctl_why;
+	/* per host, what its own programs did ("HOST exec"); NULL: it ran none */
+	const struct obs_program *programs[CASE_MAX_HOSTS];
 };
 
 struct verdict_result {
@@ -105,6 +108,20 @@ enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 						 const struct case_expect *e,
 						 const struct obs_peer *p,
 						 struct verdict_result *r);
+
+/**
+ * verdict_eval_program() - "expect HOST exit|output|socket error" against
+ * @in->programs[e->host] (verdict_exec.c). Error when the host ran no program.
+ */
+enum verdict_status verdict_eval_program(const struct verdict_input *in,
+					 const struct case_expect *e, struct verdict_result *r);
+
+/**
+ * verdict_check_band() - is an event at @t_ms inside @e's band ("within",
+ * counted from the first fault)? Appends to r->observed; pass without a band.
+ */
+enum verdict_status verdict_check_band(const struct verdict_input *in, const struct case_expect *e,
+				       int64_t t_ms, struct verdict_result *r);
 
 /** verdict_status_name() - "pass", "fail", "error", "skip". */
 const char *verdict_status_name(enum verdict_status s);

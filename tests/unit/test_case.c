@@ -85,7 +85,7 @@ static const struct bad_case {
 	  "t.case:2:13: error: 'kill' is a fault, not an action: write 'at TIME kill client'" },
 	{ "host without action", T "client\n" E, 0,
 	  "t.case:2:1: error: 'client' needs an ACTION: listen, connect, send, read, "
-	  "stop-reading, shutdown, close or heartbeat" },
+	  "stop-reading, shutdown, close, heartbeat, exec, user or wait" },
 	{ "missing args", T "client connect server\n" E, 0,
 	  "t.case:2:8: error: 'connect' needs HOST PORT" },
 	{ "missing args at", T "at 1\n" E, 0,
@@ -279,12 +279,12 @@ static const struct bad_case {
 	/* expectations */
 	{ "expect missing", T "expect client\n", 0,
 	  "t.case:2:1: error: 'expect' needs HOST and what to expect (error, no-error, eof, state, "
-	  "received, no-connection, timewait-restarts, sysctl or keepalive-timer)" },
+	  "received, no-connection, timewait-restarts, sysctl, keepalive-timer, exit, output or socket)" },
 	{ "expectation typo", T "expect client eoff\n", 0,
 	  "t.case:2:15: error: unknown expectation 'eoff'; did you mean 'eof'?" },
 	{ "expectation unknown", T "expect client happiness\n", 0,
 	  "t.case:2:15: error: unknown expectation 'happiness': expected error, no-error, eof, "
-	  "state, received, no-connection, timewait-restarts, sysctl or keepalive-timer" },
+	  "state, received, no-connection, timewait-restarts, sysctl, keepalive-timer, exit, output or socket" },
 	{ "errno missing", T "expect client error\n", 0,
 	  "t.case:2:15: error: 'error' needs ERRNO (like ECONNRESET)" },
 	{ "errno typo", T "expect client error ECONNRESE\n", 0,
@@ -302,13 +302,13 @@ static const struct bad_case {
 	{ "control unknown", T "at 1 kill server\ncontrol without fun\n" E, 0,
 	  "t.case:3:17: error: unknown step 'fun': expected listen, connect, send, read, "
 	  "stop-reading, shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, "
-	  "reboot, freeze, middlebox, readdress or heartbeat" },
+	  "reboot, freeze, middlebox, readdress, heartbeat, exec, user or wait" },
 	{ "control not without", T "control with kill\n" E, 0,
 	  "t.case:2:9: error: expected 'without' after 'control', got 'with'" },
 	{ "control missing step", T "control without\n" E, 0,
 	  "t.case:2:9: error: 'without' needs a step: listen, connect, send, read, stop-reading, "
 	  "shutdown, close, kill, unplug, replug, drop, watch, lift, host-crash, reboot, freeze, "
-	  "middlebox, readdress or heartbeat" },
+	  "middlebox, readdress, heartbeat, exec, user or wait" },
 	{ "control removes nothing", T "server listen 1\ncontrol without listen kill\n" E, 0,
 	  "t.case:3:24: error: control without kill removes nothing: the case has no kill step" },
 	{ "control twice", T "at 1 kill server\ncontrol without kill\ncontrol without kill\n" E, 0,

@@ -3,7 +3,8 @@
  *
  * A fault kind has fault ops (fault/fault.c's fault_kinds[]) with an apply,
  * and no peer command; a peer action has a peer command (peer/peer_step.c)
- * and no fault ops; every kind has a keyword of its own and a docs anchor
+ * and no fault ops; a program step (exec, user, wait: the runner's
+ * run/run_exec.c takes them) has neither; every kind has a keyword of its own and a docs anchor
  * that is the anchor of a heading of docs/CASES.md whose section names the
  * keyword. Run from the top of the checkout (`make unit` does): the docs are
  * read from docs/CASES.md.
@@ -56,8 +57,8 @@ START_TEST(test_peer_cmd)
 	struct peer_cmd cmd = { .kind = PEER_CMD_COUNT };
 	int ret = peer_cmd_of_step(&st, &cmd);
 
-	if (case_step_is_fault(st.kind)) {
-		ck_assert_msg(ret == -EINVAL, "fault '%s' has a peer command",
+	if (case_step_is_fault(st.kind) || case_step_is_program(st.kind)) {
+		ck_assert_msg(ret == -EINVAL, "'%s' is no peer action but has a peer command",
 			      case_step_name(st.kind));
 		return;
 	}
