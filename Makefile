@@ -163,7 +163,8 @@ check-layers:
 	tests/check-layers-selftest.sh
 
 # Style and static checks: kernel style at 100 columns (.clang-format, the
-# Debian 12 clang-format), cppcheck's warnings on the program (not on the BPF
+# Debian 12 clang-format), the size limits (scripts/check-limits: files,
+# functions, parameters), cppcheck's warnings on the program (not on the BPF
 # side, which clang -Wall checks, nor on the tests, whose ck_assert() cppcheck
 # does not know to end a test), the layers.
 # clang-format 14 (Debian 12's): other versions break lines differently.
@@ -173,6 +174,7 @@ CPPCHECK_FLAGS := --quiet --enable=warning,performance,portability --std=c11 -D_
 	--inline-suppr --error-exitcode=1 -Iharness -I. --include=/usr/include/jansson.h
 lint: check-layers
 	$(CLANG_FORMAT) --dry-run --Werror $(LINT_SRCS)
+	scripts/check-limits
 	cppcheck $(CPPCHECK_FLAGS) -i harness/obs/tcp_events.bpf.c harness netns
 	@echo "ok: lint (clang-format, cppcheck, layers)"
 
@@ -333,7 +335,7 @@ asan:
 # The case parser under libFuzzer for FUZZ_SECONDS (default 60), seeded with
 # the shipped cases; a finding fails the target.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(wildcard harness/case/*.c) harness/model/model.c harness/model/model_rules.c
+FUZZ_SRCS := $(wildcard harness/case/*.c) $(wildcard harness/model/*.c) harness/common/secs.c harness/common/vec.c netns/lab_cidr.c
 $(B)/fuzz/fuzz_case: tests/fuzz/fuzz_case.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -I. -o $@ $^

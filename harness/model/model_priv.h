@@ -43,4 +43,33 @@ int model_rule_fin_wait2(const struct model_params *p, struct model_pred *out);
 int model_rule_orphan(const struct model_params *p, struct model_pred *out);
 int model_rule_time_wait(const struct model_params *p, struct model_pred *out);
 
+/* ---- model_walk.c: the walk of timer firings the rules share ---- */
+
+struct walk {
+	int hz;
+	int firing; /* the current firing, 1-based */
+	int not_firing; /* 1 when the walk starts at an event that is no firing (the SYN) */
+	int64_t t_j; /* its nominal time from the origin, jiffies */
+	int64_t slack_us; /* how late it may come: the timers' lateness added up */
+	double var; /* variance of that lateness (uniform per timer), us^2 */
+	bool maybe_earlier; /* an earlier firing could have ended it, had its timers run late */
+	int64_t last_j; /* the delay that led to the current firing */
+	int64_t delays_j[6]; /* the first delays, for the rule text */
+	int n_delays;
+	int64_t fire_j[MODEL_MAX_FIRINGS]; /* every firing's time: packets sent (neighbour) */
+	int n_fire;
+};
+
+void walk_init(struct walk *w, int hz, int64_t t0_j, int64_t slack0_us);
+int64_t walk_t_us(const struct walk *w);
+int walk_next(struct walk *w, int64_t delay_j, bool absorbed);
+bool walk_hits(struct walk *w, int64_t b_us, bool *uncertain);
+void walk_say_delays(struct model_pred *out, const struct walk *w);
+void walk_finish(struct model_pred *out, const struct walk *w, int64_t value_us);
+void walk_neigh_errno(const struct model_params *p, const struct walk *w, struct model_pred *out,
+		      int64_t lo_us, int64_t hi_us);
+int walk_hz(const struct model_params *p);
+int walk_retrans(const struct model_params *p, bool orphan, struct walk *w, struct model_pred *out,
+		 int64_t *value_us);
+
 #endif

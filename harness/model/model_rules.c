@@ -19,239 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-struct walk {
-	int hz;
-	int firing; /* the current firing, 1-based */
-	int not_firing; /* 1 when the walk starts at an event that is no firing (the SYN) */
-	int64_t t_j; /* its nominal time from the origin, jiffies */
-	int64_t slack_us; /* how late it may come: the timers' lateness added up */
-	double var; /* variance of that lateness (uniform per timer), us^2 */
-	bool maybe_earlier; /* an earlier firing could have ended it, had its timers run late */
-	int64_t last_j; /* the delay that led to the current firing */
-	int64_t delays_j[6]; /* the first delays, for the rule text */
-	int n_delays;
-	int64_t fire_j[MODEL_MAX_FIRINGS]; /* every firing's time: packets sent (neighbour) */
-	int n_fire;
-};
-
-static void walk_init(struct walk *w, int hz, int64_t t0_j, int64_t slack0_us)
-{
-	memset(w, 0, sizeof(*w));
-	w->hz = hz;
-	w->firing = 1;
-	w->t_j = t0_j;
-	w->slack_us = slack0_us;
-	w->var = (double)slack0_us * (double)slack0_us / 12;
-	w->fire_j[w->n_fire++] = t0_j;
-}
-
-static int64_t walk_t_us(const struct walk *w)
-{
-	return model_j_to_us(w->t_j, w->hz);
-}
-
-/* The next firing, @delay_j after this one. @absorbed: the timer was clamped
- * to a deadline computed from the real clock (TCP_USER_TIMEOUT), so earlier
- * lateness no longer adds up. */
-static int walk_next(struct walk *w, int64_t delay_j, bool absorbed)
-{
-	int64_t s = model_timer_slack_us(model_j_to_us(delay_j, w->hz), w->hz);
-
-	if (w->n_fire >= MODEL_MAX_FIRINGS)
-		return -E2BIG;
-	if (absorbed) {
-		w->slack_us = 0;
-		w->var = 0;
-	}
-	w->t_j += delay_j;
-	w->last_j = delay_j;
-	w->slack_us += s;
-	w->var += (double)s * (double)s / 12;
-	w->firing++;
-	w->fire_j[w->n_fire++] = w->t_j;
-	if (w->n_delays < (int)MODEL_ARRAY_SIZE(w->delays_j))
-		w->delays_j[w->n_delays++] = delay_j;
-	return 0;
-}
-
-/*
- * Does the current firing end the connection, against a time budget @b_us?
- * It does for sure when its nominal time is past the budget; when only its
- * lateness can carry it past, it does if the expected lateness (half the
- * maximum) does, and the prediction is marked uncertain when the margin is
- * within two standard deviations of the lateness.
- */
-static bool walk_hits(struct walk *w, int64_t b_us, bool *uncertain)
-{
-	int64_t t = walk_t_us(w);
-	double mean = (double)t + (double)w->slack_us / 2 - (double)b_us;
-
-	if (t >= b_us || mean >= 0) {
-		*uncertain = w->maybe_earlier || (t < b_us && mean * mean < 4 * w->var);
-		return true;
-	}
-	if (t + w->slack_us >= b_us)
-		w->maybe_earlier = true;
-	return false;
-}
-
-/* "+0.408, +0.816, +1.632 ... s" */
-static void say_delays(struct model_pred *out, const struct walk *w)
-{
-	char b[32];
-
-	model_say(out, "timer delays ");
-	for (int i = 0; i < w->n_delays; i++)
-		model_say(out, "%s+%s", i ? ", " : "",
-			  model_fmt_s(b, sizeof(b), model_j_to_us(w->delays_j[i], w->hz)));
-	model_say(out, "%s; ", w->firing > w->n_delays + 1 ? " ..." : "");
-}
-
-/* value, band and the sentence that says them; @value_us >= the nominal firing. */
-static void finish(struct model_pred *out, const struct walk *w, int64_t value_us)
-{
-	int64_t hi_us = walk_t_us(w) + w->slack_us, limit;
-	bool peer_origin = out->origin == MODEL_ORIGIN_CONNECT ||
-			   out->origin == MODEL_ORIGIN_LAST_RECV;
-	char a[32], b[32], c[32], d[32];
-
-	out->firing = w->firing - w->not_firing;
-	out->value_ms = (value_us + 500) / 1000;
-	out->lo_ms = value_us / 1000 - (peer_origin ? MODEL_OBS_EARLY_PEER_MS : MODEL_OBS_EARLY_MS);
-	if (out->lo_ms < 0)
-		out->lo_ms = 0;
-	out->hi_ms = (hi_us + 999) / 1000 + MODEL_OBS_LATE_MS;
-	model_say(out, "firing %d at %s nominal, up to %s late (timer wheel): ends %s .. %s",
-		  out->firing, model_fmt_s(a, sizeof(a), walk_t_us(w)),
-		  model_fmt_s(b, sizeof(b), w->slack_us), model_fmt_s(c, sizeof(c), value_us),
-		  model_fmt_s(d, sizeof(d), hi_us));
-	model_say(out, " (band %s .. %s with the observation allowance)",
-		  model_fmt_s(a, sizeof(a), out->lo_ms * 1000),
-		  model_fmt_s(b, sizeof(b), out->hi_ms * 1000));
-	limit = out->value_ms / 20 > 300 ? out->value_ms / 20 : 300;
-	if (out->hi_ms - out->lo_ms > limit)
-		model_say(out, "; wider than max(0.3 s, 5%%): the timer wheel's granularity");
-	if (out->uncertain)
-		model_say(out,
-			  "; UNCERTAIN: whether firing %d or a neighbouring one ends it depends "
-			  "on how late the timers run",
-			  out->firing);
-	model_say(out, ". ");
-}
-
-/*
- * ETIMEDOUT or EHOSTUNREACH: tcp_write_err() reports sk_err_soft ?: ETIMEDOUT,
- * and the ICMP host-unreachable of a FAILED neighbour entry sets
- * sk_err_soft (KERNEL-FACTS.md, Neighbour). The entry fails after REACHABLE
- * (base x 0.5..1.5 from the last confirmation, about the origin), then the
- * next packet sent, DELAY and the unicast probes; an absent entry fails after
- * the multicast probes from the first packet.
- */
-static void neigh_errno(const struct model_params *p, const struct walk *w, struct model_pred *out,
-			int64_t lo_us, int64_t hi_us)
-{
-	int64_t base = p->v[MODEL_NEIGH_BASE_REACHABLE_MS] * 1000;
-	int64_t probe = p->v[MODEL_NEIGH_DELAY_PROBE_S] * 1000000 +
-			p->v[MODEL_NEIGH_UCAST_SOLICIT] * p->v[MODEL_NEIGH_RETRANS_MS] * 1000;
-	int64_t fail_lo = -1, fail_hi = -1;
-	char a[32], b[32];
-
-	out->errnum = ETIMEDOUT;
-	if (p->v[MODEL_ARP] == MODEL_ARP_ANSWERED) {
-		model_say(out, "errno ETIMEDOUT (nothing set a soft error: the peer's address is "
-			       "still resolved). ");
-		return;
-	}
-	if (p->v[MODEL_ARP] == MODEL_ARP_FLUSHED) {
-		fail_lo = fail_hi =
-			p->v[MODEL_NEIGH_MCAST_SOLICIT] * p->v[MODEL_NEIGH_RETRANS_MS] * 1000;
-	} else {
-		for (int i = 0; i < w->n_fire; i++) { /* the first packet after REACHABLE ends */
-			int64_t t = model_j_to_us(w->fire_j[i], w->hz);
-
-			if (fail_lo < 0 && t >= base / 2)
-				fail_lo = t + probe;
-			if (fail_hi < 0 && t >= base * 3 / 2)
-				fail_hi = t + probe;
-		}
-		if (fail_lo >= 0 && fail_hi < 0)
-			fail_hi = INT64_MAX;
-	}
-	if (fail_lo < 0 || fail_lo > hi_us) {
-		model_say(out,
-			  "errno ETIMEDOUT: the neighbour entry cannot fail before the abort. ");
-		return;
-	}
-	out->errnum = EHOSTUNREACH;
-	if (fail_hi <= lo_us) {
-		model_say(out,
-			  "errno EHOSTUNREACH: the neighbour entry fails by %s, before the "
-			  "abort, and its ICMP host-unreachable is the soft error. ",
-			  model_fmt_s(a, sizeof(a), fail_hi));
-		return;
-	}
-	out->errno_uncertain = true;
-	if ((fail_hi == INT64_MAX ? hi_us : fail_hi) > lo_us + (hi_us - lo_us) / 2 &&
-	    fail_lo > lo_us)
-		out->errnum = ETIMEDOUT;
-	model_say(out,
-		  "errno %s or %s: the neighbour entry fails between %s and %s, across "
-		  "the abort (base_reachable_time is randomised x0.5..1.5). ",
-		  out->errnum == ETIMEDOUT ? "ETIMEDOUT" : "EHOSTUNREACH",
-		  out->errnum == ETIMEDOUT ? "EHOSTUNREACH" : "ETIMEDOUT",
-		  model_fmt_s(a, sizeof(a), fail_lo),
-		  fail_hi == INT64_MAX ? "never" : model_fmt_s(b, sizeof(b), fail_hi));
-}
-
-static int hz_of(const struct model_params *p)
-{
-	return (int)p->v[MODEL_HZ];
-}
-
-/* The retransmission timer of an established or orphaned socket, from its
- * first RTO retransmission: doubling from the path's rto, capped at rto_max,
- * clamped to TCP_USER_TIMEOUT. @orphan: tcp_orphan_retries, re-read at every
- * firing because "0 means 8" holds only while rto < rto_max. */
-static int walk_retrans(const struct model_params *p, bool orphan, struct walk *w,
-			struct model_pred *out, int64_t *value_us)
-{
-	int hz = hz_of(p);
-	int64_t max_j = model_ms_to_j(model_rto_max_ms(p), hz);
-	int64_t rto = model_ms_to_j(p->v[MODEL_RTO_MS], hz), ut = p->v[MODEL_TCP_USER_TIMEOUT];
-	int64_t ut_j = model_ms_to_j(ut, hz), b_us = 0;
-	bool unc = false;
-
-	walk_init(w, hz, 0, 0);
-	rto = rto * 2 < max_j ? rto * 2 : max_j;
-	for (;;) {
-		int64_t delay = rto, retries = p->v[MODEL_RETRIES2];
-		bool clamped = false;
-
-		if (ut && delay >= ut_j - w->t_j) {
-			delay = ut_j - w->t_j > 0 ? ut_j - w->t_j : 1;
-			clamped = true;
-		}
-		if (walk_next(w, delay, clamped))
-			return -E2BIG;
-		if (orphan) {
-			retries = p->v[MODEL_ORPHAN_RETRIES];
-			if (!retries && rto < max_j)
-				retries = MODEL_ORPHAN_ALIVE_RETRIES;
-		}
-		b_us = ut ? ut * 1000 :
-			    model_timeout_ms((int)retries, MODEL_RTO_MIN_MS, model_rto_max_ms(p),
-					     hz) *
-				       1000;
-		out->budget_ms = b_us / 1000;
-		if (walk_hits(w, b_us, &unc))
-			break;
-		rto = rto * 2 < max_j ? rto * 2 : max_j;
-	}
-	out->uncertain = unc;
-	*value_us = walk_t_us(w) > b_us ? walk_t_us(w) : b_us;
-	return 0;
-}
-
 int model_rule_data(const struct model_params *p, struct model_pred *out)
 {
 	int64_t ut = p->v[MODEL_TCP_USER_TIMEOUT], value;
@@ -276,9 +43,9 @@ int model_rule_data(const struct model_params *p, struct model_pred *out)
 			  "rto_max %" PRId64 " ms); ",
 			  p->v[MODEL_RETRIES2], model_rto_max_ms(p));
 	model_say(out, "rto %lld ms doubling, capped at rto_max: ", p->v[MODEL_RTO_MS]);
-	say_delays(out, &w);
-	finish(out, &w, value);
-	neigh_errno(p, &w, out, value, walk_t_us(&w) + w.slack_us);
+	walk_say_delays(out, &w);
+	walk_finish(out, &w, value);
+	walk_neigh_errno(p, &w, out, value, walk_t_us(&w) + w.slack_us);
 	if (out->errnum == EHOSTUNREACH || out->errno_uncertain) {
 		/* RFC 6069 (tcp_ld_RTO_revert()): each ICMP host-unreachable for the
 		 * retransmitted segment undoes one backoff step and re-arms the timer
@@ -311,8 +78,8 @@ int model_rule_orphan(const struct model_params *p, struct model_pred *out)
 		  "while rto < rto_max, and 0 once it reaches it); given up at the first "
 		  "firing at least %s after the FIN's first RTO retransmission; ",
 		  p->v[MODEL_ORPHAN_RETRIES], model_fmt_s(a, sizeof(a), out->budget_ms * 1000));
-	say_delays(out, &w);
-	finish(out, &w, value);
+	walk_say_delays(out, &w);
+	walk_finish(out, &w, value);
 	model_say(out, "The orphan dies silently (no RST); no application is left to see an "
 		       "errno. The same rule holds in FIN_WAIT1, CLOSING and LAST_ACK.");
 	return 0;
@@ -320,7 +87,7 @@ int model_rule_orphan(const struct model_params *p, struct model_pred *out)
 
 int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 {
-	int hz = hz_of(p);
+	int hz = walk_hz(p);
 	int64_t ut = p->v[MODEL_TCP_USER_TIMEOUT], ut_j = model_ms_to_j(ut, hz);
 	int64_t base = model_ms_to_j(
 		p->v[MODEL_RTO_MS] > MODEL_RTO_MIN_MS ? p->v[MODEL_RTO_MS] : MODEL_RTO_MIN_MS, hz);
@@ -358,8 +125,8 @@ int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 		  "window probe (icsk_probes_tstamp, Linux 5.11+), the probe timer clamped to "
 		  "fire at it; ",
 		  ut);
-	say_delays(out, &w);
-	finish(out, &w, walk_t_us(&w) > ut * 1000 ? walk_t_us(&w) : ut * 1000);
+	walk_say_delays(out, &w);
+	walk_finish(out, &w, walk_t_us(&w) > ut * 1000 ? walk_t_us(&w) : ut * 1000);
 	model_say(out, "errno ETIMEDOUT.");
 	return 0;
 }
@@ -367,7 +134,7 @@ int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 /* SYN_SENT: retrans_stamp is the first SYN, so the clock is connect(). */
 int model_rule_syn(const struct model_params *p, struct model_pred *out)
 {
-	int hz = hz_of(p);
+	int hz = walk_hz(p);
 	long long r = model_eff(p, MODEL_TCP_SYNCNT, MODEL_SYN_RETRIES);
 	long long l = p->absent[MODEL_SYN_LINEAR_TIMEOUTS] ? 0 : p->v[MODEL_SYN_LINEAR_TIMEOUTS];
 	int64_t ut = p->v[MODEL_TCP_USER_TIMEOUT], ut_j = model_ms_to_j(ut, hz);
@@ -437,9 +204,9 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 		  model_fmt_s(a, sizeof(a), b_us),
 		  ut ? "TCP_USER_TIMEOUT; the timer is clamped to fire at it" :
 		       "tcp_model_timeout(R, base 1 s)");
-	say_delays(out, &w);
+	walk_say_delays(out, &w);
 	model_say(out, "%s; ", by_count ? "the retransmission count ends it" : "the time ends it");
-	finish(out, &w, value);
+	walk_finish(out, &w, value);
 	model_say(out, "errno ETIMEDOUT (an RST answer would be ECONNREFUSED).");
 	return 0;
 }
@@ -447,7 +214,7 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 /* reqsk_timer_handler(): the request's timer, 1 s << num_timeout. */
 int model_rule_synack(const struct model_params *p, struct model_pred *out)
 {
-	int hz = hz_of(p);
+	int hz = walk_hz(p);
 	long long s = model_eff(p, MODEL_TCP_SYNCNT, MODEL_SYNACK_RETRIES);
 	int64_t max_j = model_ms_to_j(model_rto_max_ms(p), hz);
 	int64_t t1 = model_ms_to_j(MODEL_TIMEOUT_INIT_MS, hz);
@@ -470,8 +237,8 @@ int model_rule_synack(const struct model_params *p, struct model_pred *out)
 		  "SYN-ACK at 1, 3, 7, 15 ... s and is dropped at the firing where "
 		  "num_timeout >= %lld (%s, on the listener); ",
 		  s, p->set[MODEL_TCP_SYNCNT] ? "TCP_SYNCNT" : "tcp_synack_retries");
-	say_delays(out, &w);
-	finish(out, &w, walk_t_us(&w));
+	walk_say_delays(out, &w);
+	walk_finish(out, &w, walk_t_us(&w));
 	model_say(out, "The server application sees nothing (the request never reaches "
 		       "accept()); the client sees its own syn-timeout. Counted from the SYN's "
 		       "arrival, about connect(). Not modelled: each duplicate SYN from the client "
@@ -482,7 +249,7 @@ int model_rule_synack(const struct model_params *p, struct model_pred *out)
 
 int model_rule_keepalive(const struct model_params *p, struct model_pred *out)
 {
-	int hz = hz_of(p);
+	int hz = walk_hz(p);
 	long long idle = model_eff(p, MODEL_TCP_KEEPIDLE, MODEL_KEEPALIVE_TIME);
 	long long intvl = model_eff(p, MODEL_TCP_KEEPINTVL, MODEL_KEEPALIVE_INTVL);
 	long long cnt = model_eff(p, MODEL_TCP_KEEPCNT, MODEL_KEEPALIVE_PROBES);
@@ -530,8 +297,8 @@ int model_rule_keepalive(const struct model_params *p, struct model_pred *out)
 			  "interval = %s; ",
 			  cnt, p->set[MODEL_TCP_KEEPCNT] ? "TCP_KEEPCNT" : "tcp_keepalive_probes",
 			  model_fmt_s(a, sizeof(a), (idle + cnt * intvl) * 1000000));
-	finish(out, &w, value);
-	neigh_errno(p, &w, out, value, walk_t_us(&w) + w.slack_us);
+	walk_finish(out, &w, value);
+	walk_neigh_errno(p, &w, out, value, walk_t_us(&w) + w.slack_us);
 	model_say(out, "The abort sends an RST. Counted from the last packet received; keepalive "
 		       "is inactive while data is unacknowledged (then data-timeout applies).");
 	return 0;
@@ -540,7 +307,7 @@ int model_rule_keepalive(const struct model_params *p, struct model_pred *out)
 /* tcp_fin_time(): TCP_LINGER2 or tcp_fin_timeout, at least 3.5 x rto. */
 int model_rule_fin_wait2(const struct model_params *p, struct model_pred *out)
 {
-	int hz = hz_of(p);
+	int hz = walk_hz(p);
 	long long linger2 = p->set[MODEL_TCP_LINGER2] ? p->v[MODEL_TCP_LINGER2] : 0;
 	int64_t rto = model_ms_to_j(p->v[MODEL_RTO_MS], hz), floor_j = (rto << 2) - (rto >> 1);
 	int64_t tmo = model_ms_to_j((linger2 > 0 ? linger2 : p->v[MODEL_FIN_TIMEOUT]) * 1000, hz);
@@ -581,7 +348,7 @@ int model_rule_fin_wait2(const struct model_params *p, struct model_pred *out)
 			return -E2BIG;
 		model_say(out, "one timewait socket in the FIN_WAIT2 substate; ");
 	}
-	finish(out, &w, walk_t_us(&w));
+	walk_finish(out, &w, walk_t_us(&w));
 	model_say(out, "No application is left to see an errno; the peer's later data draws an "
 		       "RST (its send() then fails with EPIPE). After shutdown(SHUT_WR) without "
 		       "close() there is no timer: FIN_WAIT2 lasts for ever.");
@@ -595,14 +362,14 @@ int model_rule_time_wait(const struct model_params *p, struct model_pred *out)
 	out->origin = MODEL_ORIGIN_TIME_WAIT;
 	out->errnum = 0;
 	out->budget_ms = MODEL_TIMEWAIT_LEN_MS;
-	walk_init(&w, hz_of(p), 0, 0);
+	walk_init(&w, walk_hz(p), 0, 0);
 	w.not_firing = 1; /* the walk starts on entering TIME_WAIT */
-	if (walk_next(&w, model_ms_to_j(MODEL_TIMEWAIT_LEN_MS, hz_of(p)), false))
+	if (walk_next(&w, model_ms_to_j(MODEL_TIMEWAIT_LEN_MS, walk_hz(p)), false))
 		return -E2BIG;
 	model_say(out, "TCP_TIMEWAIT_LEN: TIME_WAIT lasts a fixed 60 s (M 62.1 s); "
 		       "tcp_fin_timeout does not change it (it sets FIN_WAIT2), and each "
 		       "retransmitted FIN from the peer restarts it; ");
-	finish(out, &w, walk_t_us(&w));
+	walk_finish(out, &w, walk_t_us(&w));
 	model_say(out, "No errno: the application has closed.");
 	return 0;
 }

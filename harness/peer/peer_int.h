@@ -108,4 +108,8 @@ void peer_fill_pattern(struct peer_state *st);
  * or -1: a lost, repeated or reordered byte shows here. */
 long long peer_rx_check(const struct peer_state *st, size_t n);
 
+/* peer.c: the peer's poll loop, commands and connection, until a close
+ * command or a poll error; run in the child by peer_proc.c. */
+void peer_loop(struct peer_state *st);
+
 #endif
