@@ -90,8 +90,8 @@ void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 {
 	struct timespec ts = { .tv_sec = timeout_ns / 1000000000,
 			       .tv_nsec = timeout_ns % 1000000000 };
-	struct pollfd pfd[CASE_MAX_HOSTS];
-	int who[CASE_MAX_HOSTS], n = 0;
+	struct pollfd pfd[CASE_MAX_HOSTS + 1];
+	int who[CASE_MAX_HOSTS + 1], n = 0, ev_fd = rc->obs ? obs_events_fd(rc->obs) : -1;
 
 	for (int h = 0; h < rc->c->n_hosts; h++) {
 		if (!rc->peers[h].started || rc->peers[h].dead)
@@ -99,11 +99,24 @@ void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 		pfd[n] = (struct pollfd){ .fd = rc->peers[h].proc.event_fd, .events = POLLIN };
 		who[n++] = h;
 	}
+	if (ev_fd >= 0) { /* the observer's kernel events, handled as they come */
+		pfd[n] = (struct pollfd){ .fd = ev_fd, .events = POLLIN };
+		who[n++] = -1;
+	}
 	if (ppoll(pfd, (nfds_t)n, &ts, NULL) <= 0)
 		return;
-	for (int i = 0; i < n; i++)
-		if (pfd[i].revents)
+	for (int i = 0; i < n; i++) {
+		if (!pfd[i].revents)
+			continue;
+		if (who[i] >= 0) {
 			run_peer_read(rc, who[i]);
+			continue;
+		}
+		struct tf_err err = { "" };
+
+		if (obs_read_events(rc->obs, &err) < 0)
+			run_log(rc, 0, "observer", "reading kernel events: %s", err.msg);
+	}
 }
 
 /* A peer process for host @h with the case's socket options for it. */

@@ -291,8 +291,8 @@ int main(void)
 	if (polling < 0)
 		fprintf(stderr, "bench_observer: polling: %s\n", err.msg);
 	if (tcp_events_open(&te, &err) < 0 ||
-	    tcp_events_add_netns(te, lab_host_netns_fd(p.lab, p.client), NULL, &err) < 0 ||
-	    tcp_events_add_netns(te, lab_host_netns_fd(p.lab, p.server), NULL, &err) < 0 ||
+	    tcp_events_add_netns(te, lab_host_netns_fd(p.lab, p.client), 0, NULL, &err) < 0 ||
+	    tcp_events_add_netns(te, lab_host_netns_fd(p.lab, p.server), 0, NULL, &err) < 0 ||
 	    tcp_events_measure(te, &err) < 0) {
 		printf("events: %s\n", err.msg);
 	} else {
