@@ -344,7 +344,8 @@ static void doctor_observer(FILE *out)
 	}
 	fprintf(out,
 		"ok      kernel TCP events (BPF): runs observe with events (--observer auto)%s\n",
-		tcp_events_probes(te) ? "" : "; window probes sampled (no fexit on tcp_send_probe0)");
+		tcp_events_probes(te) ? "" :
+					"; window probes sampled (no fexit on tcp_send_probe0)");
 	tcp_events_close(te);
 }
 

@@ -87,4 +87,3 @@ int suite_enter(void)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	return 0;
 }
-

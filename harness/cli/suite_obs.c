@@ -24,7 +24,8 @@ int suite_obs_open(int want, int n_slots, struct obs_hub **hub, char *line, size
 
 	*hub = NULL;
 	if (want == SUITE_OBSERVER_POLLING) {
-		snprintf(line, len, "observer: polling (--observer polling: sock_diag every 10 ms)");
+		snprintf(line, len,
+			 "observer: polling (--observer polling: sock_diag every 10 ms)");
 		return 0;
 	}
 	ret = obs_hub_open(n_slots, hub, &err);

@@ -90,8 +90,7 @@ int obs_ev_pending_take(struct obs *o, int host, uint64_t cookie, int64_t *t_ns)
 	return 0;
 }
 
-static void obs_ev_addr(struct sockaddr_storage *ss, int family, const uint8_t *addr,
-			uint16_t port)
+static void obs_ev_addr(struct sockaddr_storage *ss, int family, const uint8_t *addr, uint16_t port)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET6) {
