@@ -277,6 +277,8 @@ int obs_on_sock(const struct lab_sock *ls, void *arg)
 	if (ls->state == TCP_ESTABLISHED && ls->timer == OBS_TIMER_KEEPALIVE &&
 	    (int64_t)ls->expires_ms > t->ka_max_ms)
 		t->ka_max_ms = ls->expires_ms;
+	if (!ls->has_info && ls->timer && ls->expires_ms < 86400000u)
+		t->due_ms = mono_ms() + ls->expires_ms; /* no event will end it (obs_tick()) */
 	if (ls->state == TCP_TIME_WAIT && !t->by_events) {
 		ret = obs_tw_check(o, t, ls);
 		if (ret)

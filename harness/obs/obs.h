@@ -73,6 +73,14 @@ void obs_start(struct obs *o, int64_t t0_ns);
 /** obs_events_fd() - polls readable when events wait (event path, after obs_start()); else -1. */
 int obs_events_fd(const struct obs *o);
 
+/**
+ * obs_tick() - at the runner's tick (case time @t_ms, every 10 ms): on the
+ * event path, look up the sockets without events whose timer is due (the end
+ * of a TIME_WAIT or request socket); nothing on the polling path.
+ * Return: 0 or -errno.
+ */
+int obs_tick(struct obs *o, int64_t t_ms, struct tf_err *err);
+
 /** obs_read_events() - handle every waiting event, without blocking. Return: 0 or -errno. */
 int obs_read_events(struct obs *o, struct tf_err *err);
 

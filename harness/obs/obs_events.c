@@ -7,7 +7,10 @@
  * probes, timers) from an exact sock_diag lookup of that one socket. What has
  * no event is sampled at OBS_EV_SAMPLE_MS by exact lookups of the known
  * sockets: the keepalive timer's expiry, TIME_WAIT (its restarts and its end),
- * request sockets' end, and the details' changes. Dumps of the whole
+ * request sockets' end, and the details' changes. A socket without events
+ * whose timer is due (TIME_WAIT's end, a request's SYN-ACK timer) is also
+ * looked up at the runner's 10 ms tick from then on (obs_tick()), so that its
+ * end is timed as closely as polling would. Dumps of the whole
  * namespaces only discover sockets no event names: request sockets (SYN_RECV
  * before the last ACK) and a connect() whose SYN_SENT event came before its
  * port was chosen; at t=0, when such a connect() is seen, and every
@@ -173,11 +176,15 @@ static struct obs_track *obs_ev_track(struct obs *o, int host, const struct tcp_
 }
 
 /* A socket's end (-> CLOSE): gone, or replaced by its TIME_WAIT socket,
- * which is in the table before the full socket closes (tcp_time_wait()). */
+ * which is in the table before the full socket closes (tcp_time_wait()). The
+ * full socket is unhashed right after the event, so what the lookup finds on
+ * the tuple is that TIME_WAIT socket (no tcp_info), whose state sock_diag
+ * gives as its substate: TIME_WAIT, or FIN_WAIT2 for an orphan's FIN_WAIT2,
+ * which the kernel keeps as a TIME_WAIT socket too. */
 static int obs_ev_close(struct obs *o, struct obs_track *t, const struct lab_sock *ls, bool found)
 {
 	t->by_events = false; /* TIME_WAIT and a later socket on the tuple: samples */
-	if (found && ls->state == TCP_TIME_WAIT) {
+	if (found && !ls->has_info) {
 		o->cur_host = t->host;
 		return obs_on_sock(ls, o);
 	}
@@ -281,10 +288,47 @@ int obs_read_events(struct obs *o, struct tf_err *err)
 	return 0;
 }
 
-int obs_ev_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
+/* Look @t up now: its details, or its end (a socket without events). */
+static int obs_ev_lookup(struct obs *o, struct obs_track *t, int64_t t_ms, struct tf_err *err)
 {
 	struct lab_sock ls;
-	int ret, found;
+	int found = lab_diag_lookup(o->hosts[t->host].diag, &t->key, &ls, err);
+
+	if (found < 0)
+		return found;
+	o->cur_host = t->host;
+	if (found)
+		return obs_on_sock(&ls, o);
+	if (!t->by_events) /* TIME_WAIT or a request socket: no event ends it */
+		return obs_gone(o, t, t_ms);
+	return 0;
+}
+
+int obs_tick(struct obs *o, int64_t t_ms, struct tf_err *err)
+{
+	int64_t now = mono_ms();
+	int ret;
+
+	if (!obs_events_mode(o))
+		return 0;
+	o->now_ms = t_ms;
+	o->now_us = -1;
+	for (int i = 0; i < o->n_tracks; i++) {
+		struct obs_track *t = &o->tracks[i];
+
+		if (t->gone || t->by_events || !t->due_ms || now < t->due_ms)
+			continue;
+		t->due_ms = 0;
+		ret = obs_ev_lookup(o, t, t_ms, err);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int obs_ev_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
+{
+	int ret;
 
 	ret = obs_read_events(o, err);
 	if (ret < 0)
@@ -292,18 +336,9 @@ int obs_ev_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
 	o->now_ms = t_ms;
 	o->now_us = -1;
 	for (int i = 0; i < o->n_tracks; i++) {
-		struct obs_track *t = &o->tracks[i];
-
-		if (t->gone)
+		if (o->tracks[i].gone)
 			continue;
-		found = lab_diag_lookup(o->hosts[t->host].diag, &t->key, &ls, err);
-		if (found < 0)
-			return found;
-		o->cur_host = t->host;
-		if (found)
-			ret = obs_on_sock(&ls, o);
-		else if (!t->by_events) /* TIME_WAIT or a request socket: no event ends it */
-			ret = obs_gone(o, &o->tracks[i], t_ms);
+		ret = obs_ev_lookup(o, &o->tracks[i], t_ms, err);
 		if (ret < 0)
 			return ret;
 	}

@@ -46,6 +46,9 @@ struct obs_track {
 	int64_t tw_deadline_ms; /* TIME_WAIT: monotonic ms its timer fires (0: not seen) */
 	int tw_restarts; /* times that deadline moved later (obs_tw_check()) */
 	int64_t tw_first_restart_ms; /* case time of the first */
+	/* event path, a socket without events (TIME_WAIT, request): monotonic
+	 * ms its timer fires (its end may come then: obs_tick()); 0: none */
+	int64_t due_ms;
 };
 
 struct obs_host {

@@ -178,6 +178,9 @@ static int run_tick(struct run_ctx *rc, int64_t now, bool final, struct tf_err *
 			rc->next_obs_ns = now + obs_sample_ms(rc->obs) * ms;
 	}
 	if (now >= rc->next_tick_ns) {
+		ret = obs_tick(rc->obs, now / ms, err); /* event path: sockets whose timer is due */
+		if (ret)
+			return ret;
 		capture_poll(rc->cap); /* a broken capture is logged; its expectations error */
 		fault_tick(&rc->fx, now / ms); /* rule counters (fault_drop.c) */
 		rc->next_tick_ns += RUN_TICK_MS * ms;

@@ -179,8 +179,11 @@ static double bench_loop(struct obs *o, struct obs_hub *hub, int seconds, struct
 				return -1;
 			next_obs += (uint64_t)obs_sample_ms(o) * 1000000u;
 		}
-		if (now >= next_tick)
+		if (now >= next_tick) {
+			if (obs_tick(o, (int64_t)(now - t0) / 1000000, err) < 0)
+				return -1;
 			next_tick += BENCH_POLL_MS * 1000000u;
+		}
 	}
 	return 100.0 * (double)(cpu_ns() - c0) / (double)(now_ns() - t0);
 }
