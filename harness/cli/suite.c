@@ -385,6 +385,21 @@ static int suite_watch(struct suite_ctx *sx, int sfd)
 	return 0;
 }
 
+/* Longest first (by the case's end, stable): the run's wall time is then
+ * about its longest case once -j is wide enough, not the longest case
+ * started last (issue 14). Jobs [@from, @to) are one round. */
+static void suite_jobs_longest_first(struct suite_job *jobs, int from, int to)
+{
+	for (int i = from + 1; i < to; i++) {
+		struct suite_job j = jobs[i];
+		int k = i;
+
+		for (; k > from && jobs[k - 1].sc->def->end_ms < j.sc->def->end_ms; k--)
+			jobs[k] = jobs[k - 1];
+		jobs[k] = j;
+	}
+}
+
 static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 {
 	const struct suite_opts *o = sx->o;
@@ -396,6 +411,8 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 		return -ENOMEM;
 	/* Round after round: a verdict that changes between rounds is a flake. */
 	for (int r = 0; r < repeat; r++) {
+		int first = sx->n_jobs;
+
 		selected = 0;
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct suite_case *sc = &s->cases[i];
@@ -412,6 +429,7 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 				sx->jobs[sx->n_jobs++] =
 					(struct suite_job){ .sc = sc, .control = true, .round = r };
 		}
+		suite_jobs_longest_first(sx->jobs, first, sx->n_jobs);
 	}
 	return 0;
 }
