@@ -13,8 +13,8 @@
  * end is timed as closely as polling would. Dumps of the whole
  * namespaces only discover sockets no event names: request sockets (SYN_RECV
  * before the last ACK) and a connect() whose SYN_SENT event came before its
- * port was chosen; at t=0, when such a connect() is seen, and every
- * OBS_EV_DISCOVER_EVERY samples.
+ * port was chosen; at t=0, as soon as such a connect() is seen (the SYN has
+ * reached the peer by then on a veth), and every OBS_EV_DISCOVER_EVERY samples.
  */
 #include "obs/obs_priv.h"
 
@@ -285,7 +285,14 @@ int obs_read_events(struct obs *o, struct tf_err *err)
 		if (ret < 0)
 			return ret;
 	}
-	return 0;
+	if (!o->discover)
+		return 0;
+	/* A connect() just started: its port, and the peer's request socket
+	 * (SYN_RECV, which no event reports), are named by a dump, now. */
+	o->discover = false;
+	o->now_ms = obs_ev_ms(o, mono_ns());
+	o->now_us = -1;
+	return obs_dump_all(o, err);
 }
 
 /* Look @t up now: its details, or its end (a socket without events). */
