@@ -331,8 +331,10 @@ $(B)/bench/bench_observer: tests/bench/bench_observer.c $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ $(LDLIBS)
 
+# Then the same pair built with `ip` commands, right after, for the ratio.
 bench: $(B)/bench/bench_lab $(B)/bench/bench_observer
-	$(B)/bench/bench_lab
+	$(B)/bench/bench_lab | tee $(B)/bench/lab.txt
+	tests/bench/bench-ip-pair.sh $(B)/bench/lab.txt
 	$(B)/bench/bench_observer
 
 # Sanitizers: the whole tree and its unit tests under ASan and UBSan, in a
