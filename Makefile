@@ -21,7 +21,8 @@ SRCS := $(wildcard netns/*.c) $(filter-out harness/cli/main.c %.bpf.c,$(wildcard
 OBJS := $(SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
-JOBS ?= auto # -j auto: see tcpfault(1); JOBS=N for a fixed width
+# -j auto (tcpfault(1)): as wide as the machine holds; JOBS=N for a fixed width
+JOBS ?= auto
 
 .PHONY: all test unit cases clean check-root check-layers lint deps run test-docs lint-ci
 all: $(B)/tcpfault
