@@ -342,10 +342,13 @@ static void doctor_observer(FILE *out)
 			err.msg);
 		return;
 	}
+	const char *why = "";
+	int probes = tcp_events_probes(te, &why);
+
 	fprintf(out,
-		"ok      kernel TCP events (BPF): runs observe with events (--observer auto)%s\n",
-		tcp_events_probes(te) ? "" :
-					"; window probes sampled (no fexit on tcp_send_probe0)");
+		"ok      kernel TCP events (BPF): runs observe with events (--observer auto)%s%s\n",
+		probes ? "" : "; window probes sampled, no fexit on tcp_send_probe0: ",
+		probes ? "" : why);
 	tcp_events_close(te);
 }
 

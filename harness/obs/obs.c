@@ -277,8 +277,7 @@ int obs_on_sock(const struct lab_sock *ls, void *arg)
 	if (ls->state == TCP_ESTABLISHED && ls->timer == OBS_TIMER_KEEPALIVE &&
 	    (int64_t)ls->expires_ms > t->ka_max_ms)
 		t->ka_max_ms = ls->expires_ms;
-	if (!ls->has_info && ls->timer && ls->expires_ms < 86400000u)
-		t->due_ms = mono_ms() + ls->expires_ms; /* no event will end it (obs_tick()) */
+	obs_track_due(t, ls);
 	if (ls->state == TCP_TIME_WAIT && !t->by_events) {
 		ret = obs_tw_check(o, t, ls);
 		if (ret)
@@ -295,6 +294,20 @@ int obs_on_sock(const struct lab_sock *ls, void *arg)
 	if (ret)
 		return ret;
 	return obs_emit(o, t, lab_sock_state_name(snap.state));
+}
+
+/*
+ * What no event reports comes when a timer fires: the end of a TIME_WAIT or
+ * request socket (which have no events at all), and a window probe (idiag_timer
+ * 4, the zero window probe timer) when fexit on tcp_send_probe0() is refused.
+ * The event path looks such a socket up at the runner's first tick after its
+ * timer's expiry (obs_tick()), so these are timed to the tick, as polling does.
+ */
+void obs_track_due(struct obs_track *t, const struct lab_sock *ls)
+{
+	if (((!ls->has_info && ls->timer) || ls->timer == OBS_TIMER_PROBE0) &&
+	    ls->expires_ms < 86400000u)
+		t->due_ms = mono_ms() + ls->expires_ms;
 }
 
 int obs_gone(struct obs *o, struct obs_track *t, int64_t t_ms)

@@ -7,10 +7,11 @@
  * probes, timers) from an exact sock_diag lookup of that one socket. What has
  * no event is sampled at OBS_EV_SAMPLE_MS by exact lookups of the known
  * sockets: the keepalive timer's expiry, TIME_WAIT (its restarts and its end),
- * request sockets' end, and the details' changes. A socket without events
- * whose timer is due (TIME_WAIT's end, a request's SYN-ACK timer) is also
- * looked up at the runner's 10 ms tick from then on (obs_tick()), so that its
- * end is timed as closely as polling would. Dumps of the whole
+ * request sockets' end, and the details' changes. A socket whose timer's
+ * firing no event reports (TIME_WAIT's end, a request's SYN-ACK timer, the
+ * window probe timer when fexit is refused) is also looked up at the runner's
+ * first 10 ms tick after it is due (obs_tick(), obs_track_due()), so that
+ * what it does is timed as closely as polling would. Dumps of the whole
  * namespaces only discover sockets no event names: request sockets (SYN_RECV
  * before the last ACK) and a connect() whose SYN_SENT event came before its
  * port was chosen; at t=0, as soon as such a connect() is seen (the SYN has
@@ -235,6 +236,8 @@ static int obs_ev_sock(struct obs *o, int host, const struct tcp_event *ev, stru
 		snap.probes = ev->probes;
 		snap.backoff = ev->backoff;
 	}
+	if (found)
+		obs_track_due(t, &ls);
 	if (found && ls.state == TCP_ESTABLISHED && ls.timer == OBS_TIMER_KEEPALIVE &&
 	    (int64_t)ls.expires_ms > t->ka_max_ms)
 		t->ka_max_ms = ls.expires_ms;
@@ -323,7 +326,7 @@ int obs_tick(struct obs *o, int64_t t_ms, struct tf_err *err)
 	for (int i = 0; i < o->n_tracks; i++) {
 		struct obs_track *t = &o->tracks[i];
 
-		if (t->gone || t->by_events || !t->due_ms || now < t->due_ms)
+		if (t->gone || !t->due_ms || now < t->due_ms)
 			continue;
 		t->due_ms = 0;
 		ret = obs_ev_lookup(o, t, t_ms, err);

@@ -21,6 +21,7 @@
 #define OBS_MAX_HOSTS 8
 #define OBS_KEY_MAX 112
 #define OBS_TIMER_KEEPALIVE 2 /* idiag_timer: sk_timer pending (lab_diag.h) */
+#define OBS_TIMER_PROBE0 4 /* idiag_timer: the zero window probe timer */
 #define OBS_MAX_PENDING 16
 
 /* The fields whose change is worth an event. */
@@ -46,8 +47,8 @@ struct obs_track {
 	int64_t tw_deadline_ms; /* TIME_WAIT: monotonic ms its timer fires (0: not seen) */
 	int tw_restarts; /* times that deadline moved later (obs_tw_check()) */
 	int64_t tw_first_restart_ms; /* case time of the first */
-	/* event path, a socket without events (TIME_WAIT, request): monotonic
-	 * ms its timer fires (its end may come then: obs_tick()); 0: none */
+	/* event path: monotonic ms a timer whose firing no event reports is due
+	 * (obs_track_due(), obs_tick()); 0: none */
 	int64_t due_ms;
 };
 
@@ -95,6 +96,7 @@ int obs_emit(struct obs *o, const struct obs_track *t, const char *state_name);
 void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls);
 int obs_on_sock(const struct lab_sock *ls, void *arg);
 int obs_gone(struct obs *o, struct obs_track *t, int64_t t_ms);
+void obs_track_due(struct obs_track *t, const struct lab_sock *ls);
 int obs_dump_all(struct obs *o, struct tf_err *err);
 bool obs_events_mode(const struct obs *o);
 

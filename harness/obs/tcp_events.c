@@ -96,6 +96,7 @@ struct tcp_events {
 	struct ring_buffer *ring;
 	int stats_fd; /* BPF_ENABLE_STATS while >= 0 (tcp_events_measure()) */
 	int probes; /* the PROBE program is attached */
+	char no_probes[sizeof(((struct tf_err *)0)->msg)]; /* why not */
 	tcp_events_cb cb; /* of the consume in progress */
 	void *cb_arg;
 };
@@ -179,6 +180,7 @@ static int tcp_events_start(struct tcp_events *te, struct tf_err *err)
 	/* fexit needs a traceable tcp_send_probe0() (BTF, not inlined): without
 	 * it the other events still come, and window probes are sampled. */
 	if (ret < 0) {
+		snprintf(te->no_probes, sizeof(te->no_probes), "%s", err->msg);
 		tcp_events_bpf__destroy(te->skel);
 		te->skel = NULL;
 		tcp_events_libbpf_msg[0] = '\0';
@@ -252,6 +254,8 @@ int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_n
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 
+		if (bpf_program__fd(prog) < 0)
+			continue; /* not loaded (the PROBE program, when fexit is refused) */
 		memset(&info, 0, sizeof(info));
 		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			return tf_err_set(err, -errno, "program info of %s: %s",
@@ -262,8 +266,10 @@ int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_n
 	return 0;
 }
 
-int tcp_events_probes(const struct tcp_events *te)
+int tcp_events_probes(const struct tcp_events *te, const char **why)
 {
+	if (why)
+		*why = te->no_probes;
 	return te->probes;
 }
 
@@ -376,9 +382,11 @@ void tcp_events_close(struct tcp_events *te)
 	(void)te;
 }
 
-int tcp_events_probes(const struct tcp_events *te)
+int tcp_events_probes(const struct tcp_events *te, const char **why)
 {
 	(void)te;
+	if (why)
+		*why = TCP_EVENTS_UNAVAILABLE;
 	return 0;
 }
 

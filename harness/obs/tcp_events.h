@@ -81,9 +81,10 @@ int tcp_events_remove_slot(struct tcp_events *te, uint32_t slot);
 
 /**
  * tcp_events_probes() - 1 when window probes are reported (TCP_EVENT_PROBE:
- * the kernel let fexit attach to tcp_send_probe0()), else 0.
+ * the kernel let fexit attach to tcp_send_probe0()), else 0 and why in *@why
+ * (borrowed; @why may be NULL).
  */
-int tcp_events_probes(const struct tcp_events *te);
+int tcp_events_probes(const struct tcp_events *te, const char **why);
 
 /**
  * tcp_events_remove_netns() - stop reporting the namespace @id (from
