@@ -14,6 +14,7 @@
 #include "lab_diag.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,4 +416,75 @@ int lab_diag_destroy_all(struct lab_diag *d, struct tf_err *err)
 	}
 	free(l.v);
 	return ret < 0 ? ret : done;
+}
+
+static bool lab_diag_same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+	return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+}
+
+static bool lab_diag_same_tuple(const struct lab_sock *key, const struct lab_sock *s)
+{
+	const struct sockaddr_in *kl = (const void *)&key->local, *sl = (const void *)&s->local;
+
+	/* the port: ports sit at the same offset in both families' sockaddrs */
+	return s->family == key->family && kl->sin_port == sl->sin_port &&
+	       lab_diag_same_addr(&key->remote, &s->remote);
+}
+
+/* Copies the one answer of an exact lookup. */
+static int lab_diag_take(const struct lab_sock *s, void *arg)
+{
+	*(struct lab_sock *)arg = *s;
+	return 0;
+}
+
+int lab_diag_lookup(struct lab_diag *d, const struct lab_sock *key, struct lab_sock *out,
+		    struct tf_err *err)
+{
+	struct lab_diag_run run = { .cb = lab_diag_take, .arg = out };
+	struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int ret;
+
+	lab_diag_drain(d);
+	nlh = mnl_nlmsg_put_header(d->buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST; /* no NLM_F_DUMP: one socket, no table walk */
+	nlh->nlmsg_seq = ++d->seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = (uint8_t)key->family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
+	req->idiag_states = ~0U;
+	lab_diag_sockid(key, &req->id);
+	if (!key->cookie[0] && !key->cookie[1]) {
+		req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	}
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return tf_err_set(err, -errno, "sock_diag lookup: send: %s", strerror(errno));
+	n = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
+	if (n < 0)
+		return tf_err_set(err, -errno, "sock_diag lookup: recv: %s", strerror(errno));
+	ret = mnl_cb_run(d->buf, (size_t)n, d->seq, d->portid, lab_diag_msg, &run);
+	if (ret < 0 && errno == ENOENT)
+		return 0; /* no such socket (any more) */
+	if (ret < 0)
+		return tf_err_set(err, -errno, "sock_diag lookup: %s", strerror(errno));
+	if (run.proto_err < 0)
+		return tf_err_set(err, run.proto_err,
+				  "sock_diag: malformed inet_diag message from the kernel");
+	/* The kernel falls back to the listener on the local port when no
+	 * connection has the tuple (inet_lookup()): that is not the socket asked. */
+	return run.count > 0 && lab_diag_same_tuple(key, out);
 }

@@ -55,6 +55,18 @@ void lab_diag_close(struct lab_diag *d);
 int lab_diag_dump(struct lab_diag *d, lab_diag_cb cb, void *arg, struct tf_err *err);
 
 /**
+ * lab_diag_lookup() - the one TCP socket whose family, local and remote
+ * address and port are those of @key (and its cookie, unless both words are
+ * 0), as a dump would give it, into *@out: an exact lookup in the kernel's
+ * hash tables (inet_diag_find_one_icsk()), no walk of the table, so its cost
+ * does not grow with the namespace's sockets. A listener is found by its local
+ * address and port with a zero remote; TIME_WAIT and request sockets too.
+ * Return: 1 found, 0 no such socket, or -errno.
+ */
+int lab_diag_lookup(struct lab_diag *d, const struct lab_sock *key, struct lab_sock *out,
+		    struct tf_err *err);
+
+/**
  * lab_diag_destroy() - SOCK_DESTROY one socket @s from a dump of this handle
  * (orphans, TIME_WAIT and request sockets too): the socket is gone as after a
  * reboot; a process that held it sees ECONNABORTED. The kernel sends RST for

@@ -65,7 +65,7 @@ static enum verdict_status case_job_unplanned(const struct case_def *c, bool con
 enum verdict_status case_job_run(const struct case_def *c, const struct case_job_opts *o,
 				 const char *dir)
 {
-	struct run_opts ro = { .freezer = o->freezer };
+	struct run_opts ro = { .freezer = o->freezer, .feed = o->feed };
 	struct tf_err err = { "" };
 	struct plan *p = plan_build(c, &(struct plan_opts){ .control = o->control }, &err);
 	struct run *r = p ? run_case(p, &ro, dir) : NULL;
@@ -89,6 +89,9 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 				    .capture = rec->capture,
 				    .fault_ms = rec->fault_ms,
 				    .duration_ms = rec->duration_ms,
+				    .observer = rec->observer,
+				    .obs_events = rec->obs_events,
+				    .step_late_max_us = rec->step_late_max_us,
 				    .verdict = VERDICT_ERROR };
 	for (int h = 0; h < rec->c->n_hosts; h++)
 		out.programs[h] = rec->programs[h];

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "case/case.h"
+#include "obs/obs_hub.h"
 #include "verdict/verdict.h"
 
 struct case_job_opts {
@@ -19,6 +20,7 @@ struct case_job_opts {
 	bool keep; /* keep the lab of a case that did not pass (run_keep()) */
 	const char *keep_tag; /* "<owner pid>.<n>": makes kept names unique */
 	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */
+	const struct obs_feed *feed; /* the run's kernel events (run_opts); NULL: polling */
 };
 
 /**

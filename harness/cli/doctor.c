@@ -23,6 +23,7 @@
 #include "netns/lab_freeze.h"
 #include "netns/lab_fw.h"
 #include "netns/lab_need.h"
+#include "obs/tcp_events.h"
 
 /* What the probes share: the lab made by the namespace probe, the sockets the
  * sock_diag probe found for the SOCK_DESTROY probe. */
@@ -327,6 +328,30 @@ static bool doctor_in_container(void)
 	       (c && *c);
 }
 
+/* The observer's path (obs.h): not a requirement, since without it the run
+ * polls (every case still runs), so a line of its own that counts for nothing. */
+static void doctor_observer(FILE *out)
+{
+	struct tf_err err = { "" };
+	struct tcp_events *te;
+
+	if (tcp_events_open(&te, &err) < 0) {
+		fprintf(out,
+			"note    kernel TCP events (BPF) %s: runs observe by polling sock_diag "
+			"every 10 ms (--observer polling; a third of a core per case)\n",
+			err.msg);
+		return;
+	}
+	const char *why = "";
+	int probes = tcp_events_probes(te, &why);
+
+	fprintf(out,
+		"ok      kernel TCP events (BPF): runs observe with events (--observer auto)%s%s\n",
+		probes ? "" : "; window probes sampled, no fexit on tcp_send_probe0: ",
+		probes ? "" : why);
+	tcp_events_close(te);
+}
+
 /* Run the checks in order, one line each; the number that failed. Each
  * probe runs even when the privilege check failed: its own error says more
  * (a container may grant the capabilities but keep /proc/sys read-only). */
@@ -358,6 +383,7 @@ static int doctor_checks_run(FILE *out)
 		}
 		fflush(out);
 	}
+	doctor_observer(out);
 	for (int i = 0; i < 3; i++)
 		if (dc.fds[i] >= 0)
 			close(dc.fds[i]);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/suite.h"
+#include "cli/suite_obs.h"
 #include "run/sweep.h"
 #include "cli/model_cli.h"
 #include "cli/report_cli.h"
@@ -28,7 +29,7 @@ static const char usage_text[] =
 	"usage: tcpfault COMMAND [OPTIONS] PATH...\n"
 	"       tcpfault --version | help | COMMAND --help\n"
 	"\n"
-	"  run [-j N] [--filter GLOB] [--with-controls] [--results DIR] [PATH...]\n"
+	"  run [-j N|auto] [--filter GLOB] [--with-controls] [--results DIR] [PATH...]\n"
 	"        run the cases in PATH (case files or directories of *.case files;\n"
 	"        default: the shipped cases, see tcpfault(1));\n"
 	"        KTAP on stdout, results in DIR/<run-id>/ (default: results)\n"
@@ -43,6 +44,11 @@ static const char usage_text[] =
 	"        freezer is missing is skipped with the reason)\n"
 	"        --case-timeout S: a case still running S seconds after its end (its\n"
 	"        lab's build and teardown included) is stopped: error (default 45)\n"
+	"        -j auto (the default): as many cases at once as the machine holds\n"
+	"        (8 per CPU, at least 16, with the event observer; 2 per CPU polling)\n"
+	"        --observer auto|events|polling: how sockets are watched: kernel events\n"
+	"        (BPF; exact times) or sock_diag polling every 10 ms; auto (the default):\n"
+	"        events when available (tcpfault doctor says), else polling\n"
 	"        --shard I/N: only the I-th of N parts of the cases (each case and its\n"
 	"        control in exactly one part); `tcpfault merge` joins the parts' results\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
@@ -123,22 +129,28 @@ static const struct option run_longopts[] = {
 	{ "freezer", required_argument, NULL, 'F' },
 	{ "case-timeout", required_argument, NULL, 't' },
 	{ "shard", required_argument, NULL, 'H' },
+	{ "observer", required_argument, NULL, 'O' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int cmd_run(int argc, char **argv)
 {
-	struct suite_opts o = { .jobs = 4, .results_root = "results" };
+	struct suite_opts o = { .jobs = 0, .results_root = "results" }; /* -j auto */
 	struct suite s;
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:", run_longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:", run_longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*end || o.jobs < 1 || o.jobs > 64)
-				return usage("-j takes a number from 1 to 64");
+			o.jobs = strcmp(optarg, "auto") ? (int)strtol(optarg, &end, 10) : 0;
+			if (strcmp(optarg, "auto") && (*end || o.jobs < 1 || o.jobs > 64))
+				return usage("-j takes auto or a number from 1 to 64");
+			break;
+		case 'O':
+			o.observer = suite_observer_parse(optarg);
+			if (o.observer < 0)
+				return usage("--observer takes auto, events or polling");
 			break;
 		case 'f':
 			o.filter = optarg;

@@ -34,12 +34,13 @@
 #include "report/run_files.h"
 #include "cli/case_job.h"
 #include "cli/suite_repeat.h"
+#include "cli/suite_obs.h"
+#include "cli/suite_env.h"
 #include "run/sweep.h"
 #include "netns/lab.h"
 
 #define SUITE_VERSION TCPFAULT_VERSION /* Makefile VERSION */
 #define SUITE_LAB_ALLOWANCE_MS 15000 /* building and tearing down a lab, above the case's limit */
-#define SUITE_NICE (-10) /* the run's scheduling priority (setpriority(2)) */
 #define SUITE_STOP_GRACE_NS 5000000000LL /* SIGTERM, then this long to undo faults, then SIGKILL */
 
 enum suite_job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
@@ -53,6 +54,8 @@ struct suite_job {
 	int64_t deadline_ns;
 	int64_t kill_at_ns; /* asked to stop: SIGKILL at this time; 0: not asked */
 	bool timed_out;
+	struct obs_feed feed; /* its kernel events (event path) */
+	int64_t start_ns, end_ns;
 	char dir[4096];
 };
 
@@ -68,6 +71,9 @@ struct suite_ctx {
 	char run_dir[2048];
 	bool interrupted, progress;
 	sigset_t blocked;
+	struct obs_hub *hub; /* the run's kernel events; NULL: the polling observer */
+	int width; /* cases at once (-j, or what -j auto chose) */
+	struct suite_wall wall;
 };
 
 static void suite_out(struct suite_ctx *sx, const char *fmt, ...)
@@ -143,7 +149,11 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 	struct case_job_opts jo = { .control = j->control,
 				    .keep = sx->o->keep,
 				    .keep_tag = tag,
-				    .freezer = sx->o->freezer };
+				    .freezer = sx->o->freezer,
+				    .feed = sx->hub ? &j->feed : NULL };
+
+	if (sx->hub)
+		obs_hub_in_worker(sx->hub); /* the other jobs' write ends */
 
 	snprintf(tag, sizeof(tag), "%d.%d", (int)getppid(), (int)(j - sx->jobs));
 	v = case_job_run(j->sc->def, &jo, j->dir);
@@ -171,12 +181,22 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 	ret = dirs_make(j->dir);
 	if (ret)
 		return ret;
+	if (sx->hub) {
+		struct tf_err err = { "" };
+
+		ret = obs_hub_slot_open(sx->hub, (int)(j - sx->jobs), &j->feed, &err);
+		if (ret)
+			return ret;
+	}
 	fflush(NULL);
 	j->pid = fork();
 	if (j->pid < 0)
 		return -errno;
 	if (j->pid == 0)
 		suite_worker(sx, j);
+	if (sx->hub)
+		obs_hub_slot_forked(sx->hub, &j->feed);
+	j->start_ns = mono_ns();
 	j->state = JOB_RUNNING;
 	j->deadline_ns = mono_ns() + suite_limit_ms(sx, j) * 1000000LL;
 	sx->n_running++;
@@ -248,6 +268,9 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 	bool ok;
 
 	j->state = JOB_DONE;
+	j->end_ns = mono_ns();
+	if (sx->hub) /* what a killed worker left in the kernel filter goes too */
+		obs_hub_slot_close(sx->hub, (int)(j - sx->jobs));
 	sx->n_running--;
 	sx->n_done++;
 	/* KTAP: no '#' in a description (it starts a directive), one line each */
@@ -288,6 +311,8 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 				    "ok" :
 				    "not ok"));
 	json_object_set_new(r, "dir", json_string(j->dir));
+	suite_wall_add(&sx->wall, j->start_ns, j->end_ns,
+		       json_integer_value(json_object_get(r, "step_late_max_us")));
 	json_array_append_new(sx->summary_cases, r);
 	suite_progress(sx);
 }
@@ -301,26 +326,6 @@ static void suite_reap(struct suite_ctx *sx)
 		for (int i = 0; i < sx->n_jobs; i++)
 			if (sx->jobs[i].state == JOB_RUNNING && sx->jobs[i].pid == pid)
 				suite_finish(sx, &sx->jobs[i], wstatus);
-}
-
-/* Wait, at most @limit_ms, for the processes this subreaper inherited (the
- * peers of a worker that was SIGKILLed; they die of PR_SET_PDEATHSIG, a v1
- * frozen one once sweep_stale() has thawed it) so that none outlives the run.
- * Return: false once none is left, true if some still are after @limit_ms. */
-static bool suite_reap_orphans(int limit_ms)
-{
-	struct timespec pause = { 0, 2000000 };
-
-	for (int waited = 0; waited < limit_ms; waited += 2) {
-		pid_t pid;
-
-		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (pid < 0) /* ECHILD: nothing left */
-			return false;
-		nanosleep(&pause, NULL);
-	}
-	return true;
 }
 
 /* Ask every running worker to stop: SIGTERM lets it undo its faults (thaw,
@@ -342,7 +347,8 @@ static int suite_watch(struct suite_ctx *sx, int sfd)
 {
 	struct signalfd_siginfo si;
 	int64_t now = mono_ns(), wake = now + 500000000LL;
-	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
+				 { .fd = sx->hub ? obs_hub_fd(sx->hub) : -1, .events = POLLIN } };
 
 	for (int i = 0; i < sx->n_jobs; i++) {
 		struct suite_job *j = &sx->jobs[i];
@@ -361,8 +367,13 @@ static int suite_watch(struct suite_ctx *sx, int sfd)
 		if (j->kill_at_ns && j->kill_at_ns < wake)
 			wake = j->kill_at_ns;
 	}
-	if (poll(&pfd, 1, (int)((wake > now ? wake - now : 0) / 1000000) + 1) <= 0)
+	if (poll(pfd, 2, (int)((wake > now ? wake - now : 0) / 1000000) + 1) <= 0)
 		return 0;
+	if (pfd[1].revents) {
+		struct tf_err err = { "" };
+
+		obs_hub_route(sx->hub, &err); /* each event to its case's worker */
+	}
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			continue;
@@ -373,6 +384,21 @@ static int suite_watch(struct suite_ctx *sx, int sfd)
 		suite_stop_running(sx);
 	}
 	return 0;
+}
+
+/* Longest first (by the case's end, stable): the run's wall time is then
+ * about its longest case once -j is wide enough, not the longest case
+ * started last (issue 14). Jobs [@from, @to) are one round. */
+static void suite_jobs_longest_first(struct suite_job *jobs, int from, int to)
+{
+	for (int i = from + 1; i < to; i++) {
+		struct suite_job j = jobs[i];
+		int k = i;
+
+		for (; k > from && jobs[k - 1].sc->def->end_ms < j.sc->def->end_ms; k--)
+			jobs[k] = jobs[k - 1];
+		jobs[k] = j;
+	}
 }
 
 static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
@@ -386,6 +412,8 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 		return -ENOMEM;
 	/* Round after round: a verdict that changes between rounds is a flake. */
 	for (int r = 0; r < repeat; r++) {
+		int first = sx->n_jobs;
+
 		selected = 0;
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct suite_case *sc = &s->cases[i];
@@ -402,6 +430,7 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 				sx->jobs[sx->n_jobs++] =
 					(struct suite_job){ .sc = sc, .control = true, .round = r };
 		}
+		suite_jobs_longest_first(sx->jobs, first, sx->n_jobs);
 	}
 	return 0;
 }
@@ -413,11 +442,15 @@ static void suite_write_summary(struct suite_ctx *sx, const char *started)
 	json_t *root;
 
 	uname(&uts);
-	root = json_pack("{s:s s:s s:s s:s s:b s:{s:i s:i s:i s:i s:i} s:O}", "tool", "tcpfault",
-			 "version", SUITE_VERSION, "kernel", uts.release, "started", started,
-			 "interrupted", sx->interrupted, "totals", "pass", sx->n_pass, "fail",
-			 sx->n_fail, "error", sx->n_error, "skip", sx->n_skip, "not_run",
-			 sx->n_jobs - sx->n_done, "cases", sx->summary_cases);
+	root = json_pack("{s:s s:s s:s s:s s:b s:{s:i s:i s:i s:i s:i} s:O s:s s:i}", "tool",
+			 "tcpfault", "version", SUITE_VERSION, "kernel", uts.release, "started",
+			 started, "interrupted", sx->interrupted, "totals", "pass", sx->n_pass,
+			 "fail", sx->n_fail, "error", sx->n_error, "skip", sx->n_skip, "not_run",
+			 sx->n_jobs - sx->n_done, "cases", sx->summary_cases, "observer",
+			 sx->hub ? "events" : "polling", "jobs", sx->width);
+	sx->wall.lost = sx->hub ? obs_hub_lost(sx->hub) : 0;
+	if (root) /* the run's wall time against its longest case (issue 14) */
+		json_object_set_new(root, "wall", suite_wall_json(&sx->wall));
 	snprintf(path, sizeof(path), "%s/summary.json", sx->run_dir);
 	if (root && sx->claims)
 		json_object_set(root, "claims", sx->claims);
@@ -431,7 +464,7 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 	int next = 0;
 
 	while (sx->n_done < sx->n_jobs) {
-		while (!sx->interrupted && next < sx->n_jobs && sx->n_running < sx->o->jobs) {
+		while (!sx->interrupted && next < sx->n_jobs && sx->n_running < sx->width) {
 			int ret = suite_start(sx, &sx->jobs[next]);
 
 			if (ret) {
@@ -454,38 +487,6 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 		run_files_ktap_name(name, sizeof(name), sx->jobs[i].sc->id, sx->jobs[i].control);
 		suite_out(sx, "not ok %d %s\n# not run: interrupted\n", ++sx->ktap_no, name);
 	}
-}
-
-/* Before any case: root, leftovers of killed runs swept, the run's priority,
- * its private network namespace, and this process as the subreaper of every
- * peer. Return: 0, or the exit code when nothing can run. */
-static int suite_enter(void)
-{
-	struct tf_err err = { "" };
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "tcpfault: run needs root (network namespaces, sysctls): "
-				"try sudo; nothing ran\n");
-		return 4;
-	}
-	sweep_stale(stderr); /* a killed run's frozen tasks and groups */
-	/* The case clock is only as good as the moment a step runs: on a busy
-	 * machine (a build, `make stress`'s CPU hog) the workers and peers, which
-	 * inherit this, get the CPU first. The kernel's TCP timers do not depend
-	 * on it. Failing is harmless: the run goes on at the usual priority. */
-	if (setpriority(PRIO_PROCESS, 0, SUITE_NICE) < 0)
-		fprintf(stderr,
-			"tcpfault: cannot raise the priority (%s): steps may run late "
-			"on a busy machine\n",
-			strerror(errno));
-	if (lab_ns_enter_private(&err)) {
-		fprintf(stderr, "tcpfault: cannot make a private network namespace: %s\n", err.msg);
-		return 4;
-	}
-	/* Peers of a worker that died are re-parented here, not to init, so that
-	 * this process reaps them and knows none outlives it. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	return 0;
 }
 
 /* After the last case: leftovers, flakes, totals, the claims table,
@@ -515,6 +516,8 @@ static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *
 			  "# claims: %d the run should have measured and did not (%s/claims.md)\n",
 			  sx->n_claims_failed, sx->run_dir);
 	suite_write_summary(sx, started);
+	suite_wall_text(&sx->wall, sx->width, sx->hub != NULL, line, sizeof(line));
+	suite_out(sx, "# %s\n", line);
 	if (report_run_write(sx->run_dir, line, sizeof(line)))
 		fprintf(stderr, "tcpfault: report: %s\n", line);
 	if (sx->progress)
@@ -566,8 +569,17 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	sfd = signalfd(-1, &sx.blocked, SFD_CLOEXEC | SFD_NONBLOCK);
 	suite_out(&sx, "TAP version 13\n1..%d\n", sx.n_jobs);
 	suite_out(&sx, "# tcpfault %s, results in %s\n", SUITE_VERSION, sx.run_dir);
+	if (suite_obs_open(o->observer, sx.n_jobs, &sx.hub, path, sizeof(path))) {
+		suite_out(&sx, "Bail out! %s\n", path);
+		sx.interrupted = true;
+	} else {
+		suite_out(&sx, "# %s\n", path);
+	}
+	sx.width = suite_jobs_auto(o->jobs, sx.hub != NULL, path, sizeof(path));
+	suite_out(&sx, "# %s\n", path);
 	suite_loop(&sx, sfd);
 	ret = suite_close(&sx, s, started);
+	obs_hub_close(sx.hub);
 	close(sfd);
 	if (sx.ktap)
 		fclose(sx.ktap);

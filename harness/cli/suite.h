@@ -21,7 +21,8 @@
 #include "case/case_set.h"
 
 struct suite_opts {
-	int jobs; /* workers at once, >= 1 */
+	int jobs; /* workers at once, >= 1; 0: -j auto (suite_obs.h) */
+	int observer; /* enum suite_observer: events, polling, or auto (events when available) */
 	const char *filter; /* fnmatch() glob on the case id, or NULL */
 	bool with_controls; /* also run each case's control */
 	const char *results_root; /* "results" */

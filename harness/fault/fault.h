@@ -81,7 +81,7 @@ struct fault_env {
 struct fault_family {
 	/* before t=0: what can be done ahead of the faults (fault_prepare()) */
 	int (*prepare)(struct fault_env *env, struct tf_err *err);
-	/* at every observer sample, case time @t_ms (fault_tick()) */
+	/* at every runner tick (10 ms), case time @t_ms (fault_tick()) */
 	void (*tick)(struct fault_env *env, int64_t t_ms);
 	/* at the end, before any family's finish: give the hosts back (thaw
 	 * frozen processes: a v1-frozen task cannot even be killed) */
@@ -134,7 +134,7 @@ int fault_prepare(struct fault_env *env, struct tf_err *err);
 void fault_finish(struct fault_env *env);
 
 /**
- * fault_tick() - the runner's periodic call (every observer sample, case time
+ * fault_tick() - the runner's periodic call (every runner tick, 10 ms, case time
  * @t_ms): faults that watch something (rule counters) look now.
  */
 void fault_tick(struct fault_env *env, int64_t t_ms);

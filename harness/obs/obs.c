@@ -17,48 +17,7 @@
 
 #include "common/clock.h"
 #include "common/vec.h"
-#include "netns/lab_diag.h"
-
-#define OBS_MAX_HOSTS 8
-#define OBS_KEY_MAX 112
-#define OBS_TIMER_KEEPALIVE 2 /* idiag_timer: sk_timer pending (lab_diag.h) */
-
-/* The fields whose change is worth an event. */
-struct obs_snap {
-	uint8_t state, retransmits, probes, backoff, timer;
-	uint32_t rto_ms, unacked, total_retrans;
-	bool orphan; /* inode 0: an orphan, or not accepted yet */
-};
-
-struct obs_track {
-	int host;
-	char local[OBS_KEY_MAX / 2], remote[OBS_KEY_MAX / 2];
-	struct obs_snap last;
-	bool present; /* seen in the current sample */
-	bool gone;
-	struct obs_state_change *changes;
-	int n_changes, cap_changes;
-	int64_t ka_max_ms; /* longest time to expiry seen on its keepalive timer; -1: none */
-	int64_t tw_deadline_ms; /* TIME_WAIT: monotonic ms its timer fires (0: not seen) */
-	int tw_restarts; /* times that deadline moved later (obs_tw_check()) */
-	int64_t tw_first_restart_ms; /* case time of the first */
-};
-
-struct obs_host {
-	char name[32];
-	struct lab_diag *diag;
-};
-
-struct obs {
-	struct timeline *tl;
-	struct obs_host hosts[OBS_MAX_HOSTS];
-	int n_hosts;
-	struct obs_track *tracks;
-	int n_tracks, cap_tracks;
-	int64_t first_ms, last_ms, now_ms;
-	int cur_host; /* host being dumped, for the callback */
-	int err; /* first error inside the callback */
-};
+#include "obs/obs_priv.h"
 
 struct obs *obs_new(struct timeline *tl)
 {
@@ -68,6 +27,8 @@ struct obs *obs_new(struct timeline *tl)
 		return NULL;
 	o->tl = tl;
 	o->first_ms = o->last_ms = -1;
+	o->now_us = -1;
+	o->feed.fd = -1;
 	return o;
 }
 
@@ -75,6 +36,7 @@ void obs_free(struct obs *o)
 {
 	if (!o)
 		return;
+	obs_stop_events(o);
 	for (int i = 0; i < o->n_hosts; i++)
 		lab_diag_close(o->hosts[i].diag);
 	for (int i = 0; i < o->n_tracks; i++)
@@ -95,6 +57,14 @@ int obs_add_host(struct obs *o, const char *name, int netns_fd, struct tf_err *e
 	ret = lab_diag_open(netns_fd, &h->diag, err);
 	if (ret)
 		return ret;
+	if (obs_events_mode(o)) {
+		ret = tcp_events_add_netns(o->feed.te, netns_fd, o->feed.slot, &h->netns_id, err);
+		if (ret) {
+			lab_diag_close(h->diag);
+			return ret;
+		}
+		h->registered = true;
+	}
 	return o->n_hosts++;
 }
 
@@ -115,8 +85,13 @@ void obs_format_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
 	snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
 }
 
-static struct obs_track *obs_track_find(const struct obs *o, int host, const char *local,
-					const char *remote)
+bool obs_events_mode(const struct obs *o)
+{
+	return o->feed.fd >= 0;
+}
+
+struct obs_track *obs_track_find(const struct obs *o, int host, const char *local,
+				 const char *remote)
 {
 	for (int i = 0; i < o->n_tracks; i++) {
 		struct obs_track *t = &o->tracks[i];
@@ -128,8 +103,7 @@ static struct obs_track *obs_track_find(const struct obs *o, int host, const cha
 	return NULL;
 }
 
-static struct obs_track *obs_track_add(struct obs *o, int host, const char *local,
-				       const char *remote)
+struct obs_track *obs_track_add(struct obs *o, int host, const char *local, const char *remote)
 {
 	struct obs_track *t;
 
@@ -143,7 +117,7 @@ static struct obs_track *obs_track_add(struct obs *o, int host, const char *loca
 	return t;
 }
 
-static int obs_track_push_state(struct obs_track *t, int64_t t_ms, int state)
+int obs_track_push_state(struct obs_track *t, int64_t t_ms, int state)
 {
 	struct obs_state_change *c;
 
@@ -156,7 +130,7 @@ static int obs_track_push_state(struct obs_track *t, int64_t t_ms, int state)
 	return 0;
 }
 
-static int obs_emit(struct obs *o, const struct obs_track *t, const char *state_name)
+int obs_emit(struct obs *o, const struct obs_track *t, const char *state_name)
 {
 	const struct obs_snap *s = &t->last;
 	char text[300];
@@ -177,10 +151,12 @@ static int obs_emit(struct obs *o, const struct obs_track *t, const char *state_
 		       (int)s->rto_ms, "unacked", (int)s->unacked, "retransmits",
 		       (int)s->retransmits, "probes", (int)s->probes, "backoff", (int)s->backoff,
 		       "total_retrans", (int)s->total_retrans, "orphan", s->orphan, "text", text);
+	if (ev && o->now_us != -1) /* an event's exact time (event path) */
+		json_object_set_new(ev, "t_us", json_integer(o->now_us));
 	return timeline_add(o->tl, ev);
 }
 
-static void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls)
+void obs_snap_fill(struct obs_snap *s, const struct lab_sock *ls)
 {
 	memset(s, 0, sizeof(*s));
 	s->state = ls->state;
@@ -231,7 +207,41 @@ static int obs_tw_check(struct obs *o, struct obs_track *t, const struct lab_soc
 	return timeline_add(o->tl, ev);
 }
 
-static int obs_on_sock(const struct lab_sock *ls, void *arg)
+/*
+ * Event path: a full socket (it has tcp_info) that no event named yet is left
+ * to its events, which may still be on their way: a dump must not give it a
+ * state ahead of them. Only a connect() whose SYN_SENT event came without its
+ * port is named here, from the cookie. Return: the track, or NULL to skip.
+ */
+static struct obs_track *obs_track_named(struct obs *o, const struct lab_sock *ls,
+					 const char *local, const char *remote)
+{
+	uint64_t cookie = ls->cookie[0] | (uint64_t)ls->cookie[1] << 32;
+	struct obs_track *t;
+	int64_t t_ns;
+
+	if (!obs_ev_pending_take(o, o->cur_host, cookie, &t_ns))
+		return NULL;
+	t = obs_track_add(o, o->cur_host, local, remote);
+	if (!t)
+		return NULL;
+	t->by_events = true;
+	t->key = *ls;
+	obs_snap_fill(&t->last, ls);
+	t->last.state = TCP_SYN_SENT;
+	o->now_us = (t_ns - o->t0_ns) / 1000;
+	if (obs_track_push_state(t, obs_ev_ms(o, t_ns), TCP_SYN_SENT) == 0) {
+		int64_t now_ms = o->now_ms;
+
+		o->now_ms = obs_ev_ms(o, t_ns);
+		obs_emit(o, t, "SYN_SENT");
+		o->now_ms = now_ms;
+	}
+	o->now_us = -1;
+	return t;
+}
+
+int obs_on_sock(const struct lab_sock *ls, void *arg)
 {
 	struct obs *o = arg;
 	char local[OBS_KEY_MAX / 2], remote[OBS_KEY_MAX / 2];
@@ -244,6 +254,10 @@ static int obs_on_sock(const struct lab_sock *ls, void *arg)
 	obs_format_addr(&ls->remote, remote, sizeof(remote));
 	obs_snap_fill(&snap, ls);
 	t = obs_track_find(o, o->cur_host, local, remote);
+	if (!t && obs_events_mode(o) && ls->has_info) {
+		obs_track_named(o, ls, local, remote);
+		return 0;
+	}
 	/* A tuple that vanished and came back is a new socket: keep one history
 	 * per tuple anyway, the verdicts read it as "closed, then open again". */
 	if (!t) {
@@ -253,6 +267,9 @@ static int obs_on_sock(const struct lab_sock *ls, void *arg)
 		is_new = true;
 	}
 	t->present = true;
+	t->key = *ls;
+	if (t->by_events) /* the state is the events': a sample may be ahead of them */
+		snap.state = t->last.state;
 	/* idiag_timer 2 is sk_timer, the keepalive timer of an established socket
 	 * (inet_diag's inet_sk_diag_fill(); in FIN_WAIT2 the same timer counts
 	 * the linger2 time); its expiry counts down, so only the longest is kept
@@ -260,45 +277,81 @@ static int obs_on_sock(const struct lab_sock *ls, void *arg)
 	if (ls->state == TCP_ESTABLISHED && ls->timer == OBS_TIMER_KEEPALIVE &&
 	    (int64_t)ls->expires_ms > t->ka_max_ms)
 		t->ka_max_ms = ls->expires_ms;
-	if (ls->state == TCP_TIME_WAIT) {
+	obs_track_due(t, ls);
+	if (ls->state == TCP_TIME_WAIT && !t->by_events) {
 		ret = obs_tw_check(o, t, ls);
 		if (ret)
 			return ret;
 	}
 	if (!is_new && !t->gone && memcmp(&snap, &t->last, sizeof(snap)) == 0)
 		return 0;
+	if (t->by_events && t->gone)
+		return 0; /* its end was an event; what a sample still sees is stale */
 	t->gone = false;
 	t->last = snap;
 	ret = obs_track_push_state(t, o->now_ms,
-				   ls->state == TCP_CLOSE ? CASE_STATE_CLOSED : ls->state);
+				   snap.state == TCP_CLOSE ? CASE_STATE_CLOSED : snap.state);
 	if (ret)
 		return ret;
-	return obs_emit(o, t, lab_sock_state_name(ls->state));
+	return obs_emit(o, t, lab_sock_state_name(snap.state));
 }
 
-int obs_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
+/*
+ * What no event reports comes when a timer fires: the end of a TIME_WAIT or
+ * request socket (which have no events at all), and a window probe (idiag_timer
+ * 4, the zero window probe timer) when fexit on tcp_send_probe0() is refused.
+ * The event path looks such a socket up at the runner's first tick after its
+ * timer's expiry (obs_tick()), so these are timed to the tick, as polling does.
+ */
+void obs_track_due(struct obs_track *t, const struct lab_sock *ls)
+{
+	if (((!ls->has_info && ls->timer) || ls->timer == OBS_TIMER_PROBE0) &&
+	    ls->expires_ms < 86400000u)
+		t->due_ms = mono_ms() + ls->expires_ms;
+}
+
+int obs_gone(struct obs *o, struct obs_track *t, int64_t t_ms)
 {
 	int ret;
 
-	o->now_ms = t_ms;
-	for (int i = 0; i < o->n_tracks; i++)
-		o->tracks[i].present = false;
+	t->gone = true;
+	ret = obs_track_push_state(t, t_ms, CASE_STATE_CLOSED);
+	if (ret)
+		return ret;
+	return obs_emit(o, t, "CLOSED");
+}
+
+int obs_dump_all(struct obs *o, struct tf_err *err)
+{
+	int ret;
+
 	for (int h = 0; h < o->n_hosts; h++) {
 		o->cur_host = h;
 		ret = lab_diag_dump(o->hosts[h].diag, obs_on_sock, o, err);
 		if (ret < 0)
 			return ret;
 	}
+	return 0;
+}
+
+int obs_sample(struct obs *o, int64_t t_ms, struct tf_err *err)
+{
+	int ret;
+
+	if (obs_events_mode(o))
+		return obs_ev_sample(o, t_ms, err);
+	o->now_ms = t_ms;
+	for (int i = 0; i < o->n_tracks; i++)
+		o->tracks[i].present = false;
+	ret = obs_dump_all(o, err);
+	if (ret < 0)
+		return ret;
 	for (int i = 0; i < o->n_tracks; i++) {
 		struct obs_track *t = &o->tracks[i];
 
 		if (t->present || t->gone)
 			continue;
-		t->gone = true;
-		ret = obs_track_push_state(t, t_ms, CASE_STATE_CLOSED);
-		if (ret)
-			return ret;
-		ret = obs_emit(o, t, "CLOSED");
+		ret = obs_gone(o, t, t_ms);
 		if (ret)
 			return ret;
 	}

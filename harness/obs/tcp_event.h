@@ -17,6 +17,9 @@
  *                          as one 64-bit value: cookie[0] | cookie[1] << 32), the
  *                          socket's identity across events; 0 only for a reset
  *                          sent for no socket (SEND_RESET, no_socket = 1).
+ *                slot      the value its namespace was registered with
+ *                          (tcp_events_add_netns(): the run's job slot), so a
+ *                          run's one ring buffer can be routed to its cases.
  *                family    AF_INET or AF_INET6 (a dual-stack socket talking IPv4
  *                          is AF_INET6 with v4-mapped addresses, as sock_diag shows it).
  *                local, remote  addresses in network order (IPv4: first 4 bytes).
@@ -50,6 +53,11 @@
  *                          application ever reads it. err 0 happens too:
  *                          tcp_disconnect() (a failed connect(), shutdown of a
  *                          listener) reports after the error was consumed.
+ *   PROBE        probes, backoff  icsk_probes_out and icsk_backoff after a
+ *                          zero-window (or stalled send queue) probe left
+ *                          (fexit of tcp_send_probe0(): the probe timer's
+ *                          firing; optional: absent when the kernel cannot
+ *                          trace that function, tcp_events_probes() says).
  *   SEND_RESET   the RST this namespace sends; local/remote are the RST's
  *                source/destination; no_socket = 1 when no socket matched (a
  *                SYN to a closed port: cookie 0, state 7 TCP_CLOSE).
@@ -69,6 +77,7 @@ enum tcp_event_type {
 	TCP_EVENT_ERROR,
 	TCP_EVENT_SEND_RESET,
 	TCP_EVENT_RECEIVE_RESET,
+	TCP_EVENT_PROBE,
 	TCP_EVENT_NUM
 };
 
@@ -92,6 +101,10 @@ struct tcp_event {
 	__u32 end_seq;
 	__u32 retransmits;
 	__u32 total_retrans;
+	__u32 slot;
+	__u8 probes;
+	__u8 backoff;
+	__u16 pad2;
 };
 
 #endif

@@ -29,12 +29,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Namespace inode -> 1: the namespaces whose sockets are reported. */
+/* Namespace inode -> slot (copied into its events): the namespaces whose
+ * sockets are reported, and which of the run's cases they belong to. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, __u32);
 } allowed_netns SEC(".maps");
 
 /* One ring buffer for the whole run; user space may resize it before load. */
@@ -51,9 +52,9 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
-static __always_inline int netns_allowed(__u32 inum)
+static __always_inline __u32 *netns_allowed(__u32 inum)
 {
-	return bpf_map_lookup_elem(&allowed_netns, &inum) != NULL;
+	return bpf_map_lookup_elem(&allowed_netns, &inum);
 }
 
 static __always_inline __u32 sk_netns(const struct sock *sk)
@@ -67,7 +68,7 @@ static __always_inline int sk_is_full(__u8 state)
 	return state != TCP_TIME_WAIT && state != TCP_NEW_SYN_RECV;
 }
 
-static __always_inline struct tcp_event *event_reserve(__u16 type, __u32 netns)
+static __always_inline struct tcp_event *event_reserve(__u16 type, __u32 netns, const __u32 *slot)
 {
 	struct tcp_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	__u32 zero = 0;
@@ -83,6 +84,7 @@ static __always_inline struct tcp_event *event_reserve(__u16 type, __u32 netns)
 	ev->t_ns = bpf_ktime_get_ns();
 	ev->type = type;
 	ev->netns = netns;
+	ev->slot = *slot;
 	return ev;
 }
 
@@ -148,16 +150,17 @@ static __always_inline struct tcp_event *event_on_sk(__u16 type, const struct so
 						     int check_protocol)
 {
 	struct tcp_event *ev;
-	__u32 netns;
+	__u32 netns, *slot;
 
 	if (!sk)
 		return NULL;
 	if (check_protocol && BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return NULL;
 	netns = sk_netns(sk);
-	if (!netns_allowed(netns))
+	slot = netns_allowed(netns);
+	if (!slot)
 		return NULL;
-	ev = event_reserve(type, netns);
+	ev = event_reserve(type, netns, slot);
 	if (ev)
 		event_fill_sk(ev, sk);
 	return ev;
@@ -223,7 +226,7 @@ SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb)
 {
 	struct tcp_event *ev;
-	__u32 netns;
+	__u32 netns, *slot;
 
 	if (sk) {
 		ev = event_on_sk(TCP_EVENT_SEND_RESET, sk, 0);
@@ -234,12 +237,31 @@ int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb)
 	if (!skb)
 		return 0;
 	netns = BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
-	if (!netns_allowed(netns))
+	slot = netns_allowed(netns);
+	if (!slot)
 		return 0;
-	ev = event_reserve(TCP_EVENT_SEND_RESET, netns);
+	ev = event_reserve(TCP_EVENT_SEND_RESET, netns, slot);
 	if (!ev)
 		return 0;
 	event_fill_reply(ev, skb);
+	bpf_ringbuf_submit(ev, 0);
+	return 0;
+}
+
+/* The probe timer (tcp_probe_timer()) sent a window probe: a zero window, or a
+ * send queue that cannot leave (KERNEL-FACTS.md, Unplug: "probe timer drives").
+ * No tracepoint marks it; fexit sees icsk_probes_out after the increment. */
+SEC("fexit/tcp_send_probe0")
+int BPF_PROG(on_probe, struct sock *sk)
+{
+	struct tcp_event *ev = event_on_sk(TCP_EVENT_PROBE, sk, 0);
+
+	if (!ev)
+		return 0;
+	ev->probes = BPF_CORE_READ((const struct inet_connection_sock *)sk, icsk_probes_out);
+	ev->backoff = BPF_CORE_READ((const struct inet_connection_sock *)sk, icsk_backoff);
+	ev->retransmits = BPF_CORE_READ((const struct inet_connection_sock *)sk, icsk_retransmits);
+	ev->total_retrans = BPF_CORE_READ((const struct tcp_sock *)sk, total_retrans);
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@ static const char *const tcp_event_names[TCP_EVENT_NUM] = {
 	[TCP_EVENT_ERROR] = "error",
 	[TCP_EVENT_SEND_RESET] = "send-reset",
 	[TCP_EVENT_RECEIVE_RESET] = "receive-reset",
+	[TCP_EVENT_PROBE] = "probe",
 };
 
 const char *tcp_event_type_name(int type)
@@ -53,6 +55,10 @@ int tcp_event_format(const struct tcp_event *ev, char *buf, size_t len)
 		snprintf(what, sizeof(what), "%s seq %u retransmits %u total %u",
 			 lab_sock_state_name(ev->state), ev->seq, ev->retransmits,
 			 ev->total_retrans);
+		break;
+	case TCP_EVENT_PROBE:
+		snprintf(what, sizeof(what), "%s probes %u backoff %u",
+			 lab_sock_state_name(ev->state), ev->probes, ev->backoff);
 		break;
 	case TCP_EVENT_ERROR:
 		snprintf(what, sizeof(what), "%s errno %d", lab_sock_state_name(ev->state),
@@ -89,6 +95,8 @@ struct tcp_events {
 	struct tcp_events_bpf *skel;
 	struct ring_buffer *ring;
 	int stats_fd; /* BPF_ENABLE_STATS while >= 0 (tcp_events_measure()) */
+	int probes; /* the PROBE program is attached */
+	char no_probes[sizeof(((struct tf_err *)0)->msg)]; /* why not */
 	tcp_events_cb cb; /* of the consume in progress */
 	void *cb_arg;
 };
@@ -145,19 +153,41 @@ static int tcp_events_refused(int ret, const char *step, struct tf_err *err)
 			  tcp_events_libbpf_msg);
 }
 
-static int tcp_events_start(struct tcp_events *te, struct tf_err *err)
+/* Open, load and attach, with the PROBE program (fexit) when @probes. */
+static int tcp_events_load(struct tcp_events *te, int probes, struct tf_err *err)
 {
 	int ret;
 
 	te->skel = tcp_events_bpf__open();
 	if (!te->skel)
 		return tcp_events_refused(-errno, "opening the BPF object", err);
+	if (!probes)
+		bpf_program__set_autoload(te->skel->progs.on_probe, false);
 	ret = tcp_events_bpf__load(te->skel);
 	if (ret < 0)
 		return tcp_events_refused(ret, "loading the BPF programs", err);
 	ret = tcp_events_bpf__attach(te->skel);
 	if (ret < 0)
 		return tcp_events_refused(ret, "attaching to the tracepoints", err);
+	te->probes = probes;
+	return 0;
+}
+
+static int tcp_events_start(struct tcp_events *te, struct tf_err *err)
+{
+	int ret = tcp_events_load(te, 1, err);
+
+	/* fexit needs a traceable tcp_send_probe0() (BTF, not inlined): without
+	 * it the other events still come, and window probes are sampled. */
+	if (ret < 0) {
+		snprintf(te->no_probes, sizeof(te->no_probes), "%s", err->msg);
+		tcp_events_bpf__destroy(te->skel);
+		te->skel = NULL;
+		tcp_events_libbpf_msg[0] = '\0';
+		ret = tcp_events_load(te, 0, err);
+	}
+	if (ret < 0)
+		return ret;
 	te->ring = ring_buffer__new(bpf_map__fd(te->skel->maps.events), tcp_events_on_sample, te,
 				    NULL);
 	if (!te->ring)
@@ -224,6 +254,8 @@ int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_n
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 
+		if (bpf_program__fd(prog) < 0)
+			continue; /* not loaded (the PROBE program, when fexit is refused) */
 		memset(&info, 0, sizeof(info));
 		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			return tf_err_set(err, -errno, "program info of %s: %s",
@@ -234,16 +266,23 @@ int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_n
 	return 0;
 }
 
-int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t *id, struct tf_err *err)
+int tcp_events_probes(const struct tcp_events *te, const char **why)
+{
+	if (why)
+		*why = te->no_probes;
+	return te->probes;
+}
+
+int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t slot, uint32_t *id,
+			 struct tf_err *err)
 {
 	uint32_t ns;
-	uint8_t one = 1;
 	int ret;
 
 	ret = tcp_events_netns_id(netns_fd, &ns, err);
 	if (ret < 0)
 		return ret;
-	if (bpf_map_update_elem(bpf_map__fd(te->skel->maps.allowed_netns), &ns, &one, BPF_ANY))
+	if (bpf_map_update_elem(bpf_map__fd(te->skel->maps.allowed_netns), &ns, &slot, BPF_ANY))
 		return tf_err_set(err, -errno, "watching namespace %u: %s", ns, strerror(errno));
 	if (id)
 		*id = ns;
@@ -255,6 +294,31 @@ int tcp_events_remove_netns(struct tcp_events *te, uint32_t id, struct tf_err *e
 	if (bpf_map_delete_elem(bpf_map__fd(te->skel->maps.allowed_netns), &id))
 		return tf_err_set(err, -errno, "unwatching namespace %u: %s", id, strerror(errno));
 	return 0;
+}
+
+int tcp_events_remove_slot(struct tcp_events *te, uint32_t slot)
+{
+	int fd = bpf_map__fd(te->skel->maps.allowed_netns), n = 0;
+	uint32_t key, next, val;
+	bool more;
+
+	/* Deleting while iterating may restart the walk: collect first. */
+	uint32_t gone[64];
+	int n_gone;
+
+	do {
+		n_gone = 0;
+		more = bpf_map_get_next_key(fd, NULL, &next) == 0;
+		while (more && n_gone < 64) {
+			key = next;
+			if (bpf_map_lookup_elem(fd, &key, &val) == 0 && val == slot)
+				gone[n_gone++] = key;
+			more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		}
+		for (int i = 0; i < n_gone; i++)
+			n += bpf_map_delete_elem(fd, &gone[i]) == 0;
+	} while (n_gone == 64);
+	return n;
 }
 
 int tcp_events_fd(const struct tcp_events *te)
@@ -318,10 +382,27 @@ void tcp_events_close(struct tcp_events *te)
 	(void)te;
 }
 
-int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t *id, struct tf_err *err)
+int tcp_events_probes(const struct tcp_events *te, const char **why)
+{
+	(void)te;
+	if (why)
+		*why = TCP_EVENTS_UNAVAILABLE;
+	return 0;
+}
+
+int tcp_events_remove_slot(struct tcp_events *te, uint32_t slot)
+{
+	(void)te;
+	(void)slot;
+	return 0;
+}
+
+int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t slot, uint32_t *id,
+			 struct tf_err *err)
 {
 	(void)te;
 	(void)netns_fd;
+	(void)slot;
 	(void)id;
 	return tf_err_set(err, -EOPNOTSUPP, "unavailable: %s", TCP_EVENTS_UNAVAILABLE);
 }

@@ -4,7 +4,7 @@
  * Takes: namespace fds to watch (added and removed at any time, by any number
  * of cases sharing one handle), and calls to consume. Gives: struct tcp_event
  * records (tcp_event.h says exactly what each carries) for every TCP state
- * change, retransmission, reported socket error, and RST sent or received in
+ * change, retransmission, reported socket error, window probe, and RST sent or received in
  * those namespaces, each stamped with its CLOCK_MONOTONIC time in ns by the
  * kernel; an fd that polls readable when records wait.
  *
@@ -62,11 +62,29 @@ int tcp_events_netns_id(int netns_fd, uint32_t *id, struct tf_err *err);
 
 /**
  * tcp_events_add_netns() - report the sockets of the namespace @netns_fd from
- * now on; its id in *@id (may be NULL). Remove it before its last fd is
- * closed: a later namespace may get the same inode number.
+ * now on, each event carrying @slot (ev->slot: whose namespace it is, for a
+ * consumer that routes one run's events to its cases); its id in *@id (may be
+ * NULL). Remove it before its last fd is closed: a later namespace may get the
+ * same inode number. Works from a forked child of the opener too (the map fd
+ * is inherited; map updates are system calls on it).
  * Return: 0, or -errno (-ENOSPC past 4096 namespaces).
  */
-int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t *id, struct tf_err *err);
+int tcp_events_add_netns(struct tcp_events *te, int netns_fd, uint32_t slot, uint32_t *id,
+			 struct tf_err *err);
+
+/**
+ * tcp_events_remove_slot() - stop reporting every namespace registered with
+ * @slot (what a case left registered when its worker was killed).
+ * Return: how many were removed.
+ */
+int tcp_events_remove_slot(struct tcp_events *te, uint32_t slot);
+
+/**
+ * tcp_events_probes() - 1 when window probes are reported (TCP_EVENT_PROBE:
+ * the kernel let fexit attach to tcp_send_probe0()), else 0 and why in *@why
+ * (borrowed; @why may be NULL).
+ */
+int tcp_events_probes(const struct tcp_events *te, const char **why);
 
 /**
  * tcp_events_remove_netns() - stop reporting the namespace @id (from
@@ -108,7 +126,7 @@ int tcp_events_measure(struct tcp_events *te, struct tf_err *err);
 int tcp_events_cost(const struct tcp_events *te, uint64_t *runs, uint64_t *run_ns,
 		    struct tf_err *err);
 
-/** tcp_event_type_name() - "state", "retransmit", "error", "send-reset", "receive-reset". */
+/** tcp_event_type_name() - "state", "retransmit", "error", "send-reset", "receive-reset", "probe". */
 const char *tcp_event_type_name(int type);
 
 /**

@@ -229,6 +229,12 @@ int result_write(const char *dir, struct result_case *rc)
 	if (programs)
 		json_object_set_new(root, "programs", programs);
 	json_object_set_new(root, "tier", json_string(case_tier_name(rc->c->tier)));
+	/* which path observed the sockets (obs.h): events, exact to the
+	 * microsecond, or polling, to within 10 ms */
+	json_object_set_new(root, "observer",
+			    rc->observer ? json_string(rc->observer) : json_null());
+	json_object_set_new(root, "observer_events", json_integer((json_int_t)rc->obs_events));
+	json_object_set_new(root, "step_late_max_us", json_integer(rc->step_late_max_us));
 	json_object_set_new(root, "sources", json_array());
 	for (int i = 0; i < rc->c->n_sources; i++)
 		json_array_append_new(json_object_get(root, "sources"),

@@ -30,6 +30,9 @@ struct result_case {
 	int64_t fault_ms;
 	int64_t duration_ms;
 	int64_t obs_last_ms;
+	const char *observer; /* "events" or "polling"; NULL: no lab was built */
+	uint64_t obs_events; /* kernel events the observer handled */
+	int64_t step_late_max_us; /* the latest a timed step ran after its planned time */
 	enum verdict_status verdict;
 	char reason[512]; /* set by the caller for errors before the verdict */
 	const struct verdict_result *results; /* NULL when the case never got to its verdict */

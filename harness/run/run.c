@@ -1,7 +1,8 @@
 /* run.c - one case from lab to verdict; see run.h.
  *
  *   setup steps (no "at", file order, each waited for)
- *   t=0 ── timed steps and faults ── observer sample every RUN_SAMPLE_MS ── end
+ *   t=0 ── timed steps and faults ── observer events as they come, samples
+ *          every obs_sample_ms(), fault ticks every RUN_TICK_MS ── end
  *   verdict ── case.json, report.txt
  */
 #include "run/run.h"
@@ -26,7 +27,9 @@
 #include "run/lab_build.h"
 #include "netns/lab.h"
 
-#define RUN_SAMPLE_MS 10 /* the issue asks for <= 10 ms */
+/* The runner's tick: fault hooks (a "first N" drop rule is lifted within it)
+ * and the packet capture; the observer samples every obs_sample_ms(). */
+#define RUN_TICK_MS 10
 
 /* Set by SIGINT, SIGTERM or SIGHUP: the case stops at once, and its faults are
  * undone (fault_finish()) before the worker exits, which a SIGKILL would skip. */
@@ -163,15 +166,67 @@ static void run_clock_start(struct run_ctx *rc)
 		run_peer_event(rc, host, json_incref(ev));
 	}
 	json_array_clear(rc->pending);
+	obs_start(rc->obs, rc->t0_ns);
 	run_log(rc, 0, "clock", "t=0: setup done, timed steps start");
 	capture_clock(rc->cap, rc->t0_ns); /* the setup's segments waited in the ring */
+}
+
+/* Due work of the loop at case time @now (ns): the observer's sample, the
+ * fault tick and the capture. @final: the end, when the event path samples
+ * once more so that what it knows reaches the end. */
+static int run_tick(struct run_ctx *rc, int64_t now, bool final, struct tf_err *err)
+{
+	const int64_t ms = 1000000;
+	int ret;
+
+	if (now >= rc->next_obs_ns || (final && obs_sample_ms(rc->obs) > RUN_TICK_MS)) {
+		ret = obs_sample(rc->obs, now / ms, err);
+		if (ret)
+			return ret;
+		rc->next_obs_ns += obs_sample_ms(rc->obs) * ms;
+		if (rc->next_obs_ns <= now) /* fell behind: do not sample in a burst */
+			rc->next_obs_ns = now + obs_sample_ms(rc->obs) * ms;
+	}
+	if (now >= rc->next_tick_ns) {
+		ret = obs_tick(rc->obs, now / ms, err); /* event path: sockets whose timer is due */
+		if (ret)
+			return ret;
+		capture_poll(rc->cap); /* a broken capture is logged; its expectations error */
+		fault_tick(&rc->fx, now / ms); /* rule counters (fault_drop.c) */
+		rc->next_tick_ns += RUN_TICK_MS * ms;
+		if (rc->next_tick_ns <= now)
+			rc->next_tick_ns = now + RUN_TICK_MS * ms;
+	}
+	return 0;
+}
+
+/* Take the steps due at case time @now (ns); their lateness is recorded. */
+static int run_due_steps(struct run_ctx *rc, int *next, int64_t now, struct tf_err *err)
+{
+	const struct plan *p = rc->p;
+	const int64_t ms = 1000000;
+	int ret;
+
+	while (*next < p->n_steps && p->steps[*next].at_ms * ms <= now) {
+		int64_t late_us = (mono_ns() - rc->t0_ns - p->steps[*next].at_ms * ms) / 1000;
+
+		if (late_us > rc->step_late_max_us)
+			rc->step_late_max_us = late_us;
+		ret = run_step(rc, (*next)++);
+		if (ret && ret != -ESRCH && ret != -EPIPE)
+			return tf_err_set(err, ret, "%s:%u: %s", p->steps[*next - 1].st->loc.file,
+					  p->steps[*next - 1].st->loc.line,
+					  rc->fault_err.msg[0] ? rc->fault_err.msg :
+								 strerror(-ret));
+	}
+	return 0;
 }
 
 static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 {
 	const struct plan *p = rc->p;
 	const int64_t ms = 1000000;
-	int64_t next_sample = 0, now, wake;
+	int64_t now, wake;
 	int next = 0, ret;
 
 	while (next < p->n_steps && p->steps[next].setup)
@@ -180,29 +235,16 @@ static int run_timeline(struct run_ctx *rc, struct tf_err *err)
 		if (g_run_stop)
 			return tf_err_set(err, -EINTR, "interrupted");
 		now = mono_ns() - rc->t0_ns;
-		while (next < p->n_steps && p->steps[next].at_ms * ms <= now) {
-			ret = run_step(rc, next++);
-			if (ret && ret != -ESRCH && ret != -EPIPE)
-				return tf_err_set(
-					err, ret, "%s:%u: %s", p->steps[next - 1].st->loc.file,
-					p->steps[next - 1].st->loc.line,
-					rc->fault_err.msg[0] ? rc->fault_err.msg : strerror(-ret));
-		}
+		ret = run_due_steps(rc, &next, now, err);
+		if (ret)
+			return ret;
 		now = mono_ns() - rc->t0_ns; /* the steps took time */
-		if (now >= next_sample) {
-			ret = obs_sample(rc->obs, now / ms, err);
-			if (ret)
-				return ret;
-			capture_poll(
-				rc->cap); /* a broken capture is logged; its expectations error */
-			fault_tick(&rc->fx, now / ms); /* rule counters (fault_drop.c) */
-			next_sample += RUN_SAMPLE_MS * ms;
-			if (next_sample <= now) /* fell behind: do not sample in a burst */
-				next_sample = now + RUN_SAMPLE_MS * ms;
-		}
+		ret = run_tick(rc, now, now >= p->end_ms * ms, err);
+		if (ret)
+			return ret;
 		if (now >= p->end_ms * ms)
 			break;
-		wake = next_sample;
+		wake = rc->next_tick_ns < rc->next_obs_ns ? rc->next_tick_ns : rc->next_obs_ns;
 		if (next < p->n_steps && p->steps[next].at_ms * ms < wake)
 			wake = p->steps[next].at_ms * ms;
 		if (p->end_ms * ms < wake)
@@ -265,6 +307,9 @@ static int run_collect(struct run *r)
 	rec->wire = capture_wire(rc->cap);
 	if (!rc->obs || !rc->lab)
 		return 0; /* the lab was never built: nothing was observed */
+	rec->observer = obs_mode_name(rc->obs);
+	rec->obs_events = obs_event_count(rc->obs);
+	rec->step_late_max_us = rc->step_late_max_us;
 	rec->obs_first_ms = obs_first_ms(rc->obs);
 	rec->obs_last_ms = obs_last_ms(rc->obs);
 	r->sys_val = calloc(n_ex, sizeof(*r->sys_val));
@@ -323,6 +368,8 @@ static int run_prepared(struct run_ctx *rc, struct tf_err *err)
 	rc->pending = json_array();
 	if (!rc->lab || !rc->obs || !rc->pending)
 		return tf_err_set(err, -ENOMEM, "out of memory");
+	if (rc->feed && rc->feed->fd >= 0)
+		obs_use_events(rc->obs, rc->feed);
 	rc->fx.lab = rc->lab;
 	ret = run_exec_init(rc, rc->reason, sizeof(rc->reason)); /* "need": skip before the lab */
 	if (ret)
@@ -415,6 +462,7 @@ struct run *run_case(const struct plan *p, const struct run_opts *o, const char 
 	rc->p = p;
 	rc->c = c;
 	rc->dir = dir;
+	rc->feed = o->feed;
 	rc->fx = (struct fault_env){ .plan = p,
 				     .c = c,
 				     .log = run_fault_log,

@@ -26,12 +26,16 @@
 #include "obs/timeline.h"
 #include "obs/wire.h"
 #include "obs/capture.h"
+#include "obs/obs_hub.h"
 #include "fault/fault_record.h"
 #include "run/peer_result.h"
 #include "obs/obs_program.h"
 
 struct run_opts {
 	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */
+	/* the run's kernel events for this case (obs_hub.h), handed to the
+	 * observer (which closes its fd); NULL or fd -1: the polling observer */
+	const struct obs_feed *feed;
 };
 
 /* What a finished case run saw; everything borrowed from its struct run. */
@@ -46,6 +50,9 @@ struct run_record {
 	int64_t fault_ms; /* case time of the first fault, or -1 */
 	int64_t duration_ms;
 	int64_t obs_first_ms, obs_last_ms; /* the observer sampled from .. to */
+	const char *observer; /* "events" or "polling" (obs_mode_name()); NULL: no lab */
+	uint64_t obs_events; /* kernel events the observer handled */
+	int64_t step_late_max_us; /* the latest a timed step ran after its planned time */
 	/* per host (like c->hosts): what its peer saw, with the state history of
 	 * its connection; the connection followed (local, remote) */
 	struct obs_peer peers[CASE_MAX_HOSTS];

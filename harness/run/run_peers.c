@@ -90,8 +90,9 @@ void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 {
 	struct timespec ts = { .tv_sec = timeout_ns / 1000000000,
 			       .tv_nsec = timeout_ns % 1000000000 };
-	struct pollfd pfd[CASE_MAX_HOSTS * 3];
-	int who[CASE_MAX_HOSTS], n = 0, n_peers;
+	struct pollfd pfd[CASE_MAX_HOSTS * 3 + 1];
+	int who[CASE_MAX_HOSTS + 1], n = 0, n_watched;
+	int ev_fd = rc->obs ? obs_events_fd(rc->obs) : -1;
 
 	for (int h = 0; h < rc->c->n_hosts; h++) {
 		if (!rc->peers[h].started || rc->peers[h].dead)
@@ -99,12 +100,23 @@ void run_pump(struct run_ctx *rc, int64_t timeout_ns)
 		pfd[n] = (struct pollfd){ .fd = rc->peers[h].proc.event_fd, .events = POLLIN };
 		who[n++] = h;
 	}
-	n_peers = n;
+	if (ev_fd >= 0) { /* the observer's kernel events, handled as they come */
+		pfd[n] = (struct pollfd){ .fd = ev_fd, .events = POLLIN };
+		who[n++] = -1;
+	}
+	n_watched = n;
 	n += run_exec_fds(rc, pfd + n, CASE_MAX_HOSTS * 2); /* the programs' output */
 	if (ppoll(pfd, (nfds_t)n, &ts, NULL) > 0)
-		for (int i = 0; i < n_peers; i++)
-			if (pfd[i].revents)
+		for (int i = 0; i < n_watched; i++) {
+			struct tf_err err = { "" };
+
+			if (!pfd[i].revents)
+				continue;
+			if (who[i] >= 0)
 				run_peer_read(rc, who[i]);
+			else if (obs_read_events(rc->obs, &err) < 0)
+				run_log(rc, 0, "observer", "reading kernel events: %s", err.msg);
+		}
 	run_exec_pump(rc); /* their lines, and which exited */
 }
 

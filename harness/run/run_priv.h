@@ -50,6 +50,9 @@ struct run_ctx {
 	bool lab_built; /* lab_build() was called: sysctls holds what it read */
 	struct run_progs *progs; /* the hosts' own programs (run_exec.c); NULL: none */
 	char reason[512];
+	const struct obs_feed *feed; /* the run's kernel events; NULL: polling */
+	int64_t next_obs_ns, next_tick_ns; /* case time of the next sample, tick */
+	int64_t step_late_max_us; /* the latest a timed step ran after its time */
 };
 
 /* A case run: the context of its steps and what it saw. */

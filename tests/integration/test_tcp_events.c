@@ -107,9 +107,9 @@ static struct tcp_events *events_for(const struct lab *lab, int client, int serv
 	struct tcp_events *te;
 
 	ck_assert_msg(tcp_events_open(&te, &err) == 0, "%s", err.msg);
-	ck_assert_msg(tcp_events_add_netns(te, lab_host_netns_fd(lab, client), cid, &err) == 0,
+	ck_assert_msg(tcp_events_add_netns(te, lab_host_netns_fd(lab, client), 0, cid, &err) == 0,
 		      "%s", err.msg);
-	ck_assert_msg(tcp_events_add_netns(te, lab_host_netns_fd(lab, server), sid, &err) == 0,
+	ck_assert_msg(tcp_events_add_netns(te, lab_host_netns_fd(lab, server), 0, sid, &err) == 0,
 		      "%s", err.msg);
 	return te;
 }
