@@ -9,8 +9,10 @@
  *
  * The kernel's error on that connection (sk_err) is not in sock_diag: the
  * kernel event path (obs/tcp_events.h, sock:inet_sk_error_report) reports it
- * exactly. Until the runner consumes those events, it is inferred from the
- * samples and the capture, as the kernel decides it (KERNEL-FACTS.md):
+ * exactly, as a "sock-error" event in the timeline, and that is what is taken
+ * when there is one. With the polling observer (--observer polling) there is
+ * none, and it is inferred from the samples and the capture, as the kernel
+ * decides it (KERNEL-FACTS.md):
  *   - the socket closed (CLOSE, or vanished) from a synchronized or SYN_SENT
  *     state, and an RST from the remote arrived since its last sampled
  *     change: ECONNRESET
@@ -158,10 +160,33 @@ static void infer_error(const struct run_ctx *rc, int h, struct obs_program *op)
 	}
 }
 
+/* The kernel's own report of an error on the connection (the event
+ * observer's "sock-error"); errno 0 reports (a disconnect after a failed
+ * connect() clears sk_err) are not errors. true if there was one. */
+static bool event_error(const struct run_ctx *rc, int h, struct obs_program *op)
+{
+	for (size_t i = 0; i < timeline_count(rc->tl); i++) {
+		const json_t *ev = timeline_get(rc->tl, i);
+
+		if (strcmp(ev_str(ev, "kind"), "obs") || strcmp(ev_str(ev, "call"), "sock-error") ||
+		    strcmp(ev_str(ev, "src"), rc->c->hosts[h]) ||
+		    strcmp(ev_str(ev, "local"), op->local) ||
+		    strcmp(ev_str(ev, "remote"), op->remote) || ev_int(ev, "err") <= 0)
+			continue;
+		op->sock_errno = (int)ev_int(ev, "err");
+		op->sock_errno_ms = ev_int(ev, "t_ms");
+		op->sock_errno_source = OBS_SOCKERR_EVENT;
+		snprintf(op->sock_errno_why, sizeof(op->sock_errno_why),
+			 "the kernel's error report (sock:inet_sk_error_report)");
+		return true;
+	}
+	return false;
+}
+
 void run_exec_conn(const struct run_ctx *rc, int host, struct obs_program *op)
 {
 	find_conn(rc, host, op);
-	if (op->local[0])
+	if (op->local[0] && !event_error(rc, host, op))
 		infer_error(rc, host, op);
 }
 
