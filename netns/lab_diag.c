@@ -346,23 +346,36 @@ static void lab_diag_sockid(const struct lab_sock *s, struct inet_diag_sockid *i
 	id->idiag_cookie[1] = s->cookie[1];
 }
 
-int lab_diag_destroy(struct lab_diag *d, const struct lab_sock *s, struct tf_err *err)
+/* A request about the one socket @s (its 4-tuple and cookie) in d->buf;
+ * *@reqp (if given) to add to it. */
+static struct nlmsghdr *lab_diag_put_one(struct lab_diag *d, uint16_t type, uint16_t flags,
+					 const struct lab_sock *s, struct inet_diag_req_v2 **reqp)
 {
 	struct inet_diag_req_v2 *req;
 	struct nlmsghdr *nlh;
-	ssize_t n;
-	int ret;
 
 	lab_diag_drain(d);
 	nlh = mnl_nlmsg_put_header(d->buf);
-	nlh->nlmsg_type = SOCK_DESTROY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
 	nlh->nlmsg_seq = ++d->seq;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = (uint8_t)s->family;
 	req->sdiag_protocol = IPPROTO_TCP;
 	req->idiag_states = ~0U;
 	lab_diag_sockid(s, &req->id);
+	if (reqp)
+		*reqp = req;
+	return nlh;
+}
+
+int lab_diag_destroy(struct lab_diag *d, const struct lab_sock *s, struct tf_err *err)
+{
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int ret;
+
+	nlh = lab_diag_put_one(d, SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, s, NULL);
 	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
 		return tf_err_set(err, -errno, "SOCK_DESTROY: send: %s", strerror(errno));
 	n = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
@@ -456,17 +469,9 @@ int lab_diag_lookup(struct lab_diag *d, const struct lab_sock *key, struct lab_s
 	ssize_t n;
 	int ret;
 
-	lab_diag_drain(d);
-	nlh = mnl_nlmsg_put_header(d->buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST; /* no NLM_F_DUMP: one socket, no table walk */
-	nlh->nlmsg_seq = ++d->seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = (uint8_t)key->family;
-	req->sdiag_protocol = IPPROTO_TCP;
+	/* no NLM_F_DUMP: one socket, no table walk */
+	nlh = lab_diag_put_one(d, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, key, &req);
 	req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
-	req->idiag_states = ~0U;
-	lab_diag_sockid(key, &req->id);
 	if (!key->cookie[0] && !key->cookie[1]) {
 		req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 		req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;

@@ -18,24 +18,6 @@
 
 #define SUITE_NICE (-10) /* the run's scheduling priority (setpriority(2)) */
 
-int suite_mkdirs(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Wait, at most @limit_ms, for the processes this subreaper inherited (the
  * peers of a worker that was SIGKILLed; they die of PR_SET_PDEATHSIG, a v1
  * frozen one once sweep_stale() has thawed it) so that none outlives the run.

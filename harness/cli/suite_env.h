@@ -9,9 +9,6 @@
 
 #include <stdbool.h>
 
-/** suite_mkdirs() - mkdir -p @path. Return: 0 or -errno. */
-int suite_mkdirs(const char *path);
-
 /**
  * suite_reap_orphans() - wait, at most @limit_ms, for the processes this
  * subreaper inherited. Return: false once none is left, true if some still are.
