@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"        --tier quick|stock|all: which cases (default quick; stock cases keep the\n"
 	"        kernel's defaults and take minutes to hours); claims table in claims.md\n"
 	"        --fail-on-skip: a skipped case fails the run (make test uses it)\n"
+	"        --family 4|6|both: run every case over IPv4, IPv6 (2001:2::/48), or\n"
+	"        both (the IPv6 run named \"NAME [ipv6]\"; default: each case's own)\n"
 	"        --repeat N: run everything N rounds; report verdict changes and the\n"
 	"        spread (p50/p95) of detection times\n"
 	"        --freezer auto|cgroup2|freezer-v1: the freezer host crashes use\n"
@@ -130,6 +132,7 @@ static const struct option run_longopts[] = {
 	{ "case-timeout", required_argument, NULL, 't' },
 	{ "shard", required_argument, NULL, 'H' },
 	{ "observer", required_argument, NULL, 'O' },
+	{ "family", required_argument, NULL, 'A' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,7 +143,8 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:", run_longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:A:", run_longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = strcmp(optarg, "auto") ? (int)strtol(optarg, &end, 10) : 0;
@@ -154,6 +158,14 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			o.filter = optarg;
+			break;
+		case 'A':
+			o.family = !strcmp(optarg, "4")	   ? 4 :
+				   !strcmp(optarg, "6")	   ? 6 :
+				   !strcmp(optarg, "both") ? SUITE_FAMILY_BOTH :
+							     -1;
+			if (o.family < 0)
+				return usage("--family takes 4, 6 or both");
 			break;
 		case 'c':
 			o.with_controls = true;

@@ -48,6 +48,7 @@ enum suite_job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
 struct suite_job {
 	const struct suite_case *sc;
 	bool control;
+	int family; /* 4 or 6; 0: the case's own (no --family) */
 	int round; /* --repeat: 0 .. repeat-1 */
 	enum suite_job_state state;
 	pid_t pid;
@@ -97,6 +98,20 @@ static void suite_out(struct suite_ctx *sx, const char *fmt, ...)
 	}
 }
 
+/* The job's KTAP name: "theme/case [control]", and " [ipv6]" when --family
+ * chose IPv6 (with --family both, each case runs once in each family). */
+static char *suite_job_name(const struct suite_ctx *sx, const struct suite_job *j, char *buf,
+			    size_t len)
+{
+	size_t n;
+
+	run_files_ktap_name(buf, len, j->sc->id, j->control);
+	n = strlen(buf);
+	if (sx->o->family && j->family == 6 && n < len)
+		snprintf(buf + n, len - n, " [ipv6]");
+	return buf;
+}
+
 static void suite_progress(struct suite_ctx *sx)
 {
 	if (!sx->progress)
@@ -105,8 +120,10 @@ static void suite_progress(struct suite_ctx *sx)
 		sx->n_jobs, sx->n_running, sx->n_pass, sx->n_fail, sx->n_error);
 	for (int i = 0, shown = 0; i < sx->n_jobs && shown < 2; i++)
 		if (sx->jobs[i].state == JOB_RUNNING) {
-			fprintf(stderr, "%s %s%s", shown++ ? "," : ":", sx->jobs[i].sc->id,
-				sx->jobs[i].control ? " [control]" : "");
+			char name[300];
+
+			fprintf(stderr, "%s %s", shown++ ? "," : ":",
+				suite_job_name(sx, &sx->jobs[i], name, sizeof(name)));
 		}
 	fflush(stderr);
 }
@@ -147,6 +164,7 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 		fclose(sx->ktap);
 	char tag[64];
 	struct case_job_opts jo = { .control = j->control,
+				    .family = j->family,
 				    .keep = sx->o->keep,
 				    .keep_tag = tag,
 				    .freezer = sx->o->freezer,
@@ -172,11 +190,13 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 {
 	int ret;
 
+	const char *v6 = sx->o->family && j->family == 6 ? ".ipv6" : "";
+
 	if (sx->o->repeat > 1)
-		snprintf(j->dir, sizeof(j->dir), "%s/round%d/%s%s", sx->run_dir, j->round + 1,
-			 j->sc->id, j->control ? ".control" : "");
+		snprintf(j->dir, sizeof(j->dir), "%s/round%d/%s%s%s", sx->run_dir, j->round + 1,
+			 j->sc->id, v6, j->control ? ".control" : "");
 	else
-		snprintf(j->dir, sizeof(j->dir), "%s/%s%s", sx->run_dir, j->sc->id,
+		snprintf(j->dir, sizeof(j->dir), "%s/%s%s%s", sx->run_dir, j->sc->id, v6,
 			 j->control ? ".control" : "");
 	ret = dirs_make(j->dir);
 	if (ret)
@@ -274,7 +294,7 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 	sx->n_running--;
 	sx->n_done++;
 	/* KTAP: no '#' in a description (it starts a directive), one line each */
-	run_files_ktap_name(name, sizeof(name), j->sc->id, j->control);
+	suite_job_name(sx, j, name, sizeof(name));
 	run_files_one_line(reason, sizeof(reason),
 			   json_string_value(json_object_get(r, "reason")) ?: "");
 	ok = j->control ? strcmp(verdict, "fail") == 0 : strcmp(verdict, "pass") == 0;
@@ -303,7 +323,16 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 		if (!j->control || strcmp(verdict, "error") == 0)
 			suite_print_report(sx, j);
 	}
-	json_object_set_new(r, "id", json_string(j->sc->id));
+	/* with --family, an IPv6 run has an id of its own (--family both: twice) */
+	if (sx->o->family && j->family == 6) {
+		char id[300];
+
+		snprintf(id, sizeof(id), "%s [ipv6]", j->sc->id);
+		json_object_set_new(r, "id", json_string(id));
+		json_object_set_new(r, "family", json_integer(6));
+	} else {
+		json_object_set_new(r, "id", json_string(j->sc->id));
+	}
 	json_object_set_new(r, "round", json_integer(j->round + 1));
 	json_object_set_new(
 		r, "ktap",
@@ -401,13 +430,31 @@ static void suite_jobs_longest_first(struct suite_job *jobs, int from, int to)
 	}
 }
 
+/* @sc's jobs of round @r: the case (and its control) in each family --family
+ * names (both: IPv4, then IPv6). */
+static void suite_add_jobs(struct suite_ctx *sx, const struct suite_case *sc, int r)
+{
+	const struct suite_opts *o = sx->o;
+	int families[2] = { o->family == SUITE_FAMILY_BOTH ? 4 : o->family, 6 };
+	int n_families = o->family == SUITE_FAMILY_BOTH ? 2 : 1;
+
+	for (int f = 0; f < n_families; f++) {
+		sx->jobs[sx->n_jobs++] =
+			(struct suite_job){ .sc = sc, .family = families[f], .round = r };
+		if (o->with_controls && sc->def->has_control)
+			sx->jobs[sx->n_jobs++] = (struct suite_job){
+				.sc = sc, .control = true, .family = families[f], .round = r
+			};
+	}
+}
+
 static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 {
 	const struct suite_opts *o = sx->o;
 
 	int repeat = o->repeat > 1 ? o->repeat : 1, selected;
 
-	sx->jobs = calloc((size_t)s->n_cases * 2 * (size_t)repeat + 1, sizeof(*sx->jobs));
+	sx->jobs = calloc((size_t)s->n_cases * 4 * (size_t)repeat + 1, sizeof(*sx->jobs));
 	if (!sx->jobs)
 		return -ENOMEM;
 	/* Round after round: a verdict that changes between rounds is a flake. */
@@ -425,10 +472,7 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 				continue; /* --tier: stock cases run apart (minutes to hours) */
 			if (o->shard_count > 1 && selected++ % o->shard_count != o->shard_index - 1)
 				continue; /* --shard: the cases are in sorted order, so this is stable */
-			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
-			if (o->with_controls && sc->def->has_control)
-				sx->jobs[sx->n_jobs++] =
-					(struct suite_job){ .sc = sc, .control = true, .round = r };
+			suite_add_jobs(sx, sc, r);
 		}
 		suite_jobs_longest_first(sx->jobs, first, sx->n_jobs);
 	}
@@ -484,7 +528,7 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 	for (int i = next; i < sx->n_jobs; i++) {
 		char name[300];
 
-		run_files_ktap_name(name, sizeof(name), sx->jobs[i].sc->id, sx->jobs[i].control);
+		suite_job_name(sx, &sx->jobs[i], name, sizeof(name));
 		suite_out(sx, "not ok %d %s\n# not run: interrupted\n", ++sx->ktap_no, name);
 	}
 }

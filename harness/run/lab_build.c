@@ -66,7 +66,7 @@ static int lab_build_wire(const struct plan *p, struct lab *lab, struct tf_err *
 		ret = lab_route_add(lab, p->routes[i].host, p->routes[i].dst, p->routes[i].via,
 				    err);
 	if (ret == 0 && p->forwarder >= 0)
-		ret = lab_sysctl_set(lab, p->forwarder, "net.ipv4.ip_forward", "1", err);
+		ret = lab_sysctl_set(lab, p->forwarder, p->forward_key, "1", err);
 	return ret ? ret : lab_build_wait_up(p, lab, err);
 }
 
