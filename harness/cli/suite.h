@@ -19,8 +19,7 @@
 #include <stdio.h>
 
 #include "case/case_set.h"
-
-#define SUITE_FAMILY_BOTH 46
+#include "cli/suite_family.h"
 
 struct suite_opts {
 	int jobs; /* workers at once, >= 1; 0: -j auto (suite_obs.h) */

@@ -8,6 +8,7 @@
 #define SUITE_ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /** suite_mkdirs() - mkdir -p @path. Return: 0 or -errno. */
 int suite_mkdirs(const char *path);
@@ -24,5 +25,11 @@ bool suite_reap_orphans(int limit_ms);
  * subreaper of every peer. Return: 0, or the exit code when nothing can run.
  */
 int suite_enter(void);
+
+/**
+ * suite_make_run_dir() - make @root/<date-time>-<pid> (its path into
+ * @run_dir) and point @root/latest at it. Return: 0 or -errno.
+ */
+int suite_make_run_dir(const char *root, char *run_dir, size_t len);
 
 #endif

@@ -143,8 +143,8 @@ int plan_host_addr(const struct plan *p, int host, int port, struct sockaddr_sto
 /**
  * plan_family_text() - @v4, a lab address "198.18.A.B[/P]", as the address
  * that stands for it over IPv6: "2001:2:G:A::B[/Q]" (G: 0 for 198.18, 1 for
- * 198.19; A and B written with the same digits; /24 -> /64, /32 -> /128,
- * /0 -> /0); "0.0.0.0/0" -> "::/0". So a case names its addresses once and
+ * 198.19; A and B written with the same digits; /24 -> /64, /32 -> /128),
+ * written as inet_ntop() does ("2001:2::1/64"); "0.0.0.0/0" -> "::/0". So a case names its addresses once and
  * runs in either family, and every address stays inside 2001:2::/48.
  * Return: 0, or -EINVAL (not such an address, another prefix length, or
  * @len too short).

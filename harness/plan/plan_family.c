@@ -4,7 +4,7 @@
  * The topologies and the cases name IPv4 addresses (198.18.0.0/15). Over IPv6
  * each one stands for one address of 2001:2::/48 with the same digits, so
  * that a capture or a report reads alike in both families: 198.18.0.1/24 is
- * 2001:2:0:0::1/64, the router's 198.18.1.254 is 2001:2:0:1::254.
+ * 2001:2::1/64 (2001:2:0:0::1), the router's 198.18.1.254 is 2001:2:0:1::254.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 int plan_family_text(const char *v4, char *out, size_t len)
 {
 	unsigned int o1, o2, o3, o4, plen = 0;
+	unsigned char bin[16];
 	char tail = 0;
 	int n, w;
 
@@ -31,6 +32,10 @@ int plan_family_text(const char *v4, char *out, size_t len)
 	if (n == 5 && plen != 24 && plen != 32)
 		return -EINVAL;
 	w = snprintf(out, len, "2001:2:%u:%u::%u", o2 - 18, o3, o4);
+	/* as inet_ntop() writes it ("2001:2::1"), like captures and sock_diag */
+	if (w >= 0 && (size_t)w < len && inet_pton(AF_INET6, out, bin) == 1 &&
+	    inet_ntop(AF_INET6, bin, out, (socklen_t)len))
+		w = (int)strlen(out);
 	if (w >= 0 && (size_t)w < len && n == 5)
 		w += snprintf(out + w, len - (size_t)w, "/%u", plen == 24 ? 64 : 128);
 	return w < 0 || (size_t)w >= len ? -EINVAL : 0;
