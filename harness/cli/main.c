@@ -136,6 +136,14 @@ static const struct option run_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* --family 4|6|both; -1 for anything else. */
+static int family_parse(const char *s)
+{
+	if (!strcmp(s, "4") || !strcmp(s, "6"))
+		return s[0] - '0';
+	return strcmp(s, "both") ? -1 : SUITE_FAMILY_BOTH;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct suite_opts o = { .jobs = 0, .results_root = "results" }; /* -j auto */
@@ -160,11 +168,7 @@ static int cmd_run(int argc, char **argv)
 			o.filter = optarg;
 			break;
 		case 'A':
-			o.family = !strcmp(optarg, "4")	   ? 4 :
-				   !strcmp(optarg, "6")	   ? 6 :
-				   !strcmp(optarg, "both") ? SUITE_FAMILY_BOTH :
-							     -1;
-			if (o.family < 0)
+			if ((o.family = family_parse(optarg)) < 0)
 				return usage("--family takes 4, 6 or both");
 			break;
 		case 'c':

@@ -84,7 +84,6 @@ struct plan *plan_build(const struct case_def *c, const struct plan_opts *o, str
 		return NULL;
 	}
 	p->control = o && o->control;
-	p->family = o && o->family ? o->family : c->family;
 	if (p->control) {
 		p->variant = case_control(c);
 		if (!p->variant) {
@@ -97,6 +96,7 @@ struct plan *plan_build(const struct case_def *c, const struct plan_opts *o, str
 		c = p->variant;
 	}
 	p->c = c;
+	p->family = o && o->family ? o->family : c->family;
 	p->topology = c->topology;
 	p->end_ms = c->end_ms;
 	p->time_limit_ms = c->time_limit_ms;

@@ -37,7 +37,7 @@ int plan_family_text(const char *v4, char *out, size_t len)
 	    inet_ntop(AF_INET6, bin, out, (socklen_t)len))
 		w = (int)strlen(out);
 	if (w >= 0 && (size_t)w < len && n == 5)
-		w += snprintf(out + w, len - (size_t)w, "/%u", plen == 24 ? 64 : 128);
+		w += snprintf(out + w, len - (size_t)w, "/%d", plen == 24 ? 64 : 128);
 	return w < 0 || (size_t)w >= len ? -EINVAL : 0;
 }
 
