@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/rtnetlink.h>
 
 #include <netlink/netlink.h>
@@ -167,6 +168,51 @@ out:
 	return ret;
 }
 
+#define LAB_ADDR_LOCAL_WAIT_MS 1000
+
+/* Has the socket's namespace the local route of @at (IPv6: "local A/128")? */
+static bool lab_addr_has_local(struct lab_nl *nl, const struct lab_cidr *at)
+{
+	struct nl_cache *cache;
+	bool found = false;
+
+	if (rtnl_route_alloc_cache(nl->sk, AF_INET6, 0, &cache) < 0)
+		return false;
+	for (struct nl_object *o = nl_cache_get_first(cache); o && !found;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(r);
+
+		found = rtnl_route_get_type(r) == RTN_LOCAL && dst &&
+			nl_addr_get_prefixlen(dst) == 128 && lab_addr_is(dst, AF_INET6, at->addr);
+	}
+	nl_cache_free(cache);
+	return found;
+}
+
+/*
+ * An IPv6 address is in use once its local route is in, which addrconf adds
+ * from its work queue when duplicate address detection is over, at once with
+ * IFA_F_NODAD but after rtnl_addr_add() returns (addrconf_dad_work() ->
+ * ipv6_ifa_notify()): wait for it, so that the caller's next look at the host
+ * (a snapshot, a send) sees the address as the kernel will keep it. IPv4's
+ * routes come with the address.
+ */
+static int lab_addr_wait_local(struct lab_nl *nl, const char *where, const struct lab_cidr *at,
+			       struct tf_err *err)
+{
+	for (int waited = 0; at->family == AF_INET6; waited += 5) {
+		if (lab_addr_has_local(nl, at))
+			return 0;
+		if (waited >= LAB_ADDR_LOCAL_WAIT_MS)
+			return tf_err_set(err, -ETIMEDOUT,
+					  "%s: no local route for the new address after %d ms",
+					  where, LAB_ADDR_LOCAL_WAIT_MS);
+		usleep(5000);
+	}
+	return 0;
+}
+
 /* An address change: from @old (its plen as written, or -1) to @new (-1:
  * the old one's). */
 struct lab_addr_change {
@@ -206,6 +252,11 @@ static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr 
 	}
 	ret = lab_addr_restore_routes(nl, where, rs, old, local, err);
 	nl_addr_put(local);
+	if (ret >= 0) {
+		int waited = lab_addr_wait_local(nl, where, &put, err);
+
+		ret = waited < 0 ? waited : ret;
+	}
 	return ret;
 }
 

@@ -10,7 +10,9 @@
  * address: a host renumbered by hand or by DHCP gets its default route back
  * from whoever renumbers it, which is what lab_addr_move() does. An IPv6
  * address goes the same way (its prefix route goes with it; routes the kernel
- * kept are counted, EEXIST), and the new one skips duplicate address detection.
+ * kept are counted, EEXIST), the new one skips duplicate address detection,
+ * and lab_addr_move() returns once the kernel has put in its local route
+ * (addrconf does that from its work queue, after the request returns).
  */
 #ifndef LAB_ADDR_H
 #define LAB_ADDR_H
