@@ -59,6 +59,10 @@ static int lab_build_no_dad(const struct plan *p, struct lab *lab, int host, str
 	if (p->family != 6)
 		return 0;
 	ret = lab_sysctl_set(lab, host, "net.ipv6.conf.default.accept_dad", "0", err);
+	if (ret == -ENOENT) /* the case is a SKIP (case_job.c), not an error */
+		return tf_err_set(
+			err, -EOPNOTSUPP,
+			"no IPv6 in this kernel (no net.ipv6 sysctls: booted with ipv6.disable=1?)");
 	if (ret == 0)
 		ret = lab_sysctl_set(lab, host, "net.ipv6.conf.all.accept_dad", "0", err);
 	return ret;
