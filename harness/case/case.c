@@ -230,6 +230,7 @@ struct case_def *case_parse_buffer(const char *path, const char *text, size_t le
 	p->text = text;
 	p->len = text ? len : 0;
 	case_set_topology(c, CASE_TOPO_PAIR);
+	c->family = 4;
 	set_name(p);
 	n_lines = parse_lines(p);
 	if (!p->oom)

@@ -245,6 +245,12 @@ struct case_def {
 	int n_sources;
 	enum case_topology topology;
 	enum case_tier tier; /* "tier stock": runs only with --tier stock */
+	/* "family 4|6 [only REASON]": the address family the case runs in when
+	 * "run --family" does not say (4 by default); only: it cannot run in the
+	 * other one, and is a SKIP with the reason there */
+	int family;
+	bool family_only;
+	char family_reason[CASE_TITLE_MAX];
 	char hosts[CASE_MAX_HOSTS][CASE_NAME_MAX];
 	int n_hosts;
 	struct case_sysctl *sysctls;
@@ -301,6 +307,10 @@ const char *case_tier_name(enum case_tier tier);
 
 /** case_tier_parse() - "stock" -> CASE_TIER_STOCK; -1 if unknown. */
 int case_tier_parse(const char *name);
+
+/** case_family_runs() - may @c run in @family (4 or 6)? When not, @why gets
+ * the case's reason ("IPv4 only: ..."). */
+bool case_family_runs(const struct case_def *c, int family, char *why, size_t len);
 
 /** case_step_name() - the keyword of a step kind ("listen", "kill", ...); "?" out of range. */
 const char *case_step_name(enum case_step_kind kind);

@@ -76,7 +76,7 @@ struct case_parser {
 	int n_times, cap_times;
 
 	unsigned int title_line, topology_line, end_line, control_line;
-	unsigned int tier_line;
+	unsigned int tier_line, family_line;
 	unsigned int first_host_line; /* first line that named a host */
 	struct case_loc end_loc;
 	bool has_timed;
@@ -135,6 +135,8 @@ int case_stmt_topology(struct case_parser *p);
 int case_stmt_end(struct case_parser *p);
 int case_stmt_control(struct case_parser *p);
 int case_stmt_tier(struct case_parser *p);
+/* case_family.c */
+int case_stmt_family(struct case_parser *p);
 int case_stmt_sysctl(struct case_parser *p);
 int case_stmt_sockopt(struct case_parser *p);
 

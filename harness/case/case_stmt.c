@@ -470,6 +470,7 @@ static const struct case_directive {
 	{ "expect", case_stmt_expect, CASE_FAIL_EXPECT },
 	{ "control", case_stmt_control, 0 },
 	{ "tier", case_stmt_tier, 0 }, /* tier quick|stock */
+	{ "family", case_stmt_family, 0 }, /* family 4|6 [only REASON] (case_family.c) */
 	{ "need", case_stmt_need, 0 }, /* need PROGRAM [from PACKAGE] (case_exec.c) */
 	{ "replug", case_stmt_replug, CASE_FAIL_STEP }, /* replug HOST after T */
 };

@@ -62,18 +62,35 @@ static enum verdict_status case_job_unplanned(const struct case_def *c, bool con
 	return VERDICT_ERROR;
 }
 
+/* A case that is "family N only", asked to run in the other family. */
+static enum verdict_status case_job_skipped(const struct case_def *c, bool control,
+					    const struct tf_err *err, const char *dir)
+{
+	struct result_case out = {
+		.c = c, .control = control, .fault_ms = -1, .verdict = VERDICT_SKIP
+	};
+
+	snprintf(out.reason, sizeof(out.reason), "%s", err->msg);
+	result_write(dir, &out);
+	return VERDICT_SKIP;
+}
+
 enum verdict_status case_job_run(const struct case_def *c, const struct case_job_opts *o,
 				 const char *dir)
 {
 	struct run_opts ro = { .freezer = o->freezer, .feed = o->feed };
 	struct tf_err err = { "" };
-	struct plan *p = plan_build(c, &(struct plan_opts){ .control = o->control }, &err);
-	struct run *r = p ? run_case(p, &ro, dir) : NULL;
+	struct plan *p = NULL;
+	struct run *r = NULL;
 	const struct run_record *rec;
 	struct result_case out = { .verdict = VERDICT_ERROR };
 	struct verdict_result *res = NULL;
 	struct model_band *models = NULL;
 
+	if (o->family && !case_family_runs(c, o->family, err.msg, sizeof(err.msg)))
+		return case_job_skipped(c, o->control, &err, dir);
+	p = plan_build(c, &(struct plan_opts){ .control = o->control, .family = o->family }, &err);
+	r = p ? run_case(p, &ro, dir) : NULL;
 	if (!p)
 		return case_job_unplanned(c, o->control, &err, dir);
 	if (!r) {

@@ -17,6 +17,8 @@
 
 struct case_job_opts {
 	bool control; /* run the control variant (c->control_without removed) */
+	int family; /* 4 or 6; 0: the case's own ("family" line); a case that is
+		     * "family N only" in the other one is a SKIP */
 	bool keep; /* keep the lab of a case that did not pass (run_keep()) */
 	const char *keep_tag; /* "<owner pid>.<n>": makes kept names unique */
 	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */

@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"        --tier quick|stock|all: which cases (default quick; stock cases keep the\n"
 	"        kernel's defaults and take minutes to hours); claims table in claims.md\n"
 	"        --fail-on-skip: a skipped case fails the run (make test uses it)\n"
+	"        --family 4|6|both: run every case over IPv4, IPv6 (2001:2::/48), or\n"
+	"        both (the IPv6 run named \"NAME [ipv6]\"; default: each case's own)\n"
 	"        --repeat N: run everything N rounds; report verdict changes and the\n"
 	"        spread (p50/p95) of detection times\n"
 	"        --freezer auto|cgroup2|freezer-v1: the freezer host crashes use\n"
@@ -130,8 +132,17 @@ static const struct option run_longopts[] = {
 	{ "case-timeout", required_argument, NULL, 't' },
 	{ "shard", required_argument, NULL, 'H' },
 	{ "observer", required_argument, NULL, 'O' },
+	{ "family", required_argument, NULL, 'A' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --family 4|6|both; -1 for anything else. */
+static int family_parse(const char *s)
+{
+	if (!strcmp(s, "4") || !strcmp(s, "6"))
+		return s[0] - '0';
+	return strcmp(s, "both") ? -1 : SUITE_FAMILY_BOTH;
+}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -140,7 +151,8 @@ static int cmd_run(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:", run_longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:A:", run_longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = strcmp(optarg, "auto") ? (int)strtol(optarg, &end, 10) : 0;
@@ -154,6 +166,10 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			o.filter = optarg;
+			break;
+		case 'A':
+			if ((o.family = family_parse(optarg)) < 0)
+				return usage("--family takes 4, 6 or both");
 			break;
 		case 'c':
 			o.with_controls = true;

@@ -33,6 +33,7 @@
 #include "report/report_run.h"
 #include "report/run_files.h"
 #include "cli/case_job.h"
+#include "cli/suite_family.h"
 #include "cli/suite_repeat.h"
 #include "cli/suite_obs.h"
 #include "cli/suite_env.h"
@@ -48,6 +49,7 @@ enum suite_job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE };
 struct suite_job {
 	const struct suite_case *sc;
 	bool control;
+	int family; /* 4 or 6; 0: the case's own (no --family) */
 	int round; /* --repeat: 0 .. repeat-1 */
 	enum suite_job_state state;
 	pid_t pid;
@@ -97,6 +99,15 @@ static void suite_out(struct suite_ctx *sx, const char *fmt, ...)
 	}
 }
 
+/* The job's KTAP name: "theme/case [control]", and " [ipv6]" when --family
+ * chose IPv6 (with --family both, each case runs once in each family). */
+static char *suite_job_name(const struct suite_ctx *sx, const struct suite_job *j, char *buf,
+			    size_t len)
+{
+	run_files_ktap_name(buf, len, j->sc->id, j->control);
+	return suite_family_name(buf, len, sx->o->family, j->family);
+}
+
 static void suite_progress(struct suite_ctx *sx)
 {
 	if (!sx->progress)
@@ -105,35 +116,15 @@ static void suite_progress(struct suite_ctx *sx)
 		sx->n_jobs, sx->n_running, sx->n_pass, sx->n_fail, sx->n_error);
 	for (int i = 0, shown = 0; i < sx->n_jobs && shown < 2; i++)
 		if (sx->jobs[i].state == JOB_RUNNING) {
-			fprintf(stderr, "%s %s%s", shown++ ? "," : ":", sx->jobs[i].sc->id,
-				sx->jobs[i].control ? " [control]" : "");
+			char name[300];
+
+			fprintf(stderr, "%s %s", shown++ ? "," : ":",
+				suite_job_name(sx, &sx->jobs[i], name, sizeof(name)));
 		}
 	fflush(stderr);
 }
 
 /* results/<run-id>, and results/latest pointing at it (replaced atomically). */
-static int suite_make_run_dir(struct suite_ctx *sx)
-{
-	char id[64], link_tmp[4096], link[4096];
-	time_t now = time(NULL);
-	struct tm tm;
-	int ret;
-
-	localtime_r(&now, &tm);
-	strftime(id, sizeof(id), "%Y%m%d-%H%M%S", &tm);
-	snprintf(sx->run_dir, sizeof(sx->run_dir), "%s/%s-%d", sx->o->results_root, id,
-		 (int)getpid());
-	ret = dirs_make(sx->run_dir);
-	if (ret)
-		return ret;
-	snprintf(link_tmp, sizeof(link_tmp), "%s/.latest-%d", sx->o->results_root, (int)getpid());
-	snprintf(link, sizeof(link), "%s/latest", sx->o->results_root);
-	unlink(link_tmp);
-	if (symlink(strrchr(sx->run_dir, '/') + 1, link_tmp) == 0)
-		rename(link_tmp, link);
-	return 0;
-}
-
 static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 {
 	enum verdict_status v;
@@ -147,6 +138,7 @@ static void suite_worker(struct suite_ctx *sx, struct suite_job *j)
 		fclose(sx->ktap);
 	char tag[64];
 	struct case_job_opts jo = { .control = j->control,
+				    .family = j->family,
 				    .keep = sx->o->keep,
 				    .keep_tag = tag,
 				    .freezer = sx->o->freezer,
@@ -172,11 +164,13 @@ static int suite_start(struct suite_ctx *sx, struct suite_job *j)
 {
 	int ret;
 
+	const char *v6 = suite_family_tagged(sx->o->family, j->family) ? ".ipv6" : "";
+
 	if (sx->o->repeat > 1)
-		snprintf(j->dir, sizeof(j->dir), "%s/round%d/%s%s", sx->run_dir, j->round + 1,
-			 j->sc->id, j->control ? ".control" : "");
+		snprintf(j->dir, sizeof(j->dir), "%s/round%d/%s%s%s", sx->run_dir, j->round + 1,
+			 j->sc->id, v6, j->control ? ".control" : "");
 	else
-		snprintf(j->dir, sizeof(j->dir), "%s/%s%s", sx->run_dir, j->sc->id,
+		snprintf(j->dir, sizeof(j->dir), "%s/%s%s%s", sx->run_dir, j->sc->id, v6,
 			 j->control ? ".control" : "");
 	ret = dirs_make(j->dir);
 	if (ret)
@@ -274,11 +268,12 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 	sx->n_running--;
 	sx->n_done++;
 	/* KTAP: no '#' in a description (it starts a directive), one line each */
-	run_files_ktap_name(name, sizeof(name), j->sc->id, j->control);
+	suite_job_name(sx, j, name, sizeof(name));
 	run_files_one_line(reason, sizeof(reason),
 			   json_string_value(json_object_get(r, "reason")) ?: "");
 	ok = j->control ? strcmp(verdict, "fail") == 0 : strcmp(verdict, "pass") == 0;
-	if (strcmp(verdict, "skip") == 0 && sx->o->fail_on_skip) {
+	if (strcmp(verdict, "skip") == 0 && sx->o->fail_on_skip &&
+	    !suite_family_skip(j->sc->def, j->family)) {
 		/* On the CI machine a skip would hide a broken feature. */
 		sx->n_fail++;
 		ok = false;
@@ -303,13 +298,14 @@ static void suite_finish(struct suite_ctx *sx, struct suite_job *j, int wstatus)
 		if (!j->control || strcmp(verdict, "error") == 0)
 			suite_print_report(sx, j);
 	}
-	json_object_set_new(r, "id", json_string(j->sc->id));
+	suite_family_id(r, j->sc->id, sx->o->family, j->family);
 	json_object_set_new(r, "round", json_integer(j->round + 1));
-	json_object_set_new(
-		r, "ktap",
-		json_string(ok || (strcmp(verdict, "skip") == 0 && !sx->o->fail_on_skip) ?
-				    "ok" :
-				    "not ok"));
+	json_object_set_new(r, "ktap",
+			    json_string(ok || (strcmp(verdict, "skip") == 0 &&
+					       (!sx->o->fail_on_skip ||
+						suite_family_skip(j->sc->def, j->family))) ?
+						"ok" :
+						"not ok"));
 	json_object_set_new(r, "dir", json_string(j->dir));
 	suite_wall_add(&sx->wall, j->start_ns, j->end_ns,
 		       json_integer_value(json_object_get(r, "step_late_max_us")));
@@ -401,13 +397,30 @@ static void suite_jobs_longest_first(struct suite_job *jobs, int from, int to)
 	}
 }
 
+/* @sc's jobs of round @r: the case (and its control) in each family --family
+ * names (both: IPv4, then IPv6). */
+static void suite_add_jobs(struct suite_ctx *sx, const struct suite_case *sc, int r)
+{
+	const struct suite_opts *o = sx->o;
+	int families[2], n_families = suite_families(o->family, families);
+
+	for (int f = 0; f < n_families; f++) {
+		sx->jobs[sx->n_jobs++] =
+			(struct suite_job){ .sc = sc, .family = families[f], .round = r };
+		if (o->with_controls && sc->def->has_control)
+			sx->jobs[sx->n_jobs++] = (struct suite_job){
+				.sc = sc, .control = true, .family = families[f], .round = r
+			};
+	}
+}
+
 static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 {
 	const struct suite_opts *o = sx->o;
 
 	int repeat = o->repeat > 1 ? o->repeat : 1, selected;
 
-	sx->jobs = calloc((size_t)s->n_cases * 2 * (size_t)repeat + 1, sizeof(*sx->jobs));
+	sx->jobs = calloc((size_t)s->n_cases * 4 * (size_t)repeat + 1, sizeof(*sx->jobs));
 	if (!sx->jobs)
 		return -ENOMEM;
 	/* Round after round: a verdict that changes between rounds is a flake. */
@@ -425,10 +438,7 @@ static int suite_jobs_build(struct suite_ctx *sx, const struct suite *s)
 				continue; /* --tier: stock cases run apart (minutes to hours) */
 			if (o->shard_count > 1 && selected++ % o->shard_count != o->shard_index - 1)
 				continue; /* --shard: the cases are in sorted order, so this is stable */
-			sx->jobs[sx->n_jobs++] = (struct suite_job){ .sc = sc, .round = r };
-			if (o->with_controls && sc->def->has_control)
-				sx->jobs[sx->n_jobs++] =
-					(struct suite_job){ .sc = sc, .control = true, .round = r };
+			suite_add_jobs(sx, sc, r);
 		}
 		suite_jobs_longest_first(sx->jobs, first, sx->n_jobs);
 	}
@@ -484,7 +494,7 @@ static void suite_loop(struct suite_ctx *sx, int sfd)
 	for (int i = next; i < sx->n_jobs; i++) {
 		char name[300];
 
-		run_files_ktap_name(name, sizeof(name), sx->jobs[i].sc->id, sx->jobs[i].control);
+		suite_job_name(sx, &sx->jobs[i], name, sizeof(name));
 		suite_out(sx, "not ok %d %s\n# not run: interrupted\n", ++sx->ktap_no, name);
 	}
 }
@@ -550,7 +560,7 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 		free(sx.jobs);
 		return 2;
 	}
-	ret = suite_make_run_dir(&sx);
+	ret = suite_make_run_dir(o->results_root, sx.run_dir, sizeof(sx.run_dir));
 	if (ret) {
 		fprintf(stderr, "tcpfault: cannot create %s: %s\n", sx.run_dir, strerror(-ret));
 		free(sx.jobs);

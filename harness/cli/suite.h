@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "case/case_set.h"
+#include "cli/suite_family.h"
 
 struct suite_opts {
 	int jobs; /* workers at once, >= 1; 0: -j auto (suite_obs.h) */
@@ -26,6 +27,9 @@ struct suite_opts {
 	const char *filter; /* fnmatch() glob on the case id, or NULL */
 	bool with_controls; /* also run each case's control */
 	const char *results_root; /* "results" */
+	/* --family: 4 or 6, every case in that family; SUITE_FAMILY_BOTH: each
+	 * case twice, the IPv6 run named "NAME [ipv6]"; 0: each case's own */
+	int family;
 	int tier; /* run the cases of this enum case_tier (0: quick, the default), -1: all */
 	int repeat; /* run everything this many rounds and report flakes (0 or 1: once) */
 	bool fail_on_skip; /* a skipped case fails the run (make test: no feature may go missing) */

@@ -69,3 +69,24 @@ int suite_enter(void)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	return 0;
 }
+
+int suite_make_run_dir(const char *root, char *run_dir, size_t len)
+{
+	char id[64], link_tmp[4096], link[4096];
+	time_t now = time(NULL);
+	struct tm tm;
+	int ret;
+
+	localtime_r(&now, &tm);
+	strftime(id, sizeof(id), "%Y%m%d-%H%M%S", &tm);
+	snprintf(run_dir, len, "%s/%s-%d", root, id, (int)getpid());
+	ret = suite_mkdirs(run_dir);
+	if (ret)
+		return ret;
+	snprintf(link_tmp, sizeof(link_tmp), "%s/.latest-%d", root, (int)getpid());
+	snprintf(link, sizeof(link), "%s/latest", root);
+	unlink(link_tmp);
+	if (symlink(strrchr(run_dir, '/') + 1, link_tmp) == 0)
+		rename(link_tmp, link);
+	return 0;
+}

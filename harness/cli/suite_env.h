@@ -8,6 +8,7 @@
 #define SUITE_ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /**
  * suite_reap_orphans() - wait, at most @limit_ms, for the processes this
@@ -21,5 +22,11 @@ bool suite_reap_orphans(int limit_ms);
  * subreaper of every peer. Return: 0, or the exit code when nothing can run.
  */
 int suite_enter(void);
+
+/**
+ * suite_make_run_dir() - make @root/<date-time>-<pid> (its path into
+ * @run_dir) and point @root/latest at it. Return: 0 or -errno.
+ */
+int suite_make_run_dir(const char *root, char *run_dir, size_t len);
 
 #endif

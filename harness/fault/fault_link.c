@@ -31,42 +31,52 @@
 #define FAULT_CARRIER_TIMEOUT_MS 2000
 #define FAULT_OPER_TIMEOUT_MS 5000
 
-/* "eth0.ucast_solicit" = "3": the neighbour settings of every interface. */
-static void fault_neigh_settings(struct fault_env *env, int host, struct fault_snap *snap)
+/* @ifname's neighbour settings into @snap: ARP's ("eth0.ucast_solicit"), or
+ * with @v6 neighbour discovery's ("ipv6.eth0.ucast_solicit"). */
+static void fault_neigh_iface(struct fault_env *env, int host, const char *ifname, bool v6,
+			      struct fault_snap *snap)
 {
-	const struct plan_host *ph = &env->plan->hosts[host];
 	char key[128], val[64];
 	struct tf_err e;
 	int ret;
 
-	snap->n_neigh = 0;
-	for (int i = 0; i < ph->n_ifaces; i++) {
-		for (int k = 0; k < plan_n_neigh_defaults && snap->n_neigh < FAULT_SNAP_MAX_NEIGH;
-		     k++) {
-			struct fault_neigh_setting *ns = &snap->neigh[snap->n_neigh++];
+	for (int k = 0; k < plan_n_neigh_defaults && snap->n_neigh < FAULT_SNAP_MAX_NEIGH; k++) {
+		struct fault_neigh_setting *ns = &snap->neigh[snap->n_neigh++];
 
-			snprintf(key, sizeof(key), "net.ipv4.neigh.%s.%s", ph->ifaces[i],
-				 plan_neigh_defaults[k].key);
-			snprintf(ns->name, sizeof(ns->name), "%s.%s", ph->ifaces[i],
-				 plan_neigh_defaults[k].key);
-			ret = lab_sysctl_get(env->lab, host, key, val, sizeof(val), &e);
-			if (ret < 0)
-				snprintf(val, sizeof(val), "(unreadable: %s)", strerror(-ret));
-			snprintf(ns->value, sizeof(ns->value), "%s", val);
-		}
+		snprintf(key, sizeof(key), "net.%s.neigh.%s.%s", v6 ? "ipv6" : "ipv4", ifname,
+			 plan_neigh_defaults[k].key);
+		snprintf(ns->name, sizeof(ns->name), "%s%s.%s", v6 ? "ipv6." : "", ifname,
+			 plan_neigh_defaults[k].key);
+		ret = lab_sysctl_get(env->lab, host, key, val, sizeof(val), &e);
+		if (ret < 0)
+			snprintf(val, sizeof(val), "(unreadable: %s)", strerror(-ret));
+		snprintf(ns->value, sizeof(ns->value), "%s", val);
 	}
+}
+
+/* The neighbour settings of every interface (over IPv6: both protocols'). */
+static void fault_neigh_settings(struct fault_env *env, int host, struct fault_snap *snap)
+{
+	const struct plan_host *ph = &env->plan->hosts[host];
+
+	snap->n_neigh = 0;
+	for (int i = 0; i < ph->n_ifaces; i++)
+		fault_neigh_iface(env, host, ph->ifaces[i], false, snap);
+	for (int i = 0; env->plan->family == 6 && i < ph->n_ifaces; i++)
+		fault_neigh_iface(env, host, ph->ifaces[i], true, snap);
 }
 
 /*
  * The host as it is now, into @snap. The compared members are the links,
- * the addresses, the IPv4 routes and the neighbour settings; with
- * @with_state also the carrier and operstate of @ifname, the linkdown routes
- * and the neighbour entries are reported. The IPv6 routes are recorded, not
- * compared: an IPv6 address gets its local route only once duplicate address
- * detection is over, and DAD runs again when the carrier returns
- * (addrconf_dad_run(), RFC 4862 5.4), so the IPv6 routes of a host whose link
- * came up a second ago differ with the clock, not the cable. The lab's
- * traffic is IPv4.
+ * the addresses, the routes of the run's family and the neighbour settings;
+ * with @with_state also the carrier and operstate of @ifname, the linkdown
+ * routes and the neighbour entries are reported. Over IPv4 the IPv6 routes
+ * are recorded, not compared: an IPv6 address gets its local route only once
+ * duplicate address detection is over, and DAD runs again when the carrier
+ * returns (addrconf_dad_run(), RFC 4862 5.4), so the IPv6 routes of a host
+ * whose link came up a second ago differ with the clock, not the cable. Over
+ * IPv6 the lab turns DAD off on every interface (plan/topo.c), and the IPv6
+ * routes are compared too.
  */
 int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
 		   struct fault_snap *snap, struct tf_err *err)
@@ -77,6 +87,7 @@ int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool wit
 	if (ret < 0)
 		return ret;
 	fault_neigh_settings(env, host, snap);
+	snap->v6 = env->plan->family == 6;
 	snap->with_state = with_state;
 	snap->if_found = false;
 	for (int i = 0; with_state && i < v->n_links; i++) {
@@ -108,16 +119,25 @@ static const char *fault_missing(const char *a, int na, const char *b, int nb, s
 	return NULL;
 }
 
-/* The first IPv4 route of @a missing from @b's IPv4 routes, or NULL. */
-static const char *fault_route_missing(const struct lab_view *a, const struct lab_view *b)
+/* Is a route of @family compared? IPv4's always, IPv6's when the snapshot was
+ * of a host run over IPv6. */
+static bool fault_route_compared(const struct fault_snap *s, int family)
 {
+	return family == AF_INET || (family == AF_INET6 && s->v6);
+}
+
+/* The first compared route of @a missing from @b's, or NULL. */
+static const char *fault_route_missing(const struct fault_snap *sa, const struct fault_snap *sb)
+{
+	const struct lab_view *a = &sa->view, *b = &sb->view;
+
 	for (int i = 0; i < a->n_routes; i++) {
 		bool found = false;
 
-		if (a->routes[i].family != AF_INET)
+		if (!fault_route_compared(sa, a->routes[i].family))
 			continue;
 		for (int j = 0; j < b->n_routes && !found; j++)
-			found = b->routes[j].family == AF_INET &&
+			found = b->routes[j].family == a->routes[i].family &&
 				!strcmp(a->routes[i].line, b->routes[j].line);
 		if (!found)
 			return a->routes[i].line;
@@ -160,9 +180,9 @@ bool fault_snap_differs(const struct fault_snap *a, const struct fault_snap *b, 
 		snprintf(buf, len, "addrs: '%s' is gone", line);
 	else if ((line = fault_missing(vb->addrs[0], vb->n_addrs, va->addrs[0], va->n_addrs, as)))
 		snprintf(buf, len, "addrs: '%s' is new", line);
-	else if ((line = fault_route_missing(va, vb)))
+	else if ((line = fault_route_missing(a, b)))
 		snprintf(buf, len, "routes: '%s' is gone", line);
-	else if ((line = fault_route_missing(vb, va)))
+	else if ((line = fault_route_missing(b, a)))
 		snprintf(buf, len, "routes: '%s' is new", line);
 	else if (!fault_neigh_same(a, b))
 		snprintf(buf, len, "neighbour settings changed");

@@ -35,12 +35,14 @@ struct fault_neigh_setting {
 	char value[64]; /* or "(unreadable: ...)" */
 };
 
-#define FAULT_SNAP_MAX_NEIGH (PLAN_MAX_IFACES * 8)
+#define FAULT_SNAP_MAX_NEIGH (PLAN_MAX_IFACES * 16) /* ARP's and NDP's */
 
 /* A host's configuration at one moment (fault_snapshot()). Compared: links,
- * addresses, IPv4 routes, neighbour settings; the rest is recorded. */
+ * addresses, IPv4 routes (and IPv6 routes over IPv6), neighbour settings; the
+ * rest is recorded. */
 struct fault_snap {
 	struct lab_view view;
+	bool v6; /* the run is over IPv6: its IPv6 routes are compared too */
 	struct fault_neigh_setting neigh[FAULT_SNAP_MAX_NEIGH];
 	int n_neigh;
 	bool with_state; /* also carrier, operstate, linkdown routes, neighbour entries */

@@ -251,6 +251,13 @@ static bool peer_cmd_listen(struct peer_state *st, const struct peer_cmd *cmd)
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(cmd->port),
 				   .sin_addr.s_addr = htonl(INADDR_ANY) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons(cmd->port),
+				     .sin6_addr = IN6ADDR_ANY_INIT };
+	/* cmd->addr's family says which (IPv6: the case runs over IPv6, v6only) */
+	bool v6 = cmd->addr.ss_family == AF_INET6;
+	const struct sockaddr *sa = v6 ? (const struct sockaddr *)&sin6 :
+					 (const struct sockaddr *)&sin;
 	int fd, ret, e, one = 1;
 	char local[32];
 
@@ -259,19 +266,21 @@ static bool peer_cmd_listen(struct peer_state *st, const struct peer_cmd *cmd)
 			  json_pack("{s:s}", "detail", "already listening"));
 		return true;
 	}
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	e = errno;
 	peer_emit(st, mono_ns(), "socket", fd, fd < 0 ? e : 0, NULL);
 	if (fd < 0)
 		return true;
+	if (v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	ret = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	e = errno;
 	peer_emit(st, mono_ns(), "setsockopt", ret, ret ? e : 0,
 		  json_pack("{s:s,s:i}", "opt", "SO_REUSEADDR", "value", one));
 	peer_apply_opts(st, fd);
-	ret = bind(fd, (const struct sockaddr *)&sin, sizeof(sin));
+	ret = bind(fd, sa, v6 ? sizeof(sin6) : sizeof(sin));
 	e = errno;
-	snprintf(local, sizeof(local), "0.0.0.0:%u", (unsigned int)cmd->port);
+	snprintf(local, sizeof(local), v6 ? "[::]:%u" : "0.0.0.0:%u", (unsigned int)cmd->port);
 	peer_emit(st, mono_ns(), "bind", ret, ret ? e : 0, json_pack("{s:s}", "local", local));
 	if (ret)
 		goto out_close;

@@ -13,12 +13,19 @@
 int plan_host_addr(const struct plan *p, int host, int port, struct sockaddr_storage *out)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
 	struct lab_cidr a;
 
 	memset(out, 0, sizeof(*out));
 	if (host < 0 || host >= p->n_hosts || !p->hosts[host].cidr ||
-	    lab_cidr_parse(p->hosts[host].cidr, &a) < 0 || a.family != AF_INET)
+	    lab_cidr_parse(p->hosts[host].cidr, &a) < 0)
 		return -ENOENT;
+	if (a.family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		memcpy(&sin6->sin6_addr, a.addr, sizeof(sin6->sin6_addr));
+		return 0;
+	}
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t)port);
 	memcpy(&sin->sin_addr, a.addr, sizeof(sin->sin_addr));
@@ -33,13 +40,13 @@ const struct plan_cable *plan_cable(const struct plan *p, int host)
 }
 
 /* Each step with its targets: a connect's address, a readdress's addresses. */
-static int plan_steps(struct plan *p)
+static int plan_steps(struct plan *p, struct tf_err *err)
 {
 	const struct case_def *c = p->c;
 
 	p->steps = calloc((size_t)c->n_steps + 1, sizeof(*p->steps));
 	if (!p->steps)
-		return -ENOMEM;
+		return tf_err_set(err, -ENOMEM, "out of memory");
 	p->n_steps = c->n_steps;
 	for (int i = 0; i < c->n_steps; i++) {
 		const struct case_step *st = &c->steps[i];
@@ -55,8 +62,13 @@ static int plan_steps(struct plan *p)
 		if (st->kind == CASE_STEP_CONNECT)
 			plan_host_addr(p, st->target_host, st->port, &ps->target);
 		if (st->kind == CASE_STEP_READDRESS) {
-			ps->addr_from = st->back ? st->addr : own;
-			ps->addr_to = st->back ? own : st->addr;
+			const char *addr = p->family == 6 ? ps->addr_buf : st->addr;
+
+			if (plan_family_step_addr(p, ps, st->addr))
+				return tf_err_set(err, -EINVAL, "%s:%u: %s has no IPv6 counterpart",
+						  st->loc.file, st->loc.line, st->addr);
+			ps->addr_from = st->back ? addr : own;
+			ps->addr_to = st->back ? own : addr;
 		}
 	}
 	return 0;
@@ -84,12 +96,17 @@ struct plan *plan_build(const struct case_def *c, const struct plan_opts *o, str
 		c = p->variant;
 	}
 	p->c = c;
+	p->family = o && o->family ? o->family : c->family;
 	p->topology = c->topology;
 	p->end_ms = c->end_ms;
 	p->time_limit_ms = c->time_limit_ms;
 	ret = topo_resolve(c, p, err);
-	if (ret == 0 && (topo_plan_sysctls(c, p) || plan_steps(p)))
+	if (ret == 0)
+		ret = plan_family_apply(p, err);
+	if (ret == 0 && topo_plan_sysctls(c, p))
 		ret = tf_err_set(err, -ENOMEM, "out of memory");
+	if (ret == 0)
+		ret = plan_steps(p, err);
 	if (ret) {
 		plan_free(p);
 		return NULL;

@@ -26,6 +26,8 @@
 #define PLAN_MAX_ADDRS 4
 #define PLAN_MAX_ROUTES 2
 #define PLAN_SYSCTL_KEY_MAX 128
+#define PLAN_TEXT_MAX 48 /* "2001:2:1:255::255/128" */
+#define PLAN_MAX_TEXTS 12
 
 /* A host's cable into the switch; unplug downs the switch's end (fault_link.c). */
 struct plan_cable {
@@ -80,11 +82,13 @@ struct plan_step {
 	struct sockaddr_storage target;
 	/* readdress: the host's address -> st->addr; back: st->addr -> the host's */
 	const char *addr_from, *addr_to;
+	char addr_buf[PLAN_TEXT_MAX]; /* family 6: st->addr in IPv6 (plan_family_text()) */
 };
 
 struct plan {
 	const struct case_def *c; /* what runs: the case, or its control variant */
 	bool control;
+	int family; /* 4 or 6: the addresses below are IPv4 or IPv6 (plan_family.c) */
 	enum case_topology topology;
 	struct plan_host hosts[CASE_MAX_HOSTS];
 	int n_hosts;
@@ -96,7 +100,12 @@ struct plan {
 	int n_addrs;
 	struct plan_route routes[PLAN_MAX_ROUTES];
 	int n_routes;
-	int forwarder; /* gets net.ipv4.ip_forward=1; -1: none */
+	int forwarder; /* gets forward_key=1; -1: none */
+	const char *forward_key; /* net.ipv4.ip_forward, net.ipv6.conf.all.forwarding */
+	/* family 6: the IPv6 texts the addresses, routes and readdress steps
+	 * above point into (owned) */
+	char texts[PLAN_MAX_TEXTS][PLAN_TEXT_MAX];
+	int n_texts;
 	/* in order: every host's baseline, its neighbour timers per interface,
 	 * then the case's own lines (which may set a key again) */
 	struct plan_sysctl *sysctls;
@@ -111,6 +120,7 @@ struct plan {
 
 struct plan_opts {
 	bool control; /* plan the control variant (c->control_without removed) */
+	int family; /* 4 or 6; 0: the case's own ("family" line, else 4) */
 };
 
 /**
@@ -129,6 +139,17 @@ void plan_free(struct plan *p);
  * Return: 0 or -ENOENT (no such host, or it has no address).
  */
 int plan_host_addr(const struct plan *p, int host, int port, struct sockaddr_storage *out);
+
+/**
+ * plan_family_text() - @v4, a lab address "198.18.A.B[/P]", as the address
+ * that stands for it over IPv6: "2001:2:G:A::B[/Q]" (G: 0 for 198.18, 1 for
+ * 198.19; A and B written with the same digits; /24 -> /64, /32 -> /128),
+ * written as inet_ntop() does ("2001:2::1/64"); "0.0.0.0/0" -> "::/0". So a case names its addresses once and
+ * runs in either family, and every address stays inside 2001:2::/48.
+ * Return: 0, or -EINVAL (not such an address, another prefix length, or
+ * @len too short).
+ */
+int plan_family_text(const char *v4, char *out, size_t len);
 
 /** plan_cable() - @host's cable into the switch; NULL when it has none. */
 const struct plan_cable *plan_cable(const struct plan *p, int host);

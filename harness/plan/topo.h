@@ -29,4 +29,18 @@ int topo_resolve(const struct case_def *c, struct plan *p, struct tf_err *err);
  */
 int topo_plan_sysctls(const struct case_def *c, struct plan *p);
 
+/**
+ * plan_family_apply() - with @p->family 6, the resolved hosts', addresses'
+ * and routes' texts replaced by their IPv6 counterparts (plan_family_text());
+ * sets @p->forward_key for either family (plan_family.c).
+ * Return: 0 or -EINVAL/-E2BIG (a text without a counterpart) with @err set.
+ */
+int plan_family_apply(struct plan *p, struct tf_err *err);
+
+/**
+ * plan_family_step_addr() - with @p->family 6, @v4 (a readdress step's
+ * address) into @ps->addr_buf. Return: 0 or -EINVAL.
+ */
+int plan_family_step_addr(const struct plan *p, struct plan_step *ps, const char *v4);
+
 #endif

@@ -104,6 +104,8 @@ static int run_step(struct run_ctx *rc, int idx)
 		return -EINVAL;
 	if (st->kind == CASE_STEP_CONNECT)
 		cmd.addr = ps->target;
+	if (st->kind == CASE_STEP_LISTEN && rc->p->family == 6)
+		cmd.addr.ss_family = AF_INET6; /* the peer listens on [::] */
 	if (!rc->peers[st->host].started || rc->peers[st->host].dead || rc->fx.peer_dead[st->host])
 		return -ESRCH;
 	return peer_send_cmd(&rc->peers[st->host].proc, &cmd);

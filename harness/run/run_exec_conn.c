@@ -27,6 +27,7 @@
 #include "run/run_priv.h"
 #include "run/run_exec.h"
 #include "run/run_exec_priv.h"
+#include "netns/lab_cidr.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -50,16 +51,23 @@ static int64_t ev_int(const json_t *ev, const char *key)
 	return json_integer_value(json_object_get(ev, key));
 }
 
-/* Is the address of "198.18.0.2:5432" another lab host's (not @h's)? */
+/* Is the address of "198.18.0.2:5432" (or "[2001:2::2]:5432") another lab
+ * host's (not @h's)? */
 static bool remote_is_lab(const struct run_ctx *rc, int h, const char *remote)
 {
-	size_t n = strcspn(remote, ":");
+	bool v6 = remote[0] == '[';
+	char addr[64];
+	struct lab_cidr want, have;
 
+	snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(remote + v6, v6 ? "]" : ":"),
+		 remote + v6);
+	if (lab_cidr_parse(addr, &want) < 0)
+		return false;
 	for (int o = 0; o < rc->p->n_hosts; o++) {
 		const char *cidr = rc->p->hosts[o].cidr;
 
-		if (o != h && cidr && strlen(cidr) > n && cidr[n] == '/' &&
-		    !strncmp(cidr, remote, n))
+		if (o != h && cidr && lab_cidr_parse(cidr, &have) == 0 &&
+		    have.family == want.family && !memcmp(have.addr, want.addr, sizeof(have.addr)))
 			return true;
 	}
 	return false;

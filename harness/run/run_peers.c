@@ -182,6 +182,9 @@ int run_listen_again(void *arg, int host, int port, struct tf_err *err)
 	int64_t deadline = mono_ns() + RUN_LISTEN_AGAIN_MS * 1000000LL;
 	int ret;
 
+	if (rc->p->family == 6)
+		cmd.addr.ss_family = AF_INET6;
+
 	if (p->started) {
 		kill(p->proc.pid, SIGKILL);
 		waitpid(p->proc.pid, NULL, 0);

@@ -190,6 +190,57 @@ START_TEST(test_plan_control)
 }
 END_TEST
 
+/* Over IPv6: the same wiring in 2001:2::/48, neighbour discovery pinned and
+ * the case's ARP lines mirrored, forwarding and DAD keys of IPv6. */
+START_TEST(test_plan_routed6)
+{
+	struct case_def *c = parse_ok("title t\ntopology routed\n" PEERS
+				      "sysctl router net.ipv4.neigh.eth0.ucast_solicit=1\n"
+				      "at 1 readdress client 198.18.0.9 back after 2\nend 4\n"
+				      "expect client no-error\n");
+	struct tf_err err = { "" };
+	struct plan *p = plan_build(c, &(struct plan_opts){ .family = 6 }, &err);
+	int sv, rt;
+	const struct sockaddr_in6 *sin6 = NULL;
+	char ip[INET6_ADDRSTRLEN], buf[64];
+
+	ck_assert_msg(p != NULL, "plan_build: %s", err.msg);
+	sv = host_idx(p, "server");
+	rt = host_idx(p, "router");
+	ck_assert_int_eq(p->family, 6);
+	ck_assert_str_eq(p->hosts[sv].cidr, "2001:2:0:1::2/64");
+	ck_assert_str_eq(p->hosts[host_idx(p, "client")].cidr, "2001:2::1/64");
+	ck_assert_str_eq(p->routes[0].dst, "::/0");
+	ck_assert_str_eq(p->routes[0].via, "2001:2::254");
+	ck_assert_str_eq(p->routes[1].via, "2001:2:0:1::254");
+	ck_assert_str_eq(p->forward_key, "net.ipv6.conf.all.forwarding");
+	ck_assert_str_eq(sysctl_of(p, rt, "net.ipv6.neigh.eth0.ucast_solicit"), "1");
+	ck_assert_str_eq(sysctl_of(p, rt, "net.ipv6.neigh.eth1.ucast_solicit"), "3");
+	ck_assert_str_eq(sysctl_of(p, sv, "net.ipv6.conf.eth0.accept_dad"), "0");
+	for (int i = 0; i < p->n_steps; i++) {
+		if (p->steps[i].kind == CASE_STEP_CONNECT)
+			sin6 = (const struct sockaddr_in6 *)&p->steps[i].target;
+		if (p->steps[i].kind == CASE_STEP_READDRESS && !p->steps[i].st->back)
+			ck_assert_str_eq(p->steps[i].addr_to, "2001:2::9");
+	}
+	ck_assert(sin6 && sin6->sin6_family == AF_INET6);
+	inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof(ip));
+	ck_assert_str_eq(ip, "2001:2:0:1::2");
+	ck_assert_int_eq(plan_family_text("10.0.0.1/24", buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(plan_family_text("198.18.0.1/16", buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(plan_family_text("198.19.3.4/32", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "2001:2:1:3::4/128");
+	plan_free(p);
+	/* without a family the plan is IPv4's, as before */
+	p = plan_of(c, false);
+	ck_assert_int_eq(p->family, 4);
+	ck_assert_ptr_null(sysctl_of(p, rt, "net.ipv6.neigh.eth0.ucast_solicit"));
+	ck_assert_str_eq(p->forward_key, "net.ipv4.ip_forward");
+	plan_free(p);
+	case_free(c);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -198,6 +249,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_plan_pair);
 	tcase_add_test(tc, test_plan_lan);
 	tcase_add_test(tc, test_plan_routed);
+	tcase_add_test(tc, test_plan_routed6);
 	tcase_add_test(tc, test_plan_control);
 	suite_add_tcase(s, tc);
 	return s;
