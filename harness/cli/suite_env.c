@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "common/dirs.h"
 #include "run/sweep.h"
 #include "netns/lab.h"
 
@@ -80,7 +81,7 @@ int suite_make_run_dir(const char *root, char *run_dir, size_t len)
 	localtime_r(&now, &tm);
 	strftime(id, sizeof(id), "%Y%m%d-%H%M%S", &tm);
 	snprintf(run_dir, len, "%s/%s-%d", root, id, (int)getpid());
-	ret = suite_mkdirs(run_dir);
+	ret = dirs_make(run_dir);
 	if (ret)
 		return ret;
 	snprintf(link_tmp, sizeof(link_tmp), "%s/.latest-%d", root, (int)getpid());
