@@ -1,4 +1,5 @@
-/* bench_lab.c - how long the "pair" lab takes to build and to free.
+/* bench_lab.c - how long the "pair" lab takes to build and to free, and
+ * BENCH_CONCURRENT pairs at once, each with a connection.
  *
  * Builds client -- veth -- server (addresses, lo up, both ends oper-up) and
  * frees it, BENCH_RUNS times, inside a private namespace; prints the median
@@ -9,7 +10,12 @@
 #include "netns/lab.h"
 #include "netns/lab_diag.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
@@ -18,6 +24,7 @@
 #include <unistd.h>
 
 #define BENCH_RUNS 50
+#define BENCH_CONCURRENT 200
 
 static double bench_now_ms(void)
 {
@@ -107,6 +114,104 @@ static double bench_dump_ms(const char *entries, int dumps)
 	return ms;
 }
 
+/* A TCP socket (IPv4) in @host of @lab, or -1. */
+static int bench_socket(struct lab *lab, int host)
+{
+	int saved = lab_enter(lab, host), fd;
+
+	if (saved < 0)
+		return -1;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	lab_leave(saved);
+	return fd;
+}
+
+/* One connection client -> server:8080 in @lab: 0, or -1. The listener and
+ * both ends go into @fds (3 entries, -1 when not opened). */
+static int bench_connect(struct lab *lab, int *fds)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(8080) };
+	int one = 1;
+
+	inet_pton(AF_INET, "198.18.0.2", &a.sin_addr);
+	fds[0] = bench_socket(lab, 1);
+	fds[1] = bench_socket(lab, 0);
+	fds[2] = -1;
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fds[0], (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fds[0], 4) < 0 ||
+	    connect(fds[1], (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -1;
+	fds[2] = accept4(fds[0], NULL, NULL, SOCK_CLOEXEC);
+	return fds[2] < 0 ? -1 : 0;
+}
+
+static long bench_mem_available_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static int bench_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* BENCH_CONCURRENT pairs up at once, a connection established in each, then
+ * all torn down: how long, how much memory (the process's peak RSS and what
+ * the kernel took from MemAvailable), and nothing left (open fds as before). */
+static int bench_concurrent(void)
+{
+	static struct lab *labs[BENCH_CONCURRENT];
+	static int fds[BENCH_CONCURRENT][3];
+	struct tf_err err = { "" };
+	int fds_before = bench_open_fds(), up = 0, connected = 0, n;
+	long mem_before = bench_mem_available_kb(), mem_peak;
+	double t0 = bench_now_ms(), t_up, t_down;
+	struct rusage ru;
+
+	for (n = 0; n < BENCH_CONCURRENT; n++) {
+		if (bench_pair(&labs[n], &err) < 0) {
+			fprintf(stderr, "bench_lab: concurrent pair %d: %s\n", n, err.msg);
+			lab_free(labs[n]);
+			break;
+		}
+		up++;
+		connected += bench_connect(labs[n], fds[n]) == 0;
+	}
+	t_up = bench_now_ms();
+	mem_peak = bench_mem_available_kb();
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < 3; k++)
+			if (fds[i][k] >= 0)
+				close(fds[i][k]);
+		lab_free(labs[i]);
+	}
+	t_down = bench_now_ms();
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%d concurrent pairs: %d up, %d connections established in %.0f ms, torn down in "
+	       "%.0f ms; peak RSS %ld KiB, kernel memory ~%ld MiB (MemAvailable drop); open fds "
+	       "%d before, %d after\n",
+	       BENCH_CONCURRENT, up, connected, t_up - t0, t_down - t_up, ru.ru_maxrss,
+	       (mem_before - mem_peak) / 1024, fds_before, bench_open_fds());
+	return up == BENCH_CONCURRENT && connected == up && bench_open_fds() == fds_before ? 0 : 1;
+}
+
 int main(void)
 {
 	double build[BENCH_RUNS], teardown[BENCH_RUNS], t0, t1;
@@ -144,5 +249,5 @@ int main(void)
 		printf("sock_diag dump: %.3f ms with the global TCP hash table, %.3f ms with the "
 		       "namespace's own (1024): %.1fx faster\n",
 		       global, own, global / own);
-	return 0;
+	return bench_concurrent();
 }
