@@ -8,6 +8,8 @@
 #include "model/model.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -1104,12 +1106,5 @@ static Suite *case_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(case_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(case_suite());
 }

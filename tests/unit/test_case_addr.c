@@ -10,6 +10,8 @@
 #include "case_check.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,11 +129,5 @@ static Suite *case_addr_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(case_addr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(case_addr_suite());
 }

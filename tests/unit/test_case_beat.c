@@ -10,6 +10,8 @@
 #include "case_check.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,11 +125,5 @@ static Suite *case_beat_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(case_beat_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(case_beat_suite());
 }

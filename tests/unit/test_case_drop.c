@@ -11,6 +11,8 @@
 #include "case_check.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,11 +283,5 @@ static Suite *case_drop_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(case_drop_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(case_drop_suite());
 }

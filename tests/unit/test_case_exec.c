@@ -11,6 +11,8 @@
 #include "case_check.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -201,11 +203,5 @@ static Suite *case_exec_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(case_exec_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(case_exec_suite());
 }

@@ -7,6 +7,8 @@
 #include "case_check.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +89,5 @@ static Suite *family_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(family_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(family_suite());
 }

@@ -5,6 +5,8 @@
 #include "case/case.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,11 +260,5 @@ static Suite *case_wire_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(case_wire_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(case_wire_suite());
 }

@@ -3,6 +3,8 @@
 #include "report/claims.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,16 +163,10 @@ int main(void)
 {
 	Suite *s = suite_create("claims");
 	TCase *tc = tcase_create("claims");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_compiled);
 	tcase_add_test(tc, test_missing);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -8,6 +8,8 @@
 #include "common/vec.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -205,8 +207,6 @@ int main(void)
 {
 	Suite *s = suite_create("common");
 	TCase *tc = tcase_create("helpers");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, secs_one_rule, 0, sizeof(secs_cases) / sizeof(secs_cases[0]));
@@ -220,9 +220,5 @@ int main(void)
 	tcase_add_test(tc, vec_push_keeps_and_zeroes);
 	tcase_add_test(tc, vec_push_full_count);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -3,6 +3,8 @@
 #include "verdict/judge.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -144,11 +146,5 @@ static Suite *judge_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(judge_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(judge_suite());
 }

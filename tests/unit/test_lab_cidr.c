@@ -4,6 +4,8 @@
 #include "netns/lab_cidr.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/socket.h>
@@ -69,16 +71,10 @@ int main(void)
 {
 	Suite *s = suite_create("lab_cidr");
 	TCase *tc = tcase_create("cidr");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, parse_and_range, 0, sizeof(cidr_cases) / sizeof(cidr_cases[0]));
 	tcase_add_test(tc, parse_null_and_bytes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -8,6 +8,8 @@
 #include "peer/peer_int.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,8 +174,6 @@ int main(void)
 {
 	Suite *s = suite_create("peer_beat");
 	TCase *tc = tcase_create("heartbeat");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, ping_declares_after_k_misses);
@@ -181,9 +181,5 @@ int main(void)
 	tcase_add_test(tc, answer_alone_never_declares);
 	tcase_add_test(tc, no_connection_is_enotconn);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -6,6 +6,8 @@
 #include "peer/peer_int.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,15 +56,9 @@ int main(void)
 {
 	Suite *s = suite_create("peer_report");
 	TCase *tc = tcase_create("pattern");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, pattern_in_order_passes);
 	tcase_add_test(tc, pattern_breaks_are_found);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

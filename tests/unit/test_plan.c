@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <string.h>
 
@@ -257,11 +259,5 @@ static Suite *plan_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(plan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(plan_suite());
 }

@@ -4,6 +4,8 @@
 #include "report/run_files.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,17 +91,11 @@ int main(void)
 {
 	Suite *s = suite_create("run_files");
 	TCase *tc = tcase_create("run_files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_ktap_name);
 	tcase_add_test(tc, test_outcome);
 	tcase_add_test(tc, test_theme_and_dir);
 	tcase_add_test(tc, test_xml_escape);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -5,6 +5,8 @@
 #include "report/sequence.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -406,11 +408,5 @@ static Suite *sequence_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sequence_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(sequence_suite());
 }

@@ -10,6 +10,8 @@
 #include "report/sequence.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,15 +96,9 @@ int main(void)
 {
 	Suite *s = suite_create("sequence_recorded");
 	TCase *tc = tcase_create("recorded");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, crashed_host_drops_everything);
 	tcase_add_test(tc, no_crash_no_drop);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -14,6 +14,8 @@
 #include "peer/peer.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -205,11 +207,5 @@ static Suite *steps_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(steps_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(steps_suite());
 }

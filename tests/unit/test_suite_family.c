@@ -4,6 +4,8 @@
 #include "cli/suite_family.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <string.h>
 
 #include "case_check.h"
@@ -63,16 +65,10 @@ int main(void)
 {
 	Suite *s = suite_create("suite_family");
 	TCase *tc = tcase_create("family");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_families);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_declared_skip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -4,6 +4,8 @@
 #include "cli/suite_obs.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,17 +81,11 @@ int main(void)
 {
 	Suite *s = suite_create("suite_obs");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_observer_parse);
 	tcase_add_test(tc, test_jobs_auto);
 	tcase_add_test(tc, test_wall);
 	tcase_add_test(tc, test_polling_loads_nothing);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

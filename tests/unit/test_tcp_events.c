@@ -7,6 +7,8 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -112,8 +114,6 @@ int main(void)
 {
 	Suite *s = suite_create("tcp_events");
 	TCase *tc = tcase_create("user side");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_format_v4_state);
 	tcase_add_test(tc, test_format_v6_error_and_reset);
@@ -121,9 +121,5 @@ int main(void)
 	tcase_add_test(tc, test_netns_id);
 	tcase_add_test(tc, test_open_contract);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -2,6 +2,8 @@
 #include "verdict/verdict.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -251,12 +253,5 @@ static Suite *verdict_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(verdict_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(verdict_suite());
 }

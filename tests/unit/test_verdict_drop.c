@@ -6,6 +6,8 @@
 #include "verdict/verdict.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <netinet/tcp.h>
 #include <string.h>
 
@@ -186,11 +188,5 @@ static Suite *verdict_drop_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(verdict_drop_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(verdict_drop_suite());
 }

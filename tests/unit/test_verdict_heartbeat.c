@@ -8,6 +8,8 @@
 #include "verdict/verdict.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <string.h>
 
@@ -158,8 +160,6 @@ int main(void)
 {
 	Suite *s = suite_create("verdict_heartbeat");
 	TCase *tc = tcase_create("channels");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, both_channels_pass);
 	tcase_add_test(tc, heartbeat_missing_or_late_fails);
@@ -167,9 +167,5 @@ int main(void)
 	tcase_add_test(tc, result_folds_the_heartbeat_apart);
 	tcase_add_test(tc, middlebox_counter);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -5,6 +5,8 @@
 #include "obs/wire.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -455,11 +457,5 @@ static Suite *wire_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(wire_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(wire_suite());
 }
