@@ -59,6 +59,7 @@ struct case_sysctl {
 	int host;
 	char key[128]; /* dotted: net.ipv4.tcp_retries2 */
 	char value[64];
+	bool optional; /* "optional": a kernel without the knob runs the case without it */
 	struct case_loc loc;
 };
 

@@ -295,7 +295,9 @@ static int sysctl_kv(struct case_parser *p, int i, struct case_sysctl *sc)
 	return 0;
 }
 
-/* sysctl HOST KEY=VALUE: one network sysctl in the host's namespace. */
+/* sysctl HOST KEY=VALUE [optional]: one network sysctl in the host's
+ * namespace; "optional" when a kernel without the knob behaves as if it had
+ * this value (tcp_syn_linear_timeouts=0 before 6.5). */
 int case_stmt_sysctl(struct case_parser *p)
 {
 	struct case_def *c = p->c;
@@ -317,7 +319,9 @@ int case_stmt_sysctl(struct case_parser *p)
 			return -EINVAL;
 		}
 	}
-	if (case_no_more(p, 3))
+	if (p->n_tok > 3 && !strcmp(p->tok[3].s, "optional"))
+		sc.optional = true;
+	if (case_no_more(p, sc.optional ? 4 : 3))
 		return -EINVAL;
 	dst = vec_push(&c->sysctls, &c->n_sysctls, &p->cap_sysctls, sizeof(*dst));
 	if (!dst)

@@ -353,3 +353,12 @@ int model_predict(enum model_scenario s, const struct model_params *p, struct mo
 	out->scenario = s;
 	return scenarios[s].rule(p, out);
 }
+
+bool model_knob_since(enum model_knob k, int *major, int *minor)
+{
+	if ((unsigned int)k >= MODEL_KNOB_COUNT || !knobs[k].since_major)
+		return false;
+	*major = knobs[k].since_major;
+	*minor = knobs[k].since_minor;
+	return true;
+}

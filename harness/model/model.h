@@ -148,6 +148,12 @@ const char *model_origin_name(enum model_origin o);
 /** model_knob_name() - "net.ipv4.tcp_retries2", "TCP_USER_TIMEOUT", "rto_ms", ... */
 const char *model_knob_name(enum model_knob k);
 
+/**
+ * model_knob_since() - the first Linux release that has knob @k, into
+ * @major and @minor. Return: false when every 6.x kernel has it.
+ */
+bool model_knob_since(enum model_knob k, int *major, int *minor);
+
 /** model_knob_kind() - sysctl, socket option or path parameter. */
 enum model_knob_kind model_knob_kind(enum model_knob k);
 

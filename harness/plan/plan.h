@@ -70,6 +70,7 @@ struct plan_sysctl {
 	char key[PLAN_SYSCTL_KEY_MAX]; /* dotted */
 	const char *value;
 	const struct case_loc *loc; /* a case's "sysctl" line; NULL: the lab's baseline */
+	bool optional; /* left out, not an error, on a kernel without the knob */
 };
 
 struct plan_step {

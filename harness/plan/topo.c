@@ -123,6 +123,7 @@ static void topo_case_lines(const struct case_def *c, struct plan *p)
 		const struct case_sysctl *cs = &c->sysctls[i];
 
 		topo_add(p, cs->host, cs->key, cs->value, &cs->loc);
+		p->sysctls[p->n_sysctls - 1].optional = cs->optional;
 		if (p->family != 6 || strncmp(cs->key, TOPO_NEIGH4, strlen(TOPO_NEIGH4)))
 			continue;
 		snprintf(key, sizeof(key), "net.ipv6.neigh.%s", cs->key + strlen(TOPO_NEIGH4));

@@ -1,9 +1,11 @@
 /* lab_build.c - a plan's lab made with the lab API; see lab_build.h. */
 #include "run/lab_build.h"
+#include "model/model.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #define LAB_BUILD_LINK_UP_TIMEOUT_MS 5000
 
@@ -110,6 +112,25 @@ static int lab_build_record(struct lab *lab, int host, const char *key,
 	return 0;
 }
 
+/* A case's sysctl this kernel does not have: a knob that came with a later
+ * release skips the case (what it shows does not exist here), naming the
+ * release; any other name is an error (a typo). */
+static int lab_build_no_knob(const struct plan_sysctl *s, struct tf_err *err)
+{
+	int k = model_knob_parse(s->key), major, minor;
+	struct utsname u;
+
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "?");
+	if (k >= 0 && model_knob_since((enum model_knob)k, &major, &minor))
+		return tf_err_set(err, -EOPNOTSUPP,
+				  "%s:%u: needs %s (Linux %d.%d+), which this kernel (%s) does not "
+				  "have",
+				  s->loc->file, s->loc->line, s->key, major, minor, u.release);
+	return tf_err_set(err, -ENOENT, "%s:%u: sysctl %s: no such sysctl on this kernel (%s)",
+			  s->loc->file, s->loc->line, s->key, u.release);
+}
+
 static int lab_build_sysctls(const struct plan *p, struct lab *lab, struct obs_sysctls *all,
 			     struct tf_err *err)
 {
@@ -122,6 +143,10 @@ static int lab_build_sysctls(const struct plan *p, struct lab *lab, struct obs_s
 		const char *host = p->hosts[s->host].name;
 
 		ret = lab_sysctl_set(lab, s->host, s->key, s->value, s->loc ? &e : err);
+		if (ret == -ENOENT && s->loc && s->optional)
+			continue; /* the kernel behaves as if it had this value */
+		if (ret == -ENOENT && s->loc)
+			return lab_build_no_knob(s, err);
 		if (ret && s->loc)
 			return tf_err_set(err, ret, "%s:%u: sysctl %s=%s on %s: %s", s->loc->file,
 					  s->loc->line, s->key, s->value, host, e.msg);

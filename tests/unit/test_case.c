@@ -174,6 +174,10 @@ static const struct bad_case {
 	  "t.case:3:15: error: net.a is already set for server on line 2" },
 	{ "sysctl two", T "sysctl server net.a=1 net.b=2\n" E, 0,
 	  "t.case:2:23: error: unexpected 'net.b=2' after 'sysctl server net.a=1'" },
+	{ "sysctl not optional", T "sysctl server net.a=1 maybe\n" E, 0,
+	  "t.case:2:23: error: unexpected 'maybe' after 'sysctl server net.a=1'" },
+	{ "sysctl optional then more", T "sysctl server net.a=1 optional x\n" E, 0,
+	  "t.case:2:32: error: unexpected 'x' after 'sysctl server net.a=1 optional'" },
 	{ "sysctl missing", T "sysctl server\n" E, 0,
 	  "t.case:2:1: error: 'sysctl' needs HOST KEY=VALUE" },
 	/* order and windows */
@@ -624,6 +628,20 @@ START_TEST(test_good_header)
 	ck_assert(c->has_control);
 	ck_assert_uint_eq(c->control_without, (1u << CASE_STEP_KILL) | (1u << CASE_STEP_SEND));
 	ck_assert_uint_eq(c->control_loc.line, 27);
+	case_free(c);
+}
+END_TEST
+
+/* "optional": a kernel without the knob runs the case without it. */
+START_TEST(test_sysctl_optional)
+{
+	struct case_def *c = parse_ok(T "sysctl client net.ipv4.tcp_syn_linear_timeouts=0 optional\n"
+					"sysctl server net.ipv4.tcp_retries2=5\n" E);
+
+	ck_assert_int_eq(c->n_sysctls, 2);
+	ck_assert(c->sysctls[0].optional);
+	ck_assert_str_eq(c->sysctls[0].value, "0");
+	ck_assert(!c->sysctls[1].optional);
 	case_free(c);
 }
 END_TEST
@@ -1083,6 +1101,7 @@ static Suite *case_suite(void)
 	tc = tcase_create("good");
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_good_header);
+	tcase_add_test(tc, test_sysctl_optional);
 	tcase_add_test(tc, test_good_steps);
 	tcase_add_test(tc, test_good_expects);
 	tcase_add_loop_test(tc, test_end, 0, (int)ARRAY_SIZE(ends));
