@@ -635,8 +635,9 @@ END_TEST
 /* "optional": a kernel without the knob runs the case without it. */
 START_TEST(test_sysctl_optional)
 {
-	struct case_def *c = parse_ok(T "sysctl client net.ipv4.tcp_syn_linear_timeouts=0 optional\n"
-					"sysctl server net.ipv4.tcp_retries2=5\n" E);
+	struct case_def *c = parse_ok(T
+				      "sysctl client net.ipv4.tcp_syn_linear_timeouts=0 optional\n"
+				      "sysctl server net.ipv4.tcp_retries2=5\n" E);
 
 	ck_assert_int_eq(c->n_sysctls, 2);
 	ck_assert(c->sysctls[0].optional);
