@@ -342,6 +342,14 @@ $(B)/bench/bench_observer: tests/bench/bench_observer.c $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ $(LDLIBS)
 
+# The quick suite on Debian 12's kernels (6.1, 6.12) in qemu guests and on
+# this one: results/<run>/kernels/<release>/ and matrix.md (issue 18). Not in
+# `make test`: under software emulation it takes tens of minutes per kernel.
+#   make matrix MATRIX_ARGS="--kernel 6.1 cases/handshake"
+matrix: $(B)/tcpfault
+	scripts/kernel-matrix $(MATRIX_ARGS)
+.PHONY: matrix
+
 # Then the same pair built with `ip` commands, right after, for the ratio.
 bench: $(B)/bench/bench_lab $(B)/bench/bench_observer
 	$(B)/bench/bench_lab | tee $(B)/bench/lab.txt

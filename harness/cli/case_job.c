@@ -121,7 +121,7 @@ enum verdict_status case_job_run(const struct case_def *c, const struct case_job
 		res = calloc((size_t)rec->c->n_expects + 1, sizeof(*res));
 		models = calloc((size_t)rec->c->n_expects + 1, sizeof(*models));
 		if (res && models) {
-			out.verdict = verdict_judge(p, rec, res, models);
+			out.verdict = verdict_judge(p, rec, o->timing_emulated, res, models);
 			out.results = res;
 			out.models = models;
 			out.obs_last_ms = rec->obs_last_ms;

@@ -23,6 +23,7 @@ struct case_job_opts {
 	const char *keep_tag; /* "<owner pid>.<n>": makes kept names unique */
 	int freezer; /* enum lab_freezer_want (lab_freeze.h); 0: the first usable */
 	const struct obs_feed *feed; /* the run's kernel events (run_opts); NULL: polling */
+	bool timing_emulated; /* --timing emulated: bands reported, not judged */
 };
 
 /**

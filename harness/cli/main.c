@@ -53,6 +53,10 @@ static const char usage_text[] =
 	"        events when available (tcpfault doctor says), else polling\n"
 	"        --shard I/N: only the I-th of N parts of the cases (each case and its\n"
 	"        control in exactly one part); `tcpfault merge` joins the parts' results\n"
+	"        --timing judged|emulated: emulated (a guest under software emulation,\n"
+	"        scripts/kernel-matrix): an event outside its time band is reported,\n"
+	"        \"timing not judged (emulated)\", not failed; errnos, states and counts\n"
+	"        are still judged (default: judged)\n"
 	"  cleanup [--check] remove what killed runs left and labs kept with --keep;\n"
 	"        --check only lists leaks (exit 1 if any)\n"
 	"  list PATH...     name, claim ids and title of each case; exit 1 if a claim of\n"
@@ -64,6 +68,9 @@ static const char usage_text[] =
 	"  diff RUN_A RUN_B [--json] [--tolerance-ms N]  what changed between two runs:\n"
 	"        verdicts, errnos, final states, detection and expectation times beyond\n"
 	"        N ms (default 200) or 5 %, or outside the model's band; exit 1 if any\n"
+	"  matrix RUN_DIR   matrix.md and matrix.html of a scripts/kernel-matrix run:\n"
+	"        claims and cases x kernels, the model checked against each kernel;\n"
+	"        exit 1 if a kernel had failures or the model disagrees with one\n"
 	"  predict SCENARIO [--sysctl NAME=VALUE]... [--sockopt NAME=VALUE]...\n"
 	"        when the kernel gives up, and with which errno (the timing model)\n"
 	"  doctor           can the cases run here? one line per requirement, ok or\n"
@@ -133,6 +140,7 @@ static const struct option run_longopts[] = {
 	{ "shard", required_argument, NULL, 'H' },
 	{ "observer", required_argument, NULL, 'O' },
 	{ "family", required_argument, NULL, 'A' },
+	{ "timing", required_argument, NULL, 'M' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -144,75 +152,84 @@ static int family_parse(const char *s)
 	return strcmp(s, "both") ? -1 : SUITE_FAMILY_BOTH;
 }
 
+/* One option of `run` into @o; 0, or usage()'s code for a bad value. */
+static int run_opt(int opt, const char *arg, struct suite_opts *o)
+{
+	char *end;
+
+	switch (opt) {
+	case 'j':
+		o->jobs = strcmp(arg, "auto") ? (int)strtol(arg, &end, 10) : 0;
+		if (strcmp(arg, "auto") && (*end || o->jobs < 1 || o->jobs > 64))
+			return usage("-j takes auto or a number from 1 to 64");
+		return 0;
+	case 'O':
+		o->observer = suite_observer_parse(arg);
+		return o->observer < 0 ? usage("--observer takes auto, events or polling") : 0;
+	case 'f':
+		o->filter = arg;
+		return 0;
+	case 'A':
+		o->family = family_parse(arg);
+		return o->family < 0 ? usage("--family takes 4, 6 or both") : 0;
+	case 'c':
+		o->with_controls = true;
+		return 0;
+	case 'r':
+		o->results_root = arg;
+		return 0;
+	case 'k':
+		o->keep = true;
+		return 0;
+	case 'S':
+		o->fail_on_skip = true;
+		return 0;
+	case 'T':
+		o->tier = strcmp(arg, "all") ? case_tier_parse(arg) : -1;
+		return o->tier < 0 && strcmp(arg, "all") ?
+			       usage("--tier takes quick, stock or all") :
+			       0;
+	case 'R':
+		o->repeat = (int)strtol(arg, &end, 10);
+		return *end || o->repeat < 1 || o->repeat > 100 ?
+			       usage("--repeat takes a number from 1 to 100") :
+			       0;
+	case 't': {
+		double secs = strtod(arg, &end);
+
+		if (*end || end == arg || !(secs >= 1 && secs <= 86400))
+			return usage("--case-timeout takes seconds from 1 to 86400");
+		o->case_timeout_ms = (int64_t)(secs * 1000);
+		return 0;
+	}
+	case 'H':
+		return report_cli_parse_shard(arg, &o->shard_index, &o->shard_count) ?
+			       usage("--shard takes I/N, 1 <= I <= N <= 1000") :
+			       0;
+	case 'F':
+		o->freezer = lab_freezer_want_parse(arg);
+		return o->freezer < 0 ? usage("--freezer takes auto, cgroup2 or freezer-v1") : 0;
+	case 'M':
+		if (strcmp(arg, "judged") && strcmp(arg, "emulated"))
+			return usage("--timing takes judged or emulated");
+		o->timing_emulated = !strcmp(arg, "emulated");
+		return 0;
+	default:
+		return usage(NULL);
+	}
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct suite_opts o = { .jobs = 0, .results_root = "results" }; /* -j auto */
 	struct suite s;
-	char *end;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:A:", run_longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "j:f:cr:kR:T:SF:t:H:O:A:M:", run_longopts, NULL)) !=
 	       -1) {
-		switch (opt) {
-		case 'j':
-			o.jobs = strcmp(optarg, "auto") ? (int)strtol(optarg, &end, 10) : 0;
-			if (strcmp(optarg, "auto") && (*end || o.jobs < 1 || o.jobs > 64))
-				return usage("-j takes auto or a number from 1 to 64");
-			break;
-		case 'O':
-			o.observer = suite_observer_parse(optarg);
-			if (o.observer < 0)
-				return usage("--observer takes auto, events or polling");
-			break;
-		case 'f':
-			o.filter = optarg;
-			break;
-		case 'A':
-			if ((o.family = family_parse(optarg)) < 0)
-				return usage("--family takes 4, 6 or both");
-			break;
-		case 'c':
-			o.with_controls = true;
-			break;
-		case 'r':
-			o.results_root = optarg;
-			break;
-		case 'k':
-			o.keep = true;
-			break;
-		case 'S':
-			o.fail_on_skip = true;
-			break;
-		case 'T':
-			o.tier = strcmp(optarg, "all") ? case_tier_parse(optarg) : -1;
-			if (o.tier < 0 && strcmp(optarg, "all"))
-				return usage("--tier takes quick, stock or all");
-			break;
-		case 'R':
-			o.repeat = (int)strtol(optarg, &end, 10);
-			if (*end || o.repeat < 1 || o.repeat > 100)
-				return usage("--repeat takes a number from 1 to 100");
-			break;
-		case 't': {
-			double secs = strtod(optarg, &end);
-
-			if (*end || end == optarg || !(secs >= 1 && secs <= 86400))
-				return usage("--case-timeout takes seconds from 1 to 86400");
-			o.case_timeout_ms = (int64_t)(secs * 1000);
-			break;
-		}
-		case 'H':
-			if (report_cli_parse_shard(optarg, &o.shard_index, &o.shard_count))
-				return usage("--shard takes I/N, 1 <= I <= N <= 1000");
-			break;
-		case 'F':
-			o.freezer = lab_freezer_want_parse(optarg);
-			if (o.freezer < 0)
-				return usage("--freezer takes auto, cgroup2 or freezer-v1");
-			break;
-		default:
-			return usage(NULL);
-		}
+		ret = run_opt(opt, optarg, &o);
+		if (ret)
+			return ret;
 	}
 	ret = run_load(&s, argv + optind, argc - optind);
 	if (ret == -ENOENT)
@@ -312,6 +329,8 @@ int main(int argc, char **argv)
 		return cmd_cleanup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return report_cli_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "matrix") == 0)
+		return report_cli_matrix(argc - 1, argv + 1);
 	if (strcmp(argv[1], "diff") == 0)
 		return report_cli_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "merge") == 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/report_run.h"
+#include "report/matrix.h"
 #include "report/merge.h"
 #include "report/run_diff.h"
 
@@ -122,4 +123,22 @@ int report_cli_parse_shard(const char *arg, int *index, int *count)
 	*index = (int)i;
 	*count = (int)n;
 	return 0;
+}
+
+int report_cli_matrix(int argc, char **argv)
+{
+	char why[4200];
+	int ret;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: tcpfault matrix RUN_DIR\n");
+		return 2;
+	}
+	ret = matrix_write(argv[1], stderr, why, sizeof(why));
+	if (ret < 0) {
+		fprintf(stderr, "tcpfault: matrix: %s\n", why);
+		return 2;
+	}
+	printf("%s/matrix.md\n%s/matrix.html\n", argv[1], argv[1]);
+	return ret;
 }

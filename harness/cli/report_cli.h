@@ -19,6 +19,13 @@ int report_cli_diff(int argc, char **argv);
 /** report_cli_merge() - `tcpfault merge RUN_DIR... --into DIR`. */
 int report_cli_merge(int argc, char **argv);
 
+/**
+ * report_cli_matrix() - `tcpfault matrix RUN_DIR`: matrix.md and matrix.html
+ * of a scripts/kernel-matrix run; exit 1 when a kernel had failures or the
+ * model disagrees with one.
+ */
+int report_cli_matrix(int argc, char **argv);
+
 /** report_cli_parse_shard() - "2/4" into 2 and 4. Return: 0, or -EINVAL. */
 int report_cli_parse_shard(const char *arg, int *index, int *count);
 

@@ -42,6 +42,7 @@ struct suite_opts {
 	/* --shard I/N: run only the cases whose place among the selected ones is
 	 * I-1 modulo N (a case and its control together); 0: every case */
 	int shard_index, shard_count;
+	bool timing_emulated; /* --timing emulated: time bands reported, not judged */
 };
 
 /**

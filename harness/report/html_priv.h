@@ -1,5 +1,5 @@
 /* html_priv.h - what html.c and html_case.c share: the page frame (one
- * stylesheet for every page), and the case page writer.
+ * stylesheet for every page, also mdhtml.c's), and the case page writer.
  *
  * Takes: an open stream, texts to escape. Gives: HTML5 around the content.
  */

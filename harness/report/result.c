@@ -140,6 +140,9 @@ static json_t *result_expects_json(const struct result_case *rc)
 		/* offset_ms: the event minus the band's origin, for the claims table */
 		if (ex && r->has_offset)
 			json_object_set_new(ex, "offset_ms", json_integer(r->offset_ms));
+		/* --timing emulated: outside its band, reported and not judged */
+		if (ex && r->timing_unjudged)
+			json_object_set_new(ex, "timing", json_string("not judged (emulated)"));
 		if (ex && rc->models && rc->c->expects[i].band_model)
 			json_object_set_new(ex, "model", result_model_json(&rc->models[i]));
 		json_array_append_new(arr, ex);

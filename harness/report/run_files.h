@@ -49,6 +49,14 @@ const char *run_files_outcome_name(enum run_outcome o);
  */
 char *run_files_ktap_name(char *buf, size_t len, const char *id, bool control);
 
+/**
+ * run_files_unjudged() - the @i-th expectation of case result @r whose time
+ * was not judged (--timing emulated), as one line into @buf: "timing not
+ * judged (emulated): line 43: EXPECTED; observed OBSERVED".
+ * Return: false when there are fewer than @i + 1.
+ */
+bool run_files_unjudged(json_t *r, size_t i, char *buf, size_t len);
+
 /** run_files_one_line() - @s with line breaks as spaces (a KTAP diagnostic). Return: @buf. */
 char *run_files_one_line(char *buf, size_t len, const char *s);
 

@@ -4,7 +4,8 @@
 #include "verdict/model_env.h"
 
 enum verdict_status verdict_judge(const struct plan *p, const struct run_record *rec,
-				  struct verdict_result *results, struct model_band *bands)
+				  bool timing_emulated, struct verdict_result *results,
+				  struct model_band *bands)
 {
 	const struct case_def *c = p->c;
 	struct model_env_run mr = {
@@ -20,7 +21,8 @@ enum verdict_status verdict_judge(const struct plan *p, const struct run_record 
 				    .counters = rec->counters,
 				    .n_counters = rec->n_counters,
 				    .sysctl_seen = rec->sysctl_seen,
-				    .sysctl_why = rec->sysctl_why };
+				    .sysctl_why = rec->sysctl_why,
+				    .timing_emulated = timing_emulated };
 
 	for (int h = 0; h < c->n_hosts; h++) {
 		mr.sockopts[h] = rec->peer_res[h] ? &rec->peer_res[h]->sockopts : NULL;

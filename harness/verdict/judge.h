@@ -20,9 +20,12 @@
  * verdict_judge() - judge @rec, a run of @p that reached its end.
  * @results and @bands hold p->c->n_expects entries each; @bands[i] is the
  * model's band of a "within model" expectation (ok false and why otherwise).
+ * @timing_emulated: the run was under software emulation: time bands are
+ * reported, not judged (struct verdict_input).
  * Return: the case verdict (verdict_eval()).
  */
 enum verdict_status verdict_judge(const struct plan *p, const struct run_record *rec,
-				  struct verdict_result *results, struct model_band *bands);
+				  bool timing_emulated, struct verdict_result *results,
+				  struct model_band *bands);
 
 #endif

@@ -46,6 +46,10 @@ struct verdict_input {
 	const char *const *sysctl_why;
 	/* per host, what its own programs did ("HOST exec"); NULL: it ran none */
 	const struct obs_program *programs[CASE_MAX_HOSTS];
+	/* the run is under software emulation (a TCG guest): an event outside
+	 * its time band is reported, not judged (timing_unjudged); what came,
+	 * its errno, states and counts are still judged */
+	bool timing_emulated;
 };
 
 struct verdict_result {
@@ -57,6 +61,9 @@ struct verdict_result {
 	 * origin (the first fault, or the model's clock origin) */
 	bool has_offset;
 	int64_t offset_ms;
+	/* timing_emulated: the event came outside its band; the verdict is the
+	 * rest of the expectation's, and the text says "timing not judged" */
+	bool timing_unjudged;
 };
 
 /**

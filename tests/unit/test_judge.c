@@ -87,7 +87,7 @@ START_TEST(test_judge_pass)
 	struct judged j;
 
 	judged_setup(&j, 0);
-	ck_assert_int_eq(verdict_judge(j.p, &j.rec, j.results, j.bands), VERDICT_PASS);
+	ck_assert_int_eq(verdict_judge(j.p, &j.rec, false, j.results, j.bands), VERDICT_PASS);
 	for (int i = 0; i < 3; i++)
 		ck_assert_msg(j.results[i].status == VERDICT_PASS, "line %u: %s / %s",
 			      j.c->expects[i].loc.line, j.results[i].expected,
@@ -106,11 +106,46 @@ START_TEST(test_judge_wrong_errno_fails)
 	struct judged j;
 
 	judged_setup(&j, ETIMEDOUT);
-	ck_assert_int_eq(verdict_judge(j.p, &j.rec, j.results, j.bands), VERDICT_FAIL);
+	ck_assert_int_eq(verdict_judge(j.p, &j.rec, false, j.results, j.bands), VERDICT_FAIL);
 	ck_assert_int_eq(j.results[0].status, VERDICT_FAIL);
 	ck_assert_ptr_nonnull(strstr(j.results[0].observed, "ETIMEDOUT"));
 	ck_assert_int_eq(j.results[1].status, VERDICT_PASS);
 	ck_assert_int_eq(j.results[2].status, VERDICT_PASS);
+	judged_free(&j);
+}
+END_TEST
+
+/* Under emulation a late event is reported, not judged: the expectation
+ * passes with timing_unjudged and says so; judged, it fails. */
+START_TEST(test_judge_timing_emulated)
+{
+	struct judged j;
+
+	judged_setup(&j, 0);
+	j.rec.peers[0].first_errno_ms = 1300; /* 0.3 s after the kill: band 0..0.1 */
+	ck_assert_int_eq(verdict_judge(j.p, &j.rec, false, j.results, j.bands), VERDICT_FAIL);
+	ck_assert(!j.results[0].timing_unjudged);
+	judged_free(&j);
+
+	judged_setup(&j, 0);
+	j.rec.peers[0].first_errno_ms = 1300;
+	ck_assert_int_eq(verdict_judge(j.p, &j.rec, true, j.results, j.bands), VERDICT_PASS);
+	ck_assert(j.results[0].timing_unjudged);
+	ck_assert_ptr_nonnull(strstr(j.results[0].observed, "timing not judged (emulated)"));
+	ck_assert(!j.results[1].timing_unjudged);
+	judged_free(&j);
+}
+END_TEST
+
+/* Emulation excuses the time only: a wrong errno still fails. */
+START_TEST(test_judge_emulated_wrong_errno_fails)
+{
+	struct judged j;
+
+	judged_setup(&j, ETIMEDOUT);
+	j.rec.peers[0].first_errno_ms = 1300;
+	ck_assert_int_eq(verdict_judge(j.p, &j.rec, true, j.results, j.bands), VERDICT_FAIL);
+	ck_assert_int_eq(j.results[0].status, VERDICT_FAIL);
 	judged_free(&j);
 }
 END_TEST
@@ -124,7 +159,7 @@ START_TEST(test_judge_state_history)
 	judged_setup(&j, 0);
 	j.rec.peers[0].states = never_closed;
 	j.rec.peers[0].n_states = 1;
-	ck_assert_int_eq(verdict_judge(j.p, &j.rec, j.results, j.bands), VERDICT_FAIL);
+	ck_assert_int_eq(verdict_judge(j.p, &j.rec, false, j.results, j.bands), VERDICT_FAIL);
 	ck_assert_int_eq(j.results[1].status, VERDICT_PASS);
 	ck_assert_int_eq(j.results[2].status, VERDICT_FAIL);
 	ck_assert_ptr_nonnull(strstr(j.results[2].observed, "ESTABLISHED"));
@@ -139,6 +174,8 @@ static Suite *judge_suite(void)
 
 	tcase_add_test(tc, test_judge_pass);
 	tcase_add_test(tc, test_judge_wrong_errno_fails);
+	tcase_add_test(tc, test_judge_timing_emulated);
+	tcase_add_test(tc, test_judge_emulated_wrong_errno_fails);
 	tcase_add_test(tc, test_judge_state_history);
 	suite_add_tcase(s, tc);
 	return s;
