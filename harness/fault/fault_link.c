@@ -13,7 +13,8 @@
  *   before, during, after: the host's links, addresses, routes (lines of
  *     struct lab_view) and neighbour settings; "during" and "after" also its
  *     volatile state (carrier, operstate, linkdown routes) and neighbour entries;
- *   neighbours: every host's IPv4 neighbour entries at the replug;
+ *   neighbours: every host's neighbour entries at the replug, ARP's and
+ *     neighbour discovery's (with their NUD states: who had given up on whom);
  *   same: whether "after" (and "during") match "before".
  * A difference makes the fault fail, and the run ends in error with the reason.
  */
@@ -295,6 +296,8 @@ static struct fault_neighbours *fault_all_neighbours(struct fault_env *env)
 		all->read[h] = true;
 		all->n[h] = v->n_neighs;
 		memcpy(all->lines[h], v->neighs, sizeof(all->lines[h]));
+		all->n6[h] = v->n_neighs6;
+		memcpy(all->lines6[h], v->neighs6, sizeof(all->lines6[h]));
 	}
 	free(v);
 	return all;
