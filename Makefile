@@ -271,6 +271,18 @@ integration-lab-addr: $(B)/tests/integration/test_lab_addr
 
 integration: integration-lab-addr
 
+# An IPv6 address moved by lab_addr_move() really moved (`ip -6`, bind(), a
+# datagram), and nothing outside 2001:2::/48 configured (issue 17).
+.PHONY: integration-lab-addr6
+$(B)/tests/integration/test_lab_addr6: tests/integration/test_lab_addr6.c $(NETNS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+integration-lab-addr6: $(B)/tests/integration/test_lab_addr6
+	CK_FORK=yes $<
+
+integration: integration-lab-addr6
+
 # A host's learnt neighbour entries forgotten (lab_neigh: a reboot's fresh stack).
 .PHONY: integration-lab-neigh
 $(B)/tests/integration/test_lab_neigh: tests/integration/test_lab_neigh.c $(NETNS_OBJS)
