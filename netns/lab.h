@@ -108,6 +108,18 @@ int lab_addr_add(struct lab *lab, int host, const char *ifname, const char *cidr
 		 struct tf_err *err);
 
 /**
+ * lab_addr_add_dad() - lab_addr_add(), but an IPv6 address is added without
+ * IFA_F_NODAD: duplicate address detection runs for it whenever the
+ * interface's accept_dad (or "all"'s) is on when it starts: when the address
+ * is added, and again each time the carrier returns (the address is
+ * tentative meanwhile: not a source, and what is sent to it is dropped).
+ * With accept_dad off when it is added, the address is usable at once.
+ * Return: 0 or -errno (-EINVAL outside the benchmarking ranges).
+ */
+int lab_addr_add_dad(struct lab *lab, int host, const char *ifname, const char *cidr,
+		     struct tf_err *err);
+
+/**
  * lab_route_add() - route @dst_cidr ("0.0.0.0/0" for default) via @gateway in @host.
  * Return: 0 or -errno.
  */

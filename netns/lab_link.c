@@ -344,8 +344,10 @@ static int lab_addr_check(const char *where, const char *cidr, struct lab_cidr *
 	return 0;
 }
 
-int lab_addr_add(struct lab *lab, int host, const char *ifname, const char *cidr,
-		 struct tf_err *err)
+/* lab_addr_add() and lab_addr_add_dad(): with @nodad an IPv6 address skips
+ * duplicate address detection, now and whenever its carrier returns. */
+static int lab_addr_add_nodad(struct lab *lab, int host, const char *ifname, const char *cidr,
+			      bool nodad, struct tf_err *err)
 {
 	struct rtnl_link *link = NULL;
 	struct rtnl_addr *addr = NULL;
@@ -377,7 +379,7 @@ int lab_addr_add(struct lab *lab, int host, const char *ifname, const char *cidr
 	rtnl_addr_set_local(addr, local);
 	rtnl_addr_set_prefixlen(addr, c.plen);
 	/* Without NODAD the address stays tentative ~1 s and bind()/connect() fail. */
-	if (c.family == AF_INET6)
+	if (c.family == AF_INET6 && nodad)
 		rtnl_addr_set_flags(addr, IFA_F_NODAD);
 	ret = rtnl_addr_add(nl.sk, addr, NLM_F_EXCL);
 	if (ret < 0)
@@ -389,6 +391,18 @@ out_free:
 out_close:
 	lab_nl_close(&nl);
 	return ret;
+}
+
+int lab_addr_add(struct lab *lab, int host, const char *ifname, const char *cidr,
+		 struct tf_err *err)
+{
+	return lab_addr_add_nodad(lab, host, ifname, cidr, true, err);
+}
+
+int lab_addr_add_dad(struct lab *lab, int host, const char *ifname, const char *cidr,
+		     struct tf_err *err)
+{
+	return lab_addr_add_nodad(lab, host, ifname, cidr, false, err);
 }
 
 /* Destination any prefix ("0.0.0.0/0", "::/0"); the gateway must be a lab address. */

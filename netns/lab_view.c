@@ -1,7 +1,7 @@
 /* lab_view.c - a host's links, addresses and routes as text lines; see lab_view.h.
  *
- * One netlink socket inside the host, three dumps (links, addresses, routes)
- * into libnl caches, each object printed as one line. Lines are sorted so
+ * One netlink socket inside the host, four dumps (links, addresses, routes,
+ * neighbours) into libnl caches, each object printed as one line. Lines are sorted so
  * that two views compare with strcmp() whatever order the kernel dumped in.
  */
 #include "lab_view.h"
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
 #include <netlink/netlink.h>
@@ -157,15 +158,35 @@ static void lab_view_route_cb(struct nl_object *obj, void *arg)
 	out->family = rtnl_route_get_family(r);
 }
 
+bool lab_view_neigh_line(char *buf, size_t len, const struct lab_view_neigh_entry *e)
+{
+	char names[64];
+	int n;
+
+	rtnl_neigh_state2str(e->state, names, sizeof(names));
+	if (!names[0]) /* NUD_NONE: an entry just made, not yet resolving */
+		snprintf(names, sizeof(names), "none");
+	n = snprintf(buf, len, "%s dev %s lladdr %s%s %s", e->dst, e->ifname,
+		     e->lladdr && e->lladdr[0] ? e->lladdr : "none",
+		     e->flags & NTF_ROUTER ? " router" : "", names);
+	return n >= 0 && (size_t)n < len;
+}
+
+/* Each family's entries into its own list: ARP's (neighs), neighbour
+ * discovery's (neighs6). */
 static void lab_view_neigh_cb(struct nl_object *obj, void *arg)
 {
 	struct rtnl_neigh *n = (struct rtnl_neigh *)obj;
 	struct lab_view_ctx *x = arg;
-	char dst[INET6_ADDRSTRLEN + 8], ll[64] = "none", ifname[IFNAMSIZ], state[64];
+	char dst[INET6_ADDRSTRLEN + 8], ll[64] = "", ifname[IFNAMSIZ];
+	int family = rtnl_neigh_get_family(n);
+	char(*lines)[LAB_VIEW_LINE] = family == AF_INET6 ? x->v->neighs6 : x->v->neighs;
+	int *count = family == AF_INET6 ? &x->v->n_neighs6 : &x->v->n_neighs;
+	struct lab_view_neigh_entry e;
 
-	if (rtnl_neigh_get_family(n) != AF_INET || !rtnl_neigh_get_dst(n))
+	if ((family != AF_INET && family != AF_INET6) || !rtnl_neigh_get_dst(n))
 		return;
-	if (x->v->n_neighs >= LAB_VIEW_MAX_NEIGHS) {
+	if (*count >= LAB_VIEW_MAX_NEIGHS) {
 		x->v->truncated = true;
 		return;
 	}
@@ -173,9 +194,13 @@ static void lab_view_neigh_cb(struct nl_object *obj, void *arg)
 	if (rtnl_neigh_get_lladdr(n))
 		nl_addr2str(rtnl_neigh_get_lladdr(n), ll, sizeof(ll));
 	lab_view_ifname(x, rtnl_neigh_get_ifindex(n), ifname, sizeof(ifname));
-	rtnl_neigh_state2str(rtnl_neigh_get_state(n), state, sizeof(state));
-	snprintf(x->v->neighs[x->v->n_neighs++], LAB_VIEW_LINE, "%s dev %s lladdr %s %s", dst,
-		 ifname, ll, state);
+	e = (struct lab_view_neigh_entry){ .dst = dst,
+					   .ifname = ifname,
+					   .lladdr = ll,
+					   .state = rtnl_neigh_get_state(n),
+					   .flags = rtnl_neigh_get_flags(n) };
+	if (!lab_view_neigh_line(lines[(*count)++], LAB_VIEW_LINE, &e))
+		x->v->truncated = true;
 }
 
 static int lab_view_cmp_str(const void *a, const void *b)
@@ -190,6 +215,7 @@ static void lab_view_sort(struct lab_view *v)
 	qsort(v->addrs, (size_t)v->n_addrs, sizeof(v->addrs[0]), lab_view_cmp_str);
 	qsort(v->routes, (size_t)v->n_routes, sizeof(v->routes[0]), lab_view_cmp_str);
 	qsort(v->neighs, (size_t)v->n_neighs, sizeof(v->neighs[0]), lab_view_cmp_str);
+	qsort(v->neighs6, (size_t)v->n_neighs6, sizeof(v->neighs6[0]), lab_view_cmp_str);
 }
 
 int lab_view_get(struct lab *lab, int host, struct lab_view *v, struct tf_err *err)

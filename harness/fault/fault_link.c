@@ -13,7 +13,8 @@
  *   before, during, after: the host's links, addresses, routes (lines of
  *     struct lab_view) and neighbour settings; "during" and "after" also its
  *     volatile state (carrier, operstate, linkdown routes) and neighbour entries;
- *   neighbours: every host's IPv4 neighbour entries at the replug;
+ *   neighbours: every host's neighbour entries at the replug, ARP's and
+ *     neighbour discovery's (with their NUD states: who had given up on whom);
  *   same: whether "after" (and "during") match "before".
  * A difference makes the fault fail, and the run ends in error with the reason.
  */
@@ -72,11 +73,13 @@ static void fault_neigh_settings(struct fault_env *env, int host, struct fault_s
  * with @with_state also the carrier and operstate of @ifname, the linkdown
  * routes and the neighbour entries are reported. Over IPv4 the IPv6 routes
  * are recorded, not compared: an IPv6 address gets its local route only once
- * duplicate address detection is over, and DAD runs again when the carrier
- * returns (addrconf_dad_run(), RFC 4862 5.4), so the IPv6 routes of a host
- * whose link came up a second ago differ with the clock, not the cable. Over
- * IPv6 the lab turns DAD off on every interface (plan/topo.c), and the IPv6
- * routes are compared too.
+ * duplicate address detection is over, and the link-local addresses of a
+ * host whose link came up a second ago may still be in their first DAD,
+ * which carries on when the carrier returns (addrconf_dad_run()), so its IPv6
+ * routes differ with the clock, not the cable. A finished DAD does not run
+ * again on a carrier's return (measured on 6.18: unplug/ipv6-dad-replug.case).
+ * Over IPv6 the lab turns DAD off on every interface (plan/topo.c) unless a
+ * case turns it on, and the IPv6 routes are compared too.
  */
 int fault_snapshot(struct fault_env *env, int host, const char *ifname, bool with_state,
 		   struct fault_snap *snap, struct tf_err *err)
@@ -295,6 +298,8 @@ static struct fault_neighbours *fault_all_neighbours(struct fault_env *env)
 		all->read[h] = true;
 		all->n[h] = v->n_neighs;
 		memcpy(all->lines[h], v->neighs, sizeof(all->lines[h]));
+		all->n6[h] = v->n_neighs6;
+		memcpy(all->lines6[h], v->neighs6, sizeof(all->lines6[h]));
 	}
 	free(v);
 	return all;

@@ -51,11 +51,13 @@ struct fault_snap {
 	char operstate[16];
 };
 
-/* Every host's IPv4 neighbour entries (at a replug). */
+/* Every host's neighbour entries (at a replug): ARP's (lines) and neighbour
+ * discovery's (lines6, with their NUD states), as struct lab_view has them. */
 struct fault_neighbours {
 	bool read[CASE_MAX_HOSTS];
-	int n[CASE_MAX_HOSTS];
+	int n[CASE_MAX_HOSTS], n6[CASE_MAX_HOSTS];
 	char lines[CASE_MAX_HOSTS][LAB_VIEW_MAX_NEIGHS][LAB_VIEW_LINE];
+	char lines6[CASE_MAX_HOSTS][LAB_VIEW_MAX_NEIGHS][LAB_VIEW_LINE];
 };
 
 /* -1: not decided (absent), 0: differed, 1: the same */

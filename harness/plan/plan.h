@@ -44,6 +44,7 @@ struct plan_host {
 	int n_ifaces;
 	bool has_cable; /* plugged into the switch (not: pair, the server in routed) */
 	struct plan_cable cable;
+	bool dad; /* over IPv6, one of its addresses has plan_addr.dad */
 };
 
 /* One veth: @a:@a_if <-> @b:@b_if (lab indices); @b_if is enslaved to the
@@ -57,6 +58,10 @@ struct plan_link {
 struct plan_addr {
 	int host;
 	const char *ifname, *cidr;
+	/* over IPv6, the case turned duplicate address detection on for this
+	 * interface (sysctl HOST net.ipv6.conf.IF|all.accept_dad >= 1): the
+	 * address is added without IFA_F_NODAD (lab_addr_add_dad()) */
+	bool dad;
 };
 
 struct plan_route {

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plan/topo.h"
@@ -77,6 +78,31 @@ static int family_map(struct plan *p, const char **slot, struct tf_err *err)
 	return 0;
 }
 
+/*
+ * Does the case turn duplicate address detection on for @host's @ifname? The
+ * lab keeps it off everywhere (topo.c), for addresses usable at once; a case
+ * about DAD sets the kernel's own knob, net.ipv6.conf.IF.accept_dad or
+ * net.ipv6.conf.all.accept_dad, to 1 or 2 (DAD runs if either is,
+ * addrconf_dad_begin()). Its lines are applied after the addresses are
+ * added (lab_build.c), so the addresses are usable at once all the same, and
+ * detection runs when the carrier returns (addrconf_dad_run()).
+ */
+static bool family_dad_on(const struct case_def *c, int host, const char *ifname)
+{
+	char key[PLAN_SYSCTL_KEY_MAX];
+
+	snprintf(key, sizeof(key), "net.ipv6.conf.%s.accept_dad", ifname);
+	for (int i = 0; c && i < c->n_sysctls; i++) {
+		const struct case_sysctl *cs = &c->sysctls[i];
+
+		if (cs->host == host &&
+		    (!strcmp(cs->key, key) || !strcmp(cs->key, "net.ipv6.conf.all.accept_dad")) &&
+		    atoi(cs->value) >= 1)
+			return true;
+	}
+	return false;
+}
+
 int plan_family_apply(struct plan *p, struct tf_err *err)
 {
 	int ret = 0;
@@ -86,8 +112,13 @@ int plan_family_apply(struct plan *p, struct tf_err *err)
 		return 0;
 	for (int h = 0; h < p->n_hosts && !ret; h++)
 		ret = family_map(p, &p->hosts[h].cidr, err);
-	for (int i = 0; i < p->n_addrs && !ret; i++)
-		ret = family_map(p, &p->addrs[i].cidr, err);
+	for (int i = 0; i < p->n_addrs && !ret; i++) {
+		struct plan_addr *a = &p->addrs[i];
+
+		ret = family_map(p, &a->cidr, err);
+		a->dad = family_dad_on(p->c, a->host, a->ifname);
+		p->hosts[a->host].dad |= a->dad;
+	}
 	for (int i = 0; i < p->n_routes && !ret; i++) {
 		ret = family_map(p, &p->routes[i].dst, err);
 		if (!ret)

@@ -31,8 +31,10 @@ int topo_plan_sysctls(const struct case_def *c, struct plan *p);
 
 /**
  * plan_family_apply() - with @p->family 6, the resolved hosts', addresses'
- * and routes' texts replaced by their IPv6 counterparts (plan_family_text());
- * sets @p->forward_key for either family (plan_family.c).
+ * and routes' texts replaced by their IPv6 counterparts (plan_family_text()),
+ * and plan_addr.dad / plan_host.dad set where @p->c's sysctl lines turn
+ * duplicate address detection on; sets @p->forward_key for either family
+ * (plan_family.c).
  * Return: 0 or -EINVAL/-E2BIG (a text without a counterpart) with @err set.
  */
 int plan_family_apply(struct plan *p, struct tf_err *err);

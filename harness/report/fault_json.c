@@ -23,7 +23,8 @@ static json_t *fj_routes(const struct lab_view *v, int family, bool linkdown_onl
 }
 
 /* A host's configuration: links, addrs, routes (IPv4), routes6, neigh_settings,
- * [truncated], and with its state: carrier, operstate, linkdown, neighbours. */
+ * [truncated], and with its state: carrier, operstate, linkdown, neighbours
+ * (ARP's entries) and neighbours6 (neighbour discovery's). */
 static json_t *fj_snap(const struct fault_snap *s)
 {
 	const struct lab_view *v;
@@ -53,7 +54,25 @@ static json_t *fj_snap(const struct fault_snap *s)
 	json_object_set_new(snap, "linkdown", fj_routes(v, 0, true));
 	json_object_set_new(snap, "neighbours",
 			    fj_lines(v->neighs[0], sizeof(v->neighs[0]), v->n_neighs));
+	json_object_set_new(snap, "neighbours6",
+			    fj_lines(v->neighs6[0], sizeof(v->neighs6[0]), v->n_neighs6));
 	return snap;
+}
+
+/* Every host's neighbour entries at the replug, keyed by host: ARP's, or
+ * with @v6 neighbour discovery's. */
+static json_t *fj_neighbours(const struct fault_neighbours *nb, const struct case_def *c, bool v6)
+{
+	json_t *all = json_object();
+
+	for (int h = 0; h < c->n_hosts; h++)
+		if (nb->read[h])
+			json_object_set_new(all, c->hosts[h],
+					    v6 ? fj_lines(nb->lines6[h][0],
+							  sizeof(nb->lines6[h][0]), nb->n6[h]) :
+						 fj_lines(nb->lines[h][0], sizeof(nb->lines[h][0]),
+							  nb->n[h]));
+	return all;
 }
 
 static json_t *fj_changes(const struct fault_changes *ch)
@@ -108,15 +127,8 @@ static json_t *fj_cable_event(const struct fault_cable_event *ev, const struct c
 	if (!ev->after && ev->same != FAULT_SAME_UNSET)
 		json_object_set_new(o, "same", json_boolean(ev->same));
 	if (ev->neighbours) {
-		json_t *all = json_object();
-
-		for (int h = 0; h < c->n_hosts; h++)
-			if (ev->neighbours->read[h])
-				json_object_set_new(all, c->hosts[h],
-						    fj_lines(ev->neighbours->lines[h][0],
-							     sizeof(ev->neighbours->lines[h][0]),
-							     ev->neighbours->n[h]));
-		json_object_set_new(o, "neighbours", all);
+		json_object_set_new(o, "neighbours", fj_neighbours(ev->neighbours, c, false));
+		json_object_set_new(o, "neighbours6", fj_neighbours(ev->neighbours, c, true));
 	}
 	if (ev->after) {
 		json_object_set_new(o, "after", fj_snap(ev->after));

@@ -89,8 +89,8 @@ static int lab_build_wire(const struct plan *p, struct lab *lab, struct tf_err *
 	}
 	ret = lab_build_links(p, lab, err);
 	for (int i = 0; ret == 0 && i < p->n_addrs; i++)
-		ret = lab_addr_add(lab, p->addrs[i].host, p->addrs[i].ifname, p->addrs[i].cidr,
-				   err);
+		ret = (p->addrs[i].dad ? lab_addr_add_dad : lab_addr_add)(
+			lab, p->addrs[i].host, p->addrs[i].ifname, p->addrs[i].cidr, err);
 	for (int i = 0; ret == 0 && i < p->n_routes; i++)
 		ret = lab_route_add(lab, p->routes[i].host, p->routes[i].dst, p->routes[i].via,
 				    err);

@@ -243,6 +243,48 @@ START_TEST(test_plan_routed6)
 }
 END_TEST
 
+/* Is @host's address on @ifname added without IFA_F_NODAD? */
+static bool addr_dad(const struct plan *p, int host, const char *ifname)
+{
+	for (int i = 0; i < p->n_addrs; i++)
+		if (p->addrs[i].host == host && !strcmp(p->addrs[i].ifname, ifname))
+			return p->addrs[i].dad;
+	ck_abort_msg("no address on %s", ifname);
+	return false;
+}
+
+/* DAD on where the case's own accept_dad line turns it on (an interface's
+ * or "all"'s, 1 or 2), over IPv6 only; the lab's 0 everywhere else. */
+START_TEST(test_plan_dad6)
+{
+	struct case_def *c = parse_ok("title t\ntopology routed\n" PEERS
+				      "sysctl client net.ipv6.conf.eth0.accept_dad=1\n"
+				      "sysctl server net.ipv6.conf.all.accept_dad=2\n"
+				      "sysctl router net.ipv6.conf.eth1.accept_dad=0\n"
+				      "expect client no-error\n");
+	struct tf_err err = { "" };
+	struct plan *p = plan_build(c, &(struct plan_opts){ .family = 6 }, &err);
+	int cl, sv, rt;
+
+	ck_assert_msg(p != NULL, "plan_build: %s", err.msg);
+	cl = host_idx(p, "client");
+	sv = host_idx(p, "server");
+	rt = host_idx(p, "router");
+	ck_assert(addr_dad(p, cl, "eth0") && p->hosts[cl].dad);
+	ck_assert(addr_dad(p, sv, "eth0") && p->hosts[sv].dad);
+	ck_assert(!addr_dad(p, rt, "eth0") && !addr_dad(p, rt, "eth1") && !p->hosts[rt].dad);
+	/* the case's line comes after the lab's 0 and wins */
+	ck_assert_str_eq(sysctl_of(p, cl, "net.ipv6.conf.eth0.accept_dad"), "1");
+	ck_assert_str_eq(sysctl_of(p, rt, "net.ipv6.conf.eth0.accept_dad"), "0");
+	plan_free(p);
+	p = plan_of(c, false); /* IPv4: no address is tentative */
+	for (int i = 0; i < p->n_addrs; i++)
+		ck_assert(!p->addrs[i].dad);
+	plan_free(p);
+	case_free(c);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -252,6 +294,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_plan_lan);
 	tcase_add_test(tc, test_plan_routed);
 	tcase_add_test(tc, test_plan_routed6);
+	tcase_add_test(tc, test_plan_dad6);
 	tcase_add_test(tc, test_plan_control);
 	suite_add_tcase(s, tc);
 	return s;
