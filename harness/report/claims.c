@@ -21,87 +21,94 @@ static const struct claim claims[] = {
 	  "Keepalive must be enabled per socket (SO_KEEPALIVE); while the peer is alive each probe "
 	  "is answered and the idle timer restarts.",
 	  NULL, -1, -1, NULL,
-	  "a frozen peer process is no dead peer: its kernel still answers the probes" },
+	  "a frozen peer process is no dead peer: its kernel still answers the probes", NULL },
 	{ "A02", "000, 001",
 	  "With keepalive on, an idle connection to a dead or unreachable peer is declared dead "
 	  "after the probes go unanswered (idle + probes x interval).",
 	  NULL, -1, MODEL_KEEPALIVE, NULL,
 	  "counted from the last packet received; the abort sends an RST; inactive while data is "
-	  "unacknowledged" },
+	  "unacknowledged",
+	  NULL },
 	{ "A03", "001",
 	  "Linux defaults 7200 s / 75 s / 9 probes: a dead peer is found after 2 h 11 min 15 s at "
 	  "the earliest.",
 	  "2 h 11 min 15 s (7875 s)", 7875000, MODEL_KEEPALIVE, NULL,
-	  "the 2 h timer may fire up to 131 s late (timer wheel level 5 at HZ 250)" },
+	  "the 2 h timer may fire up to 131 s late (timer wheel level 5 at HZ 250)", NULL },
 	{ "A04", "000, 001, 003",
 	  "Process crash (kill -9): the kernel sends FIN and completes the close on the process's "
 	  "behalf; the peer sees EOF.",
 	  NULL, -1, -1, NULL,
 	  "RST instead of FIN when data was left unread; a later send draws RST and fails with "
-	  "EPIPE, not ECONNRESET" },
+	  "EPIPE, not ECONNRESET",
+	  NULL },
 	{ "A05", "003",
 	  "After the peer process is killed, this side stays in CLOSE_WAIT until it calls close(); "
 	  "then the connection closes normally.",
-	  NULL, -1, -1, NULL, NULL },
+	  NULL, -1, -1, NULL, NULL, NULL },
 	{ "A06", "000, 003",
 	  "Host crash while this side sends data: retransmissions go unanswered and after the "
 	  "tcp_retries2 budget the kernel reports the connection dead.",
 	  NULL, -1, MODEL_DATA_TIMEOUT, NULL,
-	  "on the same L2 the dead host's neighbour entry fails first: EHOSTUNREACH, not ETIMEDOUT" },
+	  "on the same L2 the dead host's neighbour entry fails first: EHOSTUNREACH, not ETIMEDOUT",
+	  NULL },
 	{ "A07", "000, 001",
 	  "tcp_retries2 = 15 gives a timeout of 924.6 s (924600 ms); retransmission intervals "
 	  "double each time.",
 	  "924.6 s", 924600, MODEL_DATA_TIMEOUT, NULL,
 	  "counted from the first RTO retransmission, not the send; the abort comes at the next "
-	  "timer firing, up to ~19 s later (120 s timers land on wheel level 3)" },
+	  "timer firing, up to ~19 s later (120 s timers land on wheel level 3)",
+	  NULL },
 	{ "A08", "000",
 	  "Host crash and a quick reboot: the next retransmission meets a stack without the "
 	  "connection, which answers RST (whether or not a process listens on that port).",
-	  NULL, -1, -1, NULL, NULL },
+	  NULL, -1, -1, NULL, NULL, NULL },
 	{ "A09", "000, 001, 003",
 	  "Host crash, no keepalive, no data: this side stays ESTABLISHED indefinitely.", NULL, -1,
-	  -1, NULL, NULL },
+	  -1, NULL, NULL, NULL },
 	{ "A10", "003",
 	  "Host crash, keepalive set (idle 10 s, interval 3 s, 5 probes), no data: the connection "
 	  "is closed after the probes fail.",
-	  NULL, -1, MODEL_KEEPALIVE, "TCP_KEEPIDLE=10 TCP_KEEPINTVL=3 TCP_KEEPCNT=5", NULL },
+	  NULL, -1, MODEL_KEEPALIVE, "TCP_KEEPIDLE=10 TCP_KEEPINTVL=3 TCP_KEEPCNT=5", NULL, NULL },
 	{ "A11", "000, 001",
 	  "Unplugging the cable changes nothing in the socket: the state stays ESTABLISHED.", NULL,
-	  -1, -1, NULL,
-	  "the unplugged host itself sees NO-CARRIER, and its own sends fail faster" },
+	  -1, -1, NULL, "the unplugged host itself sees NO-CARRIER, and its own sends fail faster",
+	  NULL },
 	{ "A12", "000, 001",
 	  "Unplugged while the server sends, cable back before the retransmission budget ends: the "
 	  "connection carries on as if nothing happened.",
 	  NULL, -1, -1, NULL,
-	  "queued segments leave when ARP resolves again, not on a retransmission timer" },
+	  "queued segments leave when ARP resolves again, not on a retransmission timer", NULL },
 	{ "A13", "000, 001",
 	  "Unplugged while the server sends, cable not back in time: the server's connection is "
 	  "closed; when the client later sends, the server answers RST and the client's connection "
 	  "closes too.",
-	  NULL, -1, MODEL_DATA_TIMEOUT, NULL, NULL },
+	  NULL, -1, MODEL_DATA_TIMEOUT, NULL, NULL, NULL },
 	{ "A14", "000, 001",
 	  "Unplugged with no data and no keepalive: both sides stay ESTABLISHED; with keepalive the "
 	  "dead connection is detected, and a replug during probing keeps it alive.",
-	  NULL, -1, MODEL_KEEPALIVE, NULL, NULL },
+	  NULL, -1, MODEL_KEEPALIVE, NULL, NULL, NULL },
 	{ "A15", "000",
 	  "Changing the client's address and changing it back before the retransmission budget "
 	  "ends: the connection resumes.",
 	  NULL, -1, -1, NULL,
 	  "while the address is gone nothing the socket sends leaves the host (its source address "
 	  "is not local); with no segment in flight the zero-window probe timer runs the "
-	  "tcp_retries2 budget; the interface's routes go with its last address" },
+	  "tcp_retries2 budget; the interface's routes go with its last address",
+	  NULL },
 	{ "A16", "000",
 	  "A middlebox (firewall) that drops long-idle connections breaks them without either end "
 	  "being told.",
 	  NULL, -1, -1, NULL,
 	  "with nf_conntrack_tcp_loose=1 the router re-creates a forgotten flow from mid-stream "
-	  "packets" },
+	  "packets",
+	  NULL },
 	{ "A17", "000, 001",
 	  "An application-level heartbeat (or an HTTP keepalive_timeout) detects a dead peer far "
 	  "sooner than TCP keepalive.",
 	  NULL, -1, -1, NULL,
 	  "unanswered pings are data: they switch the pinging side's own keepalive off (the "
-	  "retransmission budget applies); compared side by side from the answering side" },
+	  "retransmission budget applies); compared side by side from the answering side",
+	  NULL },
 	{ "A18", "002",
 	  "Lost SYN: the client retransmits the SYN with the same sequence number, each timeout "
 	  "double the previous, up to tcp_syn_retries (default 5): 1+2+4+8+16+32 = 63 s, then gives "
@@ -109,49 +116,56 @@ static const struct claim claims[] = {
 	  "63 s", 63000, MODEL_SYN_TIMEOUT, NULL,
 	  "Linux 6.5+ keeps the first tcp_syn_linear_timeouts=4 retries 1 s apart and the default "
 	  "tcp_syn_retries is 6: SYNs at 0,1,2,3,4,5,7,11,19,35,67 s, connect() fails at 131 s "
-	  "(127 s on 6.1)" },
+	  "(127 s on 6.1)",
+	  "the default tcp_syn_retries is 6, not 5: SYNs at 0,1,3,7,15,31,63 s, connect() fails at "
+	  "127 s" },
 	{ "A19", "002",
 	  "With tcp_syn_retries = 3: three SYN retransmissions, a final wait of twice the last "
 	  "timeout, then connect fails.",
 	  "1+2+4+8 = 15 s", 15000, MODEL_SYN_TIMEOUT, "tcp_syn_retries=3",
 	  "linear timeouts (6.5+): SYNs at 0,1,2,3,4,5,7,11 s (R+L = 7 of them), connect() fails at "
-	  "19 s (M 19.43 s); 15 s holds before 6.5" },
+	  "19 s (M 19.43 s); 15 s holds before 6.5",
+	  "no linear timeouts before 6.5: SYNs at 0,1,3,7 s, connect() fails at 15 s, as the "
+	  "article says" },
 	{ "A20", "002",
 	  "Lost SYN-ACK: the client retransmits its SYN (tcp_syn_retries) and the server "
 	  "retransmits its SYN-ACK (tcp_synack_retries, default 5).",
 	  NULL, -1, MODEL_SYNACK_TIMEOUT, NULL,
-	  "each duplicate SYN draws an extra SYN-ACK and re-arms the request's timer" },
+	  "each duplicate SYN draws an extra SYN-ACK and re-arms the request's timer", NULL },
 	{ "A21", "002",
 	  "Lost third ACK: the server retransmits the SYN-ACK up to tcp_synack_retries; an ACK is "
 	  "never retransmitted by itself.",
 	  NULL, -1, MODEL_SYNACK_TIMEOUT, NULL,
-	  "the client is ESTABLISHED at once; its first data completes the server's handshake" },
+	  "the client is ESTABLISHED at once; its first data completes the server's handshake",
+	  NULL },
 	{ "A22", "002",
 	  "Lost first FIN: the closer retransmits the FIN up to tcp_orphan_retries, then closes.",
 	  NULL, -1, MODEL_ORPHAN_FIN, NULL,
 	  "tcp_orphan_retries=0 means 8 while rto < rto_max (about 102 s); the orphan dies "
-	  "silently" },
+	  "silently",
+	  NULL },
 	{ "A23", "002",
 	  "Lost ACK of the FIN (second wave): the closer retransmits the FIN, as for A22.", NULL,
-	  -1, MODEL_ORPHAN_FIN, NULL, NULL },
+	  -1, MODEL_ORPHAN_FIN, NULL, NULL, NULL },
 	{ "A24", "002",
 	  "FIN_WAIT2 after close() lasts at most tcp_fin_timeout (60 s); after shutdown(SHUT_WR) it "
 	  "can last forever.",
 	  "60 s", 60000, MODEL_FIN_WAIT2, NULL,
 	  "counted from the ACK of the FIN; tcp_fin_timeout sets FIN_WAIT2 only, TIME_WAIT stays "
-	  "60 s" },
+	  "60 s",
+	  NULL },
 	{ "A25", "002",
 	  "Lost third wave (server FIN): the server in LAST_ACK retransmits its FIN up to "
 	  "tcp_orphan_retries; the client leaves FIN_WAIT2 after tcp_fin_timeout.",
-	  NULL, -1, MODEL_ORPHAN_FIN, NULL, NULL },
+	  NULL, -1, MODEL_ORPHAN_FIN, NULL, NULL, NULL },
 	{ "A26", "002",
 	  "Lost fourth wave (last ACK): the client in TIME_WAIT restarts its 2MSL timer on each "
 	  "retransmitted FIN; the server retransmits the FIN up to tcp_orphan_retries.",
-	  NULL, -1, MODEL_TIME_WAIT, NULL, "TIME_WAIT is a fixed 60 s on Linux, not 2 MSL" },
+	  NULL, -1, MODEL_TIME_WAIT, NULL, "TIME_WAIT is a fixed 60 s on Linux, not 2 MSL", NULL },
 	{ "A27", "003",
 	  "Host crash, this side sends: after a while the connection is closed (observed with "
 	  "tcpdump and netstat).",
-	  NULL, -1, MODEL_DATA_TIMEOUT, NULL, NULL },
+	  NULL, -1, MODEL_DATA_TIMEOUT, NULL, NULL, NULL },
 };
 
 int claims_count(void)
@@ -371,17 +385,24 @@ static int cited_by(const struct suite *s, const char *id, int tier, char *buf, 
 	return count;
 }
 
+/* The claim's note for the kernel of @stock. */
+static const char *claim_note(const struct claim *cl, const struct model_params *stock)
+{
+	if (cl->note_before_linear && stock->absent[MODEL_SYN_LINEAR_TIMEOUTS])
+		return cl->note_before_linear;
+	return cl->note;
+}
+
 /* The verdict of a claim with a number: the article's inside the model's band? */
-static const char *numeric_verdict(const struct claim *cl, const struct model_pred *m, char *reason,
-				   size_t size)
+static const char *numeric_verdict(const struct claim *cl, const struct model_pred *m,
+				   const char *note, char *reason, size_t size)
 {
 	bool ok = cl->article_ms >= m->lo_ms && cl->article_ms <= m->hi_ms;
 	char lo[SECS_LEN], hi[SECS_LEN];
 
 	snprintf(reason, size, "%s %s the model's band %s..%s s%s%s", cl->article_number,
 		 ok ? "is inside" : "is outside", secs_fmt(lo, sizeof(lo), m->lo_ms, 3),
-		 secs_fmt(hi, sizeof(hi), m->hi_ms, 3), cl->note ? ": " : "",
-		 cl->note ? cl->note : "");
+		 secs_fmt(hi, sizeof(hi), m->hi_ms, 3), note ? ": " : "", note ? note : "");
 	return ok ? "confirmed" : "differs";
 }
 
@@ -417,7 +438,7 @@ static json_t *claim_row(const struct claim *cl, const struct suite *s, const js
 			 "its cases ran and passed but measured no time: "
 			 "give one a 'within model' expectation");
 	} else if (cl->article_ms >= 0 && has_model) {
-		verdict = numeric_verdict(cl, &m, reason, sizeof(reason));
+		verdict = numeric_verdict(cl, &m, claim_note(cl, stock), reason, sizeof(reason));
 		if (!cr.n_ran)
 			snprintf(measured, sizeof(measured), "not in this run: %s%s",
 				 stock_cases[0] ? "--tier stock: " : "",
@@ -437,7 +458,7 @@ static json_t *claim_row(const struct claim *cl, const struct suite *s, const js
 			snprintf(measured, sizeof(measured), "%d case%s passed", cr.n_ran,
 				 cr.n_ran == 1 ? "" : "s");
 		snprintf(reason, sizeof(reason), "its cases passed (%s)%s%s", cases,
-			 cl->note ? "; " : "", cl->note ? cl->note : "");
+			 claim_note(cl, stock) ? "; " : "", claim_note(cl, stock) ?: "");
 	}
 	row = json_pack("{s:s s:s s:s s:o s:o s:o s:s s:o s:s s:s s:s}", "id", cl->id, "articles",
 			cl->articles, "claim", cl->statement, "article_says",

@@ -29,6 +29,9 @@ struct claim {
 	const char *
 		params; /* settings the claim names, over the stock defaults: "tcp_syn_retries=3" */
 	const char *note; /* what this kernel does differently or adds (KERNEL-FACTS.md), or NULL */
+	/* the note on a kernel without tcp_syn_linear_timeouts (before 6.5), or
+	 * NULL: the note holds there too */
+	const char *note_before_linear;
 };
 
 /** claims_count() / claims_get() - the compiled table, in id order. */
