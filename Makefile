@@ -162,6 +162,7 @@ test-report: $(B)/tcpfault
 	tests/ktap-check.py --selftest
 	@if [ -f $(REPORT_RUN)/ktap.txt ]; then tests/ktap-check.py $(REPORT_RUN)/ktap.txt; fi
 	TCPFAULT=$(B)/tcpfault tests/report-cli.sh
+	TCPFAULT=$(B)/tcpfault tests/matrix-report.sh
 	TCPFAULT=$(B)/tcpfault tests/report-browser.sh
 	@if [ -f $(REPORT_RUN)/index.html ]; then BROWSER_CASE_PAGES=12 tests/report-browser.sh $(REPORT_RUN); fi
 
