@@ -346,6 +346,8 @@ static int suite_close(struct suite_ctx *sx, const struct suite *s, const char *
 	       sx->run_dir, sx->n_error, sx->n_pass, sx->n_fail + sx->n_error, sx->n_skip);
 	if (sx->n_pass + sx->n_fail + sx->n_error == 0 && sx->n_skip > 0 && !sx->interrupted)
 		return 4;
+	if (sx->observer_missing) /* what was asked for is missing here, as for a skip */
+		return 4;
 	return sx->interrupted || sx->n_fail || sx->n_error || sx->n_done < sx->n_jobs ||
 			       sx->n_claims_failed || orphans_left ?
 		       1 :
@@ -391,6 +393,7 @@ int suite_run(struct suite *s, const struct suite_opts *o)
 	if (suite_obs_open(o->observer, sx.n_jobs, &sx.hub, path, sizeof(path))) {
 		suite_out(&sx, "Bail out! %s\n", path);
 		sx.interrupted = true;
+		sx.observer_missing = true;
 	} else {
 		suite_out(&sx, "# %s\n", path);
 	}

@@ -48,6 +48,7 @@ struct suite_ctx {
 	int n_claims_failed; /* claims the run should have measured and did not */
 	char run_dir[2048];
 	bool interrupted, progress;
+	bool observer_missing; /* --observer events on a kernel without it: nothing ran (exit 4) */
 	sigset_t blocked;
 	struct obs_hub *hub; /* the run's kernel events; NULL: the polling observer */
 	int width; /* cases at once (-j, or what -j auto chose) */

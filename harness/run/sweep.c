@@ -3,6 +3,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +14,50 @@
 
 #include "netns/lab_freeze.h"
 
+static int sweep_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* The scratch directories of "HOST exec" programs (/tmp/tcpfault-exec.PID.*)
+ * whose worker PID is gone: a SIGKILLed worker cannot remove its own. */
+static int sweep_exec_dirs(FILE *log)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+	char path[PATH_MAX];
+	int n = 0, pid;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (sscanf(e->d_name, "tcpfault-exec.%d.", &pid) != 1 || pid <= 0 ||
+		    !(kill(pid, 0) < 0 && errno == ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		if (nftw(path, sweep_rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n && log)
+		fprintf(log, "tcpfault: removed %d program scratch director%s of killed cases\n", n,
+			n == 1 ? "y" : "ies");
+	return n;
+}
+
 int sweep_stale(FILE *log)
 {
 	struct tf_err err = { "" };
-	int n = lab_freezer_sweep(&err);
+	int n = lab_freezer_sweep(&err), dirs = sweep_exec_dirs(log);
 
 	if (n > 0 && log)
 		fprintf(log,
 			"tcpfault: removed %d freezer group%s whose owner is gone (what %s "
 			"held was thawed and killed)\n",
 			n, n == 1 ? "" : "s", n == 1 ? "it" : "they");
-	return n;
+	return n < 0 ? n : n + dirs;
 }
 
 static bool sweep_keep_owner_running(const char *name);

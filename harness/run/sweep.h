@@ -8,7 +8,8 @@
  * Most of a run cleans itself: namespaces are fds, peers die with their
  * worker (PR_SET_PDEATHSIG), rules die with their namespace. What can outlive
  * a SIGKILLed run: a task frozen by the v1 freezer (it cannot die until
- * thawed), its cgroup, and labs kept on purpose with --keep.
+ * thawed), its cgroup, a program's scratch directory, and labs kept on
+ * purpose with --keep.
  */
 #ifndef SWEEP_H
 #define SWEEP_H
@@ -20,8 +21,10 @@
 #define SWEEP_KEEP_PREFIX "tcpfault-keep-"
 
 /**
- * sweep_stale() - thaw, kill and remove the freezer groups of dead owners.
- * Kept labs stay (only sweep_kept() removes them).
+ * sweep_stale() - thaw, kill and remove the freezer groups of dead owners,
+ * and remove the scratch directories of "HOST exec" programs whose worker
+ * is gone (/tmp/tcpfault-exec.PID.*). Kept labs stay (only sweep_kept()
+ * removes them).
  * Return: the number of things removed, or -errno.
  */
 int sweep_stale(FILE *log);

@@ -33,6 +33,9 @@ sp=$!
 op=$!
 mkdir "$cg/tcpfault.1.999999999.selftest"
 ip netns add tcpfault-keep-selftest
+# A SIGKILLed worker's program scratch directory, and a live one's.
+mkdir -p /tmp/tcpfault-exec.999999999.selftest/db && touch /tmp/tcpfault-exec.999999999.selftest/db/f
+mkdir -p "/tmp/tcpfault-exec.$$.selftest"
 
 "$bin" cleanup --check >"$tmp/leaks" && fail "the check found no leak"
 grep -q "process $sp (tcpfault)" "$tmp/leaks" || fail "planted process not found"
@@ -43,9 +46,12 @@ echo "ok - the check names the planted process, cgroup and namespace"
 "$bin" cleanup >/dev/null
 [ -d "$cg/tcpfault.1.999999999.selftest" ] && fail "cleanup left the dead owner's cgroup"
 ip netns list | grep -q tcpfault-keep-selftest && fail "cleanup left the kept namespace"
+[ -d /tmp/tcpfault-exec.999999999.selftest ] && fail "cleanup left a dead worker's scratch directory"
+[ -d "/tmp/tcpfault-exec.$$.selftest" ] || fail "cleanup removed a live worker's scratch directory"
+rmdir "/tmp/tcpfault-exec.$$.selftest"
 kill "$sp" "$op"; wait "$sp" "$op" 2>/dev/null
 "$bin" cleanup --check >/dev/null || fail "leaks remain after cleanup"
-echo "ok - cleanup removed them and the check passes"
+echo "ok - cleanup removed them (and a dead worker's scratch directory) and the check passes"
 
 # A run that is still going (its orchestrator, workers, peers and freezer
 # groups) is not a leak, and a cleanup beside it leaves it alone.
