@@ -87,7 +87,7 @@ static void describe_band(const struct verdict_input *in, const struct case_expe
 
 /* Inside its band, or the timing not judged under emulation (said in the
  * observed text, flagged for the reports: never a silent pass). */
-static enum verdict_status band_verdict(const struct verdict_input *in, bool inside,
+enum verdict_status verdict_band_result(const struct verdict_input *in, bool inside,
 					struct verdict_result *r)
 {
 	size_t used = strlen(r->observed);
@@ -135,7 +135,7 @@ static enum verdict_status check_model(const struct verdict_input *in, const str
 		 e->kind == CASE_EXPECT_ERROR && m->errnum && m->errnum != e->errnum ?
 			 case_errno_name(m->errnum) :
 			 "");
-	return band_verdict(in, rel >= m->lo_ms && rel <= m->hi_ms, r);
+	return verdict_band_result(in, rel >= m->lo_ms && rel <= m->hi_ms, r);
 }
 
 /* The awaited event did not come: was the case too short for the model's band? */
@@ -176,7 +176,7 @@ static enum verdict_status check_band(const struct verdict_input *in, const stru
 	r->offset_ms = rel;
 	secs_fmt(after, sizeof(after), rel, 3);
 	snprintf(r->observed + used, sizeof(r->observed) - used, " (%s s after the fault)", after);
-	return band_verdict(in, rel >= e->band_lo_ms && rel <= e->band_hi_ms, r);
+	return verdict_band_result(in, rel >= e->band_lo_ms && rel <= e->band_hi_ms, r);
 }
 
 enum verdict_status verdict_check_band(const struct verdict_input *in, const struct case_expect *e,

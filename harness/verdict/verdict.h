@@ -130,6 +130,15 @@ enum verdict_status verdict_eval_program(const struct verdict_input *in,
 enum verdict_status verdict_check_band(const struct verdict_input *in, const struct case_expect *e,
 				       int64_t t_ms, struct verdict_result *r);
 
+/**
+ * verdict_band_result() - the verdict of a time measured against its band:
+ * pass when @inside; outside, fail, or under in->timing_emulated pass with
+ * r->timing_unjudged set and "timing not judged (emulated)" appended to
+ * r->observed.
+ */
+enum verdict_status verdict_band_result(const struct verdict_input *in, bool inside,
+					struct verdict_result *r);
+
 /** verdict_status_name() - "pass", "fail", "error", "skip". */
 const char *verdict_status_name(enum verdict_status s);
 

@@ -53,7 +53,7 @@ enum verdict_status verdict_eval_keepalive_timer(const struct verdict_input *in,
 	}
 	secs_fmt(seen, sizeof(seen), p->ka_timer_max_ms, 3);
 	snprintf(r->observed, sizeof(r->observed), "at most %s s ahead", seen);
-	return p->ka_timer_max_ms >= e->timer_lo_ms && p->ka_timer_max_ms <= e->timer_hi_ms ?
-		       VERDICT_PASS :
-		       VERDICT_FAIL;
+	return verdict_band_result(
+		in, p->ka_timer_max_ms >= e->timer_lo_ms && p->ka_timer_max_ms <= e->timer_hi_ms,
+		r);
 }
