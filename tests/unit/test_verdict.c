@@ -185,6 +185,36 @@ START_TEST(state_unobserved_is_error)
 }
 END_TEST
 
+/* Emulated: a connection that began late (its connect step ran late) is
+ * judged from its start, with its timing not judged; judged, an error. */
+START_TEST(state_during_emulated_late_start)
+{
+	struct verdict_result r;
+	struct obs_peer late = conn_obs();
+	struct case_expect during = { .kind = CASE_EXPECT_STATE,
+				      .state = TCP_CLOSE_WAIT,
+				      .when = CASE_WHEN_DURING,
+				      .from_ms = 100,
+				      .to_ms = 2900 };
+	struct case_def c = mk_case(&during);
+	struct obs_peer peers[2] = { late, { .started = true } };
+	struct verdict_input in = {
+		.c = &c, .peers = peers, .fault_ms = 0, .obs_last_ms = 4000, .timing_emulated = true
+	};
+
+	late.states = close_wait_hist + 1; /* CLOSE_WAIT first seen at 510 ms */
+	late.n_states = 2;
+	peers[0] = late;
+	ck_assert_int_eq(eval1(during, late, 0, &r), VERDICT_ERROR);
+	ck_assert_int_eq(verdict_eval(&in, &r), VERDICT_PASS);
+	ck_assert(r.timing_unjudged);
+	ck_assert_ptr_nonnull(strstr(r.observed, "from 0.510 s, when the connection began"));
+	/* the state is still judged: ESTABLISHED throughout fails */
+	during.state = TCP_ESTABLISHED;
+	ck_assert_int_eq(verdict_eval(&in, &r), VERDICT_FAIL);
+}
+END_TEST
+
 START_TEST(no_peer_is_error)
 {
 	struct verdict_result r;
@@ -243,6 +273,7 @@ static Suite *verdict_suite(void)
 	tcase_add_test(tc, eof_and_no_error);
 	tcase_add_test(tc, band_without_fault_is_error);
 	tcase_add_test(tc, state_at_end_at_and_during);
+	tcase_add_test(tc, state_during_emulated_late_start);
 	tcase_add_test(tc, state_unobserved_is_error);
 	tcase_add_test(tc, no_peer_is_error);
 	tcase_add_test(tc, received_and_detect);
