@@ -18,9 +18,11 @@ static const char predict_usage[] =
 	"                        [--rto MS] [--hz N] [--arp answered|unanswered|flushed]\n"
 	"                        [--kernel RELEASE]\n"
 	"  unset parameters take this kernel's defaults for a fresh network namespace;\n"
-	"  --rto: the connection's RTO when the trouble starts (default 200 ms, an RTT\n"
-	"  near 0; 204 ms on a veth at HZ 250); --kernel: compiled defaults of another\n"
-	"  kernel version (6.1: no tcp_syn_linear_timeouts, no tcp_rto_max_ms)\n";
+	"  --rto: the connection's RTO when the trouble starts (default: what a\n"
+	"  loopback connection gets in a fresh namespace, an RTT near 0; without root,\n"
+	"  or with --kernel or --hz, 200 ms + 1 jiffy: 204 ms at HZ 250, 201 at 1000);\n"
+	"  --kernel: compiled defaults of another kernel version (6.1: no\n"
+	"  tcp_syn_linear_timeouts, no tcp_rto_max_ms)\n";
 
 static const char *const arp_names[MODEL_ARP_COUNT] = {
 	[MODEL_ARP_ANSWERED] = "answered",
@@ -147,7 +149,13 @@ static void print_pred(const struct model_pred *o)
 	char a[32], b[32];
 
 	print_folded("rule:", o->rule);
-	printf("%-11sfrom %s\n", "clock:", model_origin_name(o->origin));
+	if (o->origin_after_send_ms) {
+		secs_fmt(a, sizeof(a), o->origin_after_send_ms, 3);
+		printf("%-11sfrom %s (up to %s s after a lone segment's send)\n",
+		       "clock:", model_origin_name(o->origin), a);
+	} else {
+		printf("%-11sfrom %s\n", "clock:", model_origin_name(o->origin));
+	}
 	if (o->never) {
 		printf("predicted: never (no timer ends the connection)\n");
 		return;
@@ -158,6 +166,8 @@ static void print_pred(const struct model_pred *o)
 	}
 	if (o->firing)
 		printf("%-11s%d%s\n", "firing:", o->firing, o->uncertain ? " (uncertain)" : "");
+	if (o->uncertain && o->either[0])
+		print_folded("either:", o->either);
 	secs_fmt(a, sizeof(a), o->lo_ms, SECS_SHORT);
 	secs_fmt(b, sizeof(b), o->hi_ms, SECS_SHORT);
 	printf("%-11s%s .. %s s (observation allowance included)\n", "band:", a, b);
@@ -185,13 +195,32 @@ static int predict_kernel(int argc, char **argv, struct model_kernel *k, struct 
 		if (model_kernel_from_release(rel, k))
 			return bad("bad --kernel '%s': expected a release like 6.1.0", rel);
 		model_params_init(p, k);
-		snprintf(how, how_size, "Linux %s as asked: compiled defaults; HZ 250 (assumed)",
-			 rel);
+		snprintf(how, how_size,
+			 "Linux %s as asked: compiled defaults; HZ 250 (assumed); rto %lld ms "
+			 "computed (200 ms + 1 jiffy: an RTT near 0)",
+			 rel, p->v[MODEL_RTO_MS]);
 		given = true;
 	}
 	if (!given)
 		model_env_probe(k, p, how, how_size);
 	return 0;
+}
+
+/* --hz changes the RTO a near-zero RTT gets, unless --rto sets it; either
+ * way the "kernel:" line says where the RTO came from. */
+static void predict_rto(struct model_params *p, bool hz_given, bool rto_given, char *how,
+			size_t how_size)
+{
+	size_t n = strlen(how);
+
+	if (rto_given)
+		snprintf(how + n, how_size - n, "; --rto %lld ms used instead", p->v[MODEL_RTO_MS]);
+	else if (hz_given) {
+		p->v[MODEL_RTO_MS] = model_rto_near_zero_ms((int)p->v[MODEL_HZ]);
+		snprintf(how + n, how_size - n,
+			 "; --hz %lld: rto %lld ms computed instead (200 ms + 1 jiffy)",
+			 p->v[MODEL_HZ], p->v[MODEL_RTO_MS]);
+	}
 }
 
 int model_cli_predict(int argc, char **argv)
@@ -209,7 +238,8 @@ int model_cli_predict(int argc, char **argv)
 	struct model_kernel k;
 	struct model_params p;
 	struct model_pred o;
-	char how[300], list[200];
+	char how[400], list[200];
+	bool hz_given = false, rto_given = false;
 	int opt, s;
 
 	if (predict_kernel(argc, argv, &k, &p, how, sizeof(how)))
@@ -232,6 +262,8 @@ int model_cli_predict(int argc, char **argv)
 						  MODEL_ARP,
 				     optarg))
 				return 2;
+			hz_given |= opt == 'z';
+			rto_given |= opt == 'r';
 			break;
 		case 'k':
 			break;
@@ -243,6 +275,7 @@ int model_cli_predict(int argc, char **argv)
 			return 2;
 		}
 	}
+	predict_rto(&p, hz_given, rto_given, how, sizeof(how));
 	model_scenario_list(list, sizeof(list));
 	if (optind + 1 != argc) {
 		fprintf(stderr, "tcpfault predict: %s: one of %s\n",
@@ -256,7 +289,7 @@ int model_cli_predict(int argc, char **argv)
 	if (model_predict((enum model_scenario)s, &p, &o))
 		return bad("cannot walk '%s': too many timer firings", argv[optind]);
 	printf("%-11s%s: %s\n", "scenario:", model_scenario_name(s), model_scenario_what(s));
-	printf("%-11s%s\n", "kernel:", how);
+	print_folded("kernel:", how);
 	print_params(&p);
 	print_pred(&o);
 	return 0;

@@ -91,6 +91,7 @@ static const struct model_knob_def {
 					127, 6, 5 },
 	[MODEL_RTO_MAX_MS] = { "net.ipv4.tcp_rto_max_ms", MODEL_KNOB_SYSCTL, 120000, 1000, 120000,
 			       6, 15 },
+	[MODEL_SACK] = { "net.ipv4.tcp_sack", MODEL_KNOB_SYSCTL, 1, 0, 1, 0, 0 },
 	[MODEL_NEIGH_BASE_REACHABLE_MS] = { "net.ipv4.neigh.*.base_reachable_time_ms",
 					    MODEL_KNOB_SYSCTL, 30000, 1, 2147483, 0, 0 },
 	[MODEL_NEIGH_DELAY_PROBE_S] = { "net.ipv4.neigh.*.delay_first_probe_time",
@@ -109,6 +110,7 @@ static const struct model_knob_def {
 	[MODEL_TCP_SYNCNT] = { "TCP_SYNCNT", MODEL_KNOB_SOCKOPT, 0, 1, 127, 0, 0 },
 	[MODEL_TCP_LINGER2] = { "TCP_LINGER2", MODEL_KNOB_SOCKOPT, 0, INT_MIN, 120, 0, 0 },
 	[MODEL_TCP_RTO_MAX_MS] = { "TCP_RTO_MAX_MS", MODEL_KNOB_SOCKOPT, 0, 1000, 120000, 6, 15 },
+	/* default: model_params_init() sets model_rto_near_zero_ms(hz) */
 	[MODEL_RTO_MS] = { "rto_ms", MODEL_KNOB_PATH, MODEL_RTO_MIN_MS, 1, 120000, 0, 0 },
 	[MODEL_HZ] = { "hz", MODEL_KNOB_PATH, 250, 100, 1000, 0, 0 },
 	[MODEL_ARP] = { "arp", MODEL_KNOB_PATH, MODEL_ARP_ANSWERED, 0, MODEL_ARP_COUNT - 1, 0, 0 },
@@ -241,6 +243,16 @@ void model_params_init(struct model_params *p, const struct model_kernel *k)
 	/* Without the sysctl, the kernel behaves as if it were 0 / 120 s. */
 	if (p->absent[MODEL_SYN_LINEAR_TIMEOUTS])
 		p->v[MODEL_SYN_LINEAR_TIMEOUTS] = 0;
+	p->v[MODEL_RTO_MS] = model_rto_near_zero_ms((int)p->v[MODEL_HZ]);
+}
+
+long long model_rto_near_zero_ms(int hz)
+{
+	/* tcp_rtt_estimator() keeps rttvar >= tcp_rto_min; usecs_to_jiffies()
+	 * rounds srtt/8 + rttvar up: a few us above 200 ms is one jiffy more. */
+	long long j = (long long)MODEL_RTO_MIN_MS * hz / 1000 + 1;
+
+	return j * 1000 / hz;
 }
 
 int model_param_set(struct model_params *p, enum model_knob k, long long value, char *msg,

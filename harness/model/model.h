@@ -13,7 +13,26 @@
  * lateness of the kernel's timer wheel, which rounds every timer up to the
  * granularity of its level: 1 jiffy under 63 jiffies, then x8 per level
  * (kernel/time/timer.c, calc_index()). At HZ=250 a 120 s timer may fire up
- * to 2.048 s late, a 2 h keepalive timer up to 131 s late.
+ * to 2.048 s late, a 2 h keepalive timer up to 131 s late. When only that
+ * lateness decides between two firings, the prediction names both and the
+ * lateness that picks each (model_pred.either).
+ *
+ * Unacknowledged data (data-timeout, orphan-fin): the clock starts at the
+ * first RTO retransmission, tcp_retransmit_skb() setting retrans_stamp. With
+ * SACK (the default) a lone segment's tail loss probe leaves one PTO (~rto)
+ * after the send; it goes through __tcp_retransmit_skb() and does NOT set
+ * retrans_stamp; the first RTO retransmission follows one rto (+1 jiffy)
+ * after the TLP, ~2 rto after the send; without SACK there is no TLP and it
+ * comes one rto after the send. From the origin the timer fires after
+ * 2 rto, 4 rto, ... (rto doubled by that first retransmission), capped at
+ * rto_max. Measured (6.18, HZ 250, rto 204 ms, docs/MODEL.md): TCP_USER_TIMEOUT
+ * 3000 ends the connection 3.004 s after the first RTO retransmission (3.212 s
+ * after the TLP); tcp_retries2=4 at its 5th firing, 6.22..6.45 s after it.
+ *
+ * The path's RTO defaults to what the kernel gives a near-zero RTT:
+ * usecs_to_jiffies(srtt/8 + rttvar) with rttvar >= tcp_rto_min (200 ms), one
+ * jiffy above 200 ms (model_rto_near_zero_ms()); 200 ms exactly would put
+ * every retries2 budget on a knife edge.
  */
 #ifndef MODEL_H
 #define MODEL_H
@@ -59,6 +78,7 @@ enum model_knob {
 	MODEL_KEEPALIVE_PROBES,
 	MODEL_SYN_LINEAR_TIMEOUTS, /* Linux 6.5+ */
 	MODEL_RTO_MAX_MS, /* Linux 6.15+ */
+	MODEL_SACK, /* net.ipv4.tcp_sack: a tail loss probe before the first RTO */
 	MODEL_NEIGH_BASE_REACHABLE_MS, /* net.ipv4.neigh.<dev>.*: who wins, ETIMEDOUT or EHOSTUNREACH */
 	MODEL_NEIGH_DELAY_PROBE_S,
 	MODEL_NEIGH_UCAST_SOLICIT,
@@ -101,7 +121,7 @@ struct model_params {
 	bool absent[MODEL_KNOB_COUNT]; /* this kernel has no such knob */
 };
 
-#define MODEL_RULE_MAX 1000
+#define MODEL_RULE_MAX 1600
 
 struct model_pred {
 	enum model_scenario scenario;
@@ -114,6 +134,14 @@ struct model_pred {
 	int firing; /* which timer firing ends it (1-based) */
 	int errnum; /* what the application sees (0: nothing, the socket had no application) */
 	bool errno_uncertain; /* ETIMEDOUT or EHOSTUNREACH, depending on the neighbour's timers */
+	/* uncertain: the other firing that may end it (0: none), its value from
+	 * the origin, and both with the condition that picks each, in words. */
+	int alt_firing;
+	int64_t alt_value_ms;
+	char either[300];
+	/* data-timeout: the origin's distance from a lone segment's send (TLP
+	 * and one rto with SACK, one rto without), as an upper bound; 0: n/a. */
+	int64_t origin_after_send_ms;
 	char rule[MODEL_RULE_MAX]; /* the rule applied, in words, with the numbers */
 };
 
@@ -181,10 +209,18 @@ int model_kernel_from_release(const char *release, struct model_kernel *k);
  * tcp_retries2 15, tcp_syn_retries 6, tcp_synack_retries 5,
  * tcp_orphan_retries 0, tcp_fin_timeout 60, keepalive 7200/75/9,
  * tcp_syn_linear_timeouts 4, tcp_rto_max_ms 120000, the neighbour defaults,
- * no socket option set, rto 200 ms (tcp_rto_min: an RTT near 0), HZ 250,
- * ARP answered. Knobs @k lacks are marked absent.
+ * tcp_sack 1, no socket option set, HZ 250, rto model_rto_near_zero_ms(250)
+ * = 204 ms, ARP answered. Knobs @k lacks are marked absent.
  */
 void model_params_init(struct model_params *p, const struct model_kernel *k);
+
+/**
+ * model_rto_near_zero_ms() - the RTO a connection with an RTT near 0 gets at
+ * @hz: usecs_to_jiffies(srtt/8 + rttvar), rttvar at least tcp_rto_min
+ * (200 ms), is the first jiffy above 200 ms: 204 ms at HZ 250, 201 at 1000,
+ * 210 at 100 (in whole ms, rounded down: model_ms_to_j() gives the jiffy back).
+ */
+long long model_rto_near_zero_ms(int hz);
 
 /**
  * model_param_set() - set knob @k to @value, checked against the kernel's
@@ -225,7 +261,7 @@ struct model_band {
 	char scenario[24]; /* "data-timeout" */
 	char origin[48]; /* "the first RTO retransmission" */
 	char why[200];
-	char rule[1100]; /* the rule applied, with the effective parameters */
+	char rule[MODEL_RULE_MAX + 100]; /* the rule applied, with the effective parameters */
 };
 
 #endif

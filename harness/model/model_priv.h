@@ -45,6 +45,14 @@ int model_rule_time_wait(const struct model_params *p, struct model_pred *out);
 
 /* ---- model_walk.c: the walk of timer firings the rules share ---- */
 
+/* One firing of the walk, kept to come back to it (walk_settle()). */
+struct walk_mark {
+	bool set;
+	int firing, n_fire, n_delays;
+	int64_t t_j, last_j, slack_us, b_us;
+	double var;
+};
+
 struct walk {
 	int hz;
 	int firing; /* the current firing, 1-based */
@@ -58,12 +66,22 @@ struct walk {
 	int n_delays;
 	int64_t fire_j[MODEL_MAX_FIRINGS]; /* every firing's time: packets sent (neighbour) */
 	int n_fire;
+	int64_t b_us; /* the budget at the current firing (walk_hits()) */
+	/* pick: the first firing nominally short of the budget that its expected
+	 * lateness carries past it; early: the last one only its maximum
+	 * lateness could carry past. The walk goes on to the firing nominally
+	 * past the budget, the alternative; walk_settle() comes back. */
+	struct walk_mark pick, early;
+	int alt_firing; /* after walk_settle(): the other possible firing, 0: none */
+	int64_t alt_t_us;
+	bool alt_later; /* the alternative comes after the predicted firing */
 };
 
 void walk_init(struct walk *w, int hz, int64_t t0_j, int64_t slack0_us);
 int64_t walk_t_us(const struct walk *w);
 int walk_next(struct walk *w, int64_t delay_j, bool absorbed);
-bool walk_hits(struct walk *w, int64_t b_us, bool *uncertain);
+bool walk_hits(struct walk *w, int64_t b_us);
+bool walk_settle(struct walk *w, bool *uncertain);
 void walk_say_delays(struct model_pred *out, const struct walk *w);
 void walk_finish(struct model_pred *out, const struct walk *w, int64_t value_us);
 void walk_neigh_errno(const struct model_params *p, const struct walk *w, struct model_pred *out,

@@ -19,6 +19,35 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Where the clock starts, from a lone segment's send (model.h; M on a veth,
+ * rto 204 ms: TLP 204..208 ms after the send, the first RTO retransmission
+ * 208 ms after the TLP, 412..416 ms after the send; without SACK 205 ms).
+ * The PTO of a lone segment is srtt/4 + tcp_rto_min, cut to the RTO's own
+ * expiry (tcp_schedule_loss_probe()): ~rto for an RTT near 0. Each timer
+ * fires on the jiffy after its expiry (level 0 of the wheel).
+ */
+static void data_origin(const struct model_params *p, struct model_pred *out)
+{
+	int hz = walk_hz(p);
+	int64_t rto_j = model_ms_to_j(p->v[MODEL_RTO_MS], hz);
+	char a[32];
+
+	out->origin_after_send_ms = (p->v[MODEL_SACK] ? 2 * rto_j + 2 : rto_j + 1) * 1000 / hz;
+	if (p->v[MODEL_SACK])
+		model_say(out,
+			  "The clock starts at the first RTO retransmission: with SACK "
+			  "(tcp_sack=1) a lone segment's tail loss probe leaves ~1 rto after the "
+			  "send and does not set retrans_stamp, the first RTO retransmission "
+			  "follows 1 rto + 1 jiffy later, up to %s after the send. ",
+			  model_fmt_s(a, sizeof(a), out->origin_after_send_ms * 1000));
+	else
+		model_say(out,
+			  "The clock starts at the first RTO retransmission: without SACK "
+			  "(tcp_sack=0) no tail loss probe, 1 rto + 1 jiffy after the send (%s). ",
+			  model_fmt_s(a, sizeof(a), out->origin_after_send_ms * 1000));
+}
+
 int model_rule_data(const struct model_params *p, struct model_pred *out)
 {
 	int64_t ut = p->v[MODEL_TCP_USER_TIMEOUT], value;
@@ -42,7 +71,8 @@ int model_rule_data(const struct model_params *p, struct model_pred *out)
 			  "the budget being tcp_model_timeout(tcp_retries2=%lld, base 200 ms, "
 			  "rto_max %" PRId64 " ms); ",
 			  p->v[MODEL_RETRIES2], model_rto_max_ms(p));
-	model_say(out, "rto %lld ms doubling, capped at rto_max: ", p->v[MODEL_RTO_MS]);
+	model_say(out, "rto %lld ms, doubled by each firing, capped at rto_max: from the origin ",
+		  p->v[MODEL_RTO_MS]);
 	walk_say_delays(out, &w);
 	walk_finish(out, &w, value);
 	walk_neigh_errno(p, &w, out, value, walk_t_us(&w) + w.slack_us);
@@ -60,6 +90,7 @@ int model_rule_data(const struct model_params *p, struct model_pred *out)
 			  "the band reaches %s. ",
 			  model_fmt_s(a, sizeof(a), out->hi_ms * 1000));
 	}
+	data_origin(p, out);
 	model_say(out, "No RST is sent; the application gets the errno once, then EOF and EPIPE.");
 	return 0;
 }
@@ -93,7 +124,6 @@ int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 		p->v[MODEL_RTO_MS] > MODEL_RTO_MIN_MS ? p->v[MODEL_RTO_MS] : MODEL_RTO_MIN_MS, hz);
 	int64_t max_j = model_ms_to_j(model_rto_max_ms(p), hz), when = base;
 	struct walk w;
-	bool unc = false;
 
 	out->origin = MODEL_ORIGIN_FIRST_PROBE;
 	out->errnum = ETIMEDOUT;
@@ -115,10 +145,10 @@ int model_rule_zero_window(const struct model_params *p, struct model_pred *out)
 			delay = 2; /* TCP_TIMEOUT_MIN */
 		if (walk_next(&w, delay, delay != when))
 			return -E2BIG;
-		if (walk_hits(&w, ut * 1000, &unc))
+		if (walk_hits(&w, ut * 1000))
 			break;
 	}
-	out->uncertain = unc;
+	walk_settle(&w, &out->uncertain);
 	out->budget_ms = ut;
 	model_say(out,
 		  "tcp_probe_timer(): TCP_USER_TIMEOUT=%" PRId64 " ms counted from the first "
@@ -141,7 +171,7 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 	int64_t max_j = model_ms_to_j(model_rto_max_ms(p), hz);
 	int64_t rto = model_ms_to_j(MODEL_TIMEOUT_INIT_MS, hz), b_us, value;
 	int64_t arp_us = p->v[MODEL_NEIGH_MCAST_SOLICIT] * p->v[MODEL_NEIGH_RETRANS_MS] * 1000;
-	bool unc = false, by_count = false;
+	bool by_count = false;
 	struct walk w;
 	char a[32];
 
@@ -159,10 +189,9 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 
 		if (retrans >= r + l) {
 			by_count = true;
-			unc = w.maybe_earlier;
 			break;
 		}
-		if (retrans >= 1 && walk_hits(&w, b_us, &unc))
+		if (retrans >= 1 && walk_hits(&w, b_us))
 			break;
 		if (k > l) /* total_rto > tcp_syn_linear_timeouts: back off */
 			rto = rto * 2 < max_j ? rto * 2 : max_j;
@@ -172,7 +201,8 @@ int model_rule_syn(const struct model_params *p, struct model_pred *out)
 		if (walk_next(&w, delay, delay != rto))
 			return -E2BIG;
 	}
-	out->uncertain = unc;
+	if (walk_settle(&w, &out->uncertain))
+		by_count = false; /* the time budget, at an earlier firing */
 	value = by_count || walk_t_us(&w) > b_us ? walk_t_us(&w) : b_us;
 	if (p->v[MODEL_ARP] != MODEL_ARP_ANSWERED && arp_us < value) {
 		/* tcp_v4_err() in SYN_SENT: the ICMP is a hard error, connect() fails at once. */
@@ -255,7 +285,6 @@ int model_rule_keepalive(const struct model_params *p, struct model_pred *out)
 	long long cnt = model_eff(p, MODEL_TCP_KEEPCNT, MODEL_KEEPALIVE_PROBES);
 	int64_t ut = p->v[MODEL_TCP_USER_TIMEOUT], idle_j = model_ms_to_j(idle * 1000, hz);
 	int64_t intvl_j = model_ms_to_j(intvl * 1000, hz), value;
-	bool unc = false;
 	struct walk w;
 	char a[32];
 
@@ -271,14 +300,12 @@ int model_rule_keepalive(const struct model_params *p, struct model_pred *out)
 	for (;;) {
 		long long probes_out = w.firing - 1;
 
-		if (ut ? probes_out > 0 && walk_hits(&w, ut * 1000, &unc) : probes_out >= cnt) {
-			unc = unc || w.maybe_earlier;
+		if (ut ? probes_out > 0 && walk_hits(&w, ut * 1000) : probes_out >= cnt)
 			break;
-		}
 		if (walk_next(&w, intvl_j, false))
 			return -E2BIG;
 	}
-	out->uncertain = unc;
+	walk_settle(&w, &out->uncertain);
 	out->budget_ms = ut ? ut : (idle + cnt * intvl) * 1000;
 	value = walk_t_us(&w) > out->budget_ms * 1000 ? walk_t_us(&w) : out->budget_ms * 1000;
 	model_say(out,

@@ -49,25 +49,81 @@ int walk_next(struct walk *w, int64_t delay_j, bool absorbed)
 	return 0;
 }
 
+static void walk_mark_at(const struct walk *w, struct walk_mark *m)
+{
+	*m = (struct walk_mark){ .set = true,
+				 .firing = w->firing,
+				 .n_fire = w->n_fire,
+				 .n_delays = w->n_delays,
+				 .t_j = w->t_j,
+				 .last_j = w->last_j,
+				 .slack_us = w->slack_us,
+				 .b_us = w->b_us,
+				 .var = w->var };
+}
+
 /*
- * Does the current firing end the connection, against a time budget @b_us?
- * It does for sure when its nominal time is past the budget; when only its
- * lateness can carry it past, it does if the expected lateness (half the
- * maximum) does, and the prediction is marked uncertain when the margin is
- * within two standard deviations of the lateness.
+ * Is the current firing past a time budget @b_us for sure (nominally)? The
+ * walk ends there. On the way, a firing nominally short of the budget that
+ * the expected lateness (half the maximum) carries past it is the pick (the
+ * predicted firing, walk_settle()); one that only a larger lateness could
+ * carry past is remembered as a possible earlier end.
  */
-bool walk_hits(struct walk *w, int64_t b_us, bool *uncertain)
+bool walk_hits(struct walk *w, int64_t b_us)
 {
 	int64_t t = walk_t_us(w);
 	double mean = (double)t + (double)w->slack_us / 2 - (double)b_us;
 
-	if (t >= b_us || mean >= 0) {
-		*uncertain = w->maybe_earlier || (t < b_us && mean * mean < 4 * w->var);
+	w->b_us = b_us;
+	if (t >= b_us)
 		return true;
-	}
-	if (t + w->slack_us >= b_us)
+	if (w->pick.set)
+		return false;
+	if (mean >= 0) {
+		walk_mark_at(w, &w->pick);
+	} else if (t + w->slack_us >= b_us) {
 		w->maybe_earlier = true;
+		walk_mark_at(w, &w->early);
+	}
 	return false;
+}
+
+/*
+ * After the walk: back to the pick if there is one. Uncertain when an
+ * earlier firing could have ended it, or when the pick's margin is within
+ * two standard deviations of its lateness (then the firing after it, the
+ * one the walk stopped at, is the alternative). Return: true if it went back.
+ */
+bool walk_settle(struct walk *w, bool *uncertain)
+{
+	const struct walk_mark *m = &w->pick;
+	double mean;
+
+	w->alt_firing = 0;
+	*uncertain = w->maybe_earlier;
+	if (w->maybe_earlier) {
+		w->alt_firing = w->early.firing;
+		w->alt_t_us = model_j_to_us(w->early.t_j, w->hz);
+		w->alt_later = false;
+	}
+	if (!m->set)
+		return false;
+	mean = (double)model_j_to_us(m->t_j, w->hz) + (double)m->slack_us / 2 - (double)m->b_us;
+	if (mean * mean < 4 * m->var) {
+		*uncertain = true;
+		w->alt_firing = m->firing + 1;
+		w->alt_t_us = model_j_to_us(w->fire_j[m->n_fire], w->hz);
+		w->alt_later = true;
+	}
+	w->firing = m->firing;
+	w->n_fire = m->n_fire;
+	w->n_delays = m->n_delays;
+	w->t_j = m->t_j;
+	w->last_j = m->last_j;
+	w->slack_us = m->slack_us;
+	w->b_us = m->b_us;
+	w->var = m->var;
+	return true;
 }
 
 /* "+0.408, +0.816, +1.632 ... s" */
@@ -80,6 +136,41 @@ void walk_say_delays(struct model_pred *out, const struct walk *w)
 		model_say(out, "%s+%s", i ? ", " : "",
 			  model_fmt_s(b, sizeof(b), model_j_to_us(w->delays_j[i], w->hz)));
 	model_say(out, "%s; ", w->firing > w->n_delays + 1 ? " ..." : "");
+}
+
+/* The two firings an uncertain prediction hesitates between, the earlier
+ * first, each with the lateness (the timers' added up) that picks it. */
+static void walk_either(struct model_pred *out, const struct walk *w, int64_t value_us)
+{
+	int64_t et, es, eb, lt;
+	int ef, lf;
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+
+	if (!w->alt_firing) {
+		snprintf(out->either, sizeof(out->either),
+			 "firing %d or a neighbouring one, as late as the timers run", out->firing);
+		return;
+	}
+	if (w->alt_later) { /* the pick, nominally short of the budget, or the next */
+		ef = out->firing;
+		et = walk_t_us(w), es = w->slack_us, eb = w->b_us;
+		lf = w->alt_firing - w->not_firing;
+		lt = w->alt_t_us > eb ? w->alt_t_us : eb;
+		out->alt_value_ms = (lt + 500) / 1000;
+	} else { /* an earlier firing, if its timers ran very late, or this one */
+		ef = w->early.firing - w->not_firing;
+		et = model_j_to_us(w->early.t_j, w->hz), es = w->early.slack_us, eb = w->early.b_us;
+		lf = out->firing;
+		lt = value_us;
+		out->alt_value_ms = (eb + 500) / 1000;
+	}
+	out->alt_firing = w->alt_later ? lf : ef;
+	snprintf(out->either, sizeof(out->either),
+		 "firing %d at %s .. %s if the timers have run at least %s late in all by then "
+		 "(expected %s, at most %s), else firing %d at %s",
+		 ef, model_fmt_s(a, sizeof(a), eb), model_fmt_s(b, sizeof(b), et + es),
+		 model_fmt_s(c, sizeof(c), eb - et), model_fmt_s(d, sizeof(d), es / 2),
+		 model_fmt_s(e, sizeof(e), es), lf, model_fmt_s(f, sizeof(f), lt));
 }
 
 /* value, band and the sentence that says them; @value_us >= the nominal firing. */
@@ -106,11 +197,11 @@ void walk_finish(struct model_pred *out, const struct walk *w, int64_t value_us)
 	limit = out->value_ms / 20 > 300 ? out->value_ms / 20 : 300;
 	if (out->hi_ms - out->lo_ms > limit)
 		model_say(out, "; wider than max(0.3 s, 5%%): the timer wheel's granularity");
-	if (out->uncertain)
-		model_say(out,
-			  "; UNCERTAIN: whether firing %d or a neighbouring one ends it depends "
-			  "on how late the timers run",
-			  out->firing);
+	if (out->uncertain) {
+		walk_either(out, w, value_us);
+		model_say(out, "; UNCERTAIN, the timer wheel decides: %s; predicted: firing %d",
+			  out->either, out->firing);
+	}
 	model_say(out, ". ");
 }
 
@@ -184,8 +275,8 @@ int walk_hz(const struct model_params *p)
 }
 
 /* The retransmission timer of an established or orphaned socket, from its
- * first RTO retransmission: doubling from the path's rto, capped at rto_max,
- * clamped to TCP_USER_TIMEOUT. @orphan: tcp_orphan_retries, re-read at every
+ * first RTO retransmission (retrans_stamp; model.h): the next firing 2 rto
+ * later, doubling, capped at rto_max, clamped to TCP_USER_TIMEOUT. @orphan: tcp_orphan_retries, re-read at every
  * firing because "0 means 8" holds only while rto < rto_max. */
 int walk_retrans(const struct model_params *p, bool orphan, struct walk *w, struct model_pred *out,
 		 int64_t *value_us)
@@ -194,7 +285,6 @@ int walk_retrans(const struct model_params *p, bool orphan, struct walk *w, stru
 	int64_t max_j = model_ms_to_j(model_rto_max_ms(p), hz);
 	int64_t rto = model_ms_to_j(p->v[MODEL_RTO_MS], hz), ut = p->v[MODEL_TCP_USER_TIMEOUT];
 	int64_t ut_j = model_ms_to_j(ut, hz), b_us = 0;
-	bool unc = false;
 
 	walk_init(w, hz, 0, 0);
 	rto = rto * 2 < max_j ? rto * 2 : max_j;
@@ -217,12 +307,13 @@ int walk_retrans(const struct model_params *p, bool orphan, struct walk *w, stru
 			    model_timeout_ms((int)retries, MODEL_RTO_MIN_MS, model_rto_max_ms(p),
 					     hz) *
 				       1000;
-		out->budget_ms = b_us / 1000;
-		if (walk_hits(w, b_us, &unc))
+		if (walk_hits(w, b_us))
 			break;
 		rto = rto * 2 < max_j ? rto * 2 : max_j;
 	}
-	out->uncertain = unc;
+	walk_settle(w, &out->uncertain);
+	b_us = w->b_us;
+	out->budget_ms = b_us / 1000;
 	*value_us = walk_t_us(w) > b_us ? walk_t_us(w) : b_us;
 	return 0;
 }

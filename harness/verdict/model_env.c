@@ -9,7 +9,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -51,7 +56,51 @@ static void proc_path(enum model_knob k, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-/* In the child: "K VALUE" per knob found, "K -" per knob absent. */
+/* The RTO of a connection over loopback in this (fresh) namespace, as the lab
+ * gets on a veth: an RTT near 0, a few bytes each way so that the client has
+ * an RTT sample; tcpi_rto in us, or -1. Every wait is bounded (1 s). */
+static long probe_rto_us(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const struct timeval tmo = { .tv_sec = 1 };
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s[4] = { -1, -1, -1, -1 }; /* ioctl, listener, client, accepted */
+	socklen_t len = sizeof(a);
+	struct tcp_info ti;
+	long rto = -1;
+	char buf[4];
+
+	s[0] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	s[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	s[2] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	for (int i = 1; i < 3; i++)
+		if (setsockopt(s[i], SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) < 0 ||
+		    setsockopt(s[i], SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)) < 0)
+			goto out;
+	if (ioctl(s[0], SIOCGIFFLAGS, &ifr) < 0)
+		goto out;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s[0], SIOCSIFFLAGS, &ifr) < 0 ||
+	    bind(s[1], (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s[1], 1) < 0 ||
+	    getsockname(s[1], (struct sockaddr *)&a, &len) < 0 ||
+	    connect(s[2], (struct sockaddr *)&a, sizeof(a)) < 0)
+		goto out;
+	s[3] = accept4(s[1], NULL, NULL, SOCK_CLOEXEC);
+	if (s[3] < 0 || send(s[2], "ping", 4, 0) != 4 || recv(s[3], buf, 4, MSG_WAITALL) != 4 ||
+	    send(s[3], buf, 4, 0) != 4 || recv(s[2], buf, 4, MSG_WAITALL) != 4)
+		goto out;
+	len = sizeof(ti);
+	if (getsockopt(s[2], IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 && ti.tcpi_rtt > 0)
+		rto = (long)ti.tcpi_rto;
+out:
+	for (int i = 0; i < 4; i++)
+		if (s[i] >= 0)
+			close(s[i]);
+	return rto;
+}
+
+/* In the child: "K VALUE" per knob found, "K -" per knob absent, then
+ * "R US", the RTO a loopback connection got (-1: none). */
 static void probe_child(int fd)
 {
 	char path[160], val[64], line[96];
@@ -77,11 +126,14 @@ static void probe_child(int fd)
 		if (write(fd, line, strlen(line)) < 0)
 			_exit(2);
 	}
+	snprintf(line, sizeof(line), "R %ld\n", probe_rto_us());
+	if (write(fd, line, strlen(line)) < 0)
+		_exit(2);
 	_exit(0);
 }
 
-/* Read the child's lines into @p; 0, or -errno the child reported. */
-static int probe_read(int fd, struct model_params *p)
+/* Read the child's lines into @p and *@rto_us; 0, or -errno the child reported. */
+static int probe_read(int fd, struct model_params *p, long *rto_us)
 {
 	char buf[2048], *save = NULL;
 	size_t n = 0;
@@ -99,8 +151,13 @@ static int probe_read(int fd, struct model_params *p)
 		return -atoi(buf + 2);
 	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *end;
-		long k = strtol(l, &end, 10);
+		long k;
 
+		if (l[0] == 'R' && l[1] == ' ') {
+			*rto_us = strtol(l + 2, NULL, 10);
+			continue;
+		}
+		k = strtol(l, &end, 10);
 		if (k < 0 || k >= MODEL_KNOB_COUNT || *end != ' ')
 			continue;
 		if (end[1] == '-') {
@@ -116,7 +173,7 @@ static int probe_read(int fd, struct model_params *p)
 	return 0;
 }
 
-static int probe_fresh_netns(struct model_params *p)
+static int probe_fresh_netns(struct model_params *p, long *rto_us)
 {
 	int fds[2], status, ret;
 	pid_t pid;
@@ -136,7 +193,7 @@ static int probe_fresh_netns(struct model_params *p)
 		probe_child(fds[1]);
 	}
 	close(fds[1]);
-	ret = probe_read(fds[0], p);
+	ret = probe_read(fds[0], p, rto_us);
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -173,6 +230,7 @@ int model_env_probe(struct model_kernel *k, struct model_params *p, char *how, s
 {
 	const char *hz_how = " (assumed)";
 	struct utsname u;
+	long rto_us = -1;
 	int hz, ret;
 
 	if (uname(&u) < 0 || model_kernel_from_release(u.release, k)) {
@@ -186,17 +244,23 @@ int model_env_probe(struct model_kernel *k, struct model_params *p, char *how, s
 	hz = read_hz(u.release, &hz_how);
 	if (hz >= 100 && hz <= 1000)
 		p->v[MODEL_HZ] = hz;
-	ret = geteuid() == 0 ? probe_fresh_netns(p) : -EPERM;
+	ret = geteuid() == 0 ? probe_fresh_netns(p, &rto_us) : -EPERM;
 	if (!ret) {
 		k->has_syn_linear_timeouts = !p->absent[MODEL_SYN_LINEAR_TIMEOUTS];
 		k->has_rto_max = !p->absent[MODEL_RTO_MAX_MS];
 	}
-	snprintf(how, how_size, "Linux %s, %s; HZ %lld%s", u.release,
+	/* rounded down to whole ms, as model_rto_near_zero_ms() does */
+	p->v[MODEL_RTO_MS] = rto_us > 0 ? rto_us / 1000 :
+					  model_rto_near_zero_ms((int)p->v[MODEL_HZ]);
+	snprintf(how, how_size, "Linux %s, %s; HZ %lld%s; rto %lld ms %s", u.release,
 		 !ret ? "defaults read in a fresh network namespace" :
 		 ret == -EPERM ?
 			"not root: compiled defaults for this version" :
 			"cannot make a network namespace: compiled defaults for this version",
-		 p->v[MODEL_HZ], hz >= 100 && hz <= 1000 ? hz_how : " (assumed)");
+		 p->v[MODEL_HZ], hz >= 100 && hz <= 1000 ? hz_how : " (assumed)",
+		 p->v[MODEL_RTO_MS],
+		 rto_us > 0 ? "probed (a loopback connection there, tcpi_rto)" :
+			      "computed (200 ms + 1 jiffy: an RTT near 0)");
 	return 0;
 }
 
@@ -468,8 +532,12 @@ static void model_one(const struct model_env_run *r, const struct case_expect *e
 	m->lo_ms = pred.lo_ms;
 	m->hi_ms = pred.hi_ms;
 	m->errnum = pred.errnum;
-	snprintf(m->rule, sizeof(m->rule), "%s%s", rto > 0 ? "" : "(rto not seen: 200 ms assumed) ",
-		 pred.rule);
+	if (rto > 0)
+		snprintf(m->rule, sizeof(m->rule), "%s", pred.rule);
+	else
+		snprintf(m->rule, sizeof(m->rule),
+			 "(rto not seen: %lld ms assumed, 200 ms + 1 jiffy) %s", p.v[MODEL_RTO_MS],
+			 pred.rule);
 }
 
 void model_env_case(const struct model_env_run *r, struct model_band *out)

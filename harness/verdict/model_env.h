@@ -28,10 +28,13 @@
  * model_env_probe() - this kernel's knobs and the defaults of a fresh network
  * namespace: a forked child unshare(CLONE_NEWNET)s and reads /proc/sys there
  * (the host's namespace is never read: its values are not what a new
- * namespace gets, KERNEL-FACTS.md). Without the privilege, the compiled
- * defaults for this kernel's version. HZ from /boot/config-RELEASE, else 250.
- * @how receives one line saying what was done ("probed a fresh network
- * namespace", "not root: compiled defaults for Linux 6.18").
+ * namespace gets, KERNEL-FACTS.md), and the RTO a loopback connection gets
+ * there (an RTT near 0, as on the lab's veths: tcpi_rto). Without the
+ * privilege, the compiled defaults for this kernel's version and the RTO
+ * computed (model_rto_near_zero_ms()). HZ from the coarse clock's tick, else
+ * /boot/config-RELEASE, else 250. @how receives one line saying what was
+ * done ("defaults read in a fresh network namespace; HZ 250 (...); rto 204
+ * ms probed (...)", "not root: ...; rto 204 ms computed (...)").
  * Return: 0, or -errno when even uname() fails (then compiled 6.18 defaults).
  */
 int model_env_probe(struct model_kernel *k, struct model_params *p, char *how, size_t how_size);
