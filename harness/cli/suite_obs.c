@@ -89,11 +89,16 @@ void suite_wall_text(const struct suite_wall *w, int width, bool events, char *l
 {
 	double wall = (double)(w->last_ns - w->first_ns) / 1e9;
 	double longest = (double)w->longest_ns / 1e9;
+	char lost[200] = "";
 
+	if (w->lost)
+		snprintf(lost, sizeof(lost),
+			 "; %llu kernel events lost (ring buffer full, a worker behind, or a "
+			 "program that could not run nested; any socket's, not only the run's)",
+			 (unsigned long long)w->lost);
 	snprintf(line, len,
 		 "wall %.1f s, longest case %.1f s (x%.2f) at -j %d, %s observer; timed steps at "
 		 "most %.1f ms late%s",
 		 wall, longest, longest > 0 ? wall / longest : 0, width,
-		 events ? "event" : "polling", (double)w->late_us / 1000,
-		 w->lost ? "; kernel events were LOST (a worker did not keep up)" : "");
+		 events ? "event" : "polling", (double)w->late_us / 1000, lost);
 }

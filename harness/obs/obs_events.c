@@ -27,8 +27,10 @@
 #include <sys/socket.h>
 
 #include "common/clock.h"
+#include "common/secs.h"
 
 #define OBS_EV_DISCOVER_EVERY 10 /* samples between dumps: 1 s */
+#define OBS_EV_MISS_CONFIRM_MS 100 /* a socket not found twice this far apart is closed */
 
 int obs_use_events(struct obs *o, const struct obs_feed *feed)
 {
@@ -298,6 +300,31 @@ int obs_read_events(struct obs *o, struct tf_err *err)
 	return obs_dump_all(o, err);
 }
 
+/* @t closed with no CLOSE event: CLOSED at the first lookup that missed it,
+ * and a line in the timeline that says how it was found. */
+static int obs_ev_missed_close(struct obs *o, struct obs_track *t, int64_t t_ms)
+{
+	char text[300], first[SECS_LEN], second[SECS_LEN];
+	int64_t now = o->now_ms;
+	json_t *j;
+	int ret;
+
+	snprintf(text, sizeof(text),
+		 "%s>%s: no CLOSE event came (lost); the lookups at %s and %s s found no socket",
+		 t->local, t->remote, secs_fmt(first, sizeof(first), t->missed_ms, 3),
+		 secs_fmt(second, sizeof(second), t_ms, 3));
+	j = json_pack("{sI ss ss ss ss ss ss}", "t_ms", (json_int_t)t->missed_ms, "src",
+		      o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote", t->remote,
+		      "call", "lost-event", "text", text);
+	ret = timeline_add(o->tl, j);
+	if (ret)
+		return ret;
+	o->now_ms = t->missed_ms;
+	ret = obs_gone(o, t, t->missed_ms);
+	o->now_ms = now;
+	return ret;
+}
+
 /* Look @t up now: its details, or its end (a socket without events). */
 static int obs_ev_lookup(struct obs *o, struct obs_track *t, int64_t t_ms, struct tf_err *err)
 {
@@ -307,11 +334,26 @@ static int obs_ev_lookup(struct obs *o, struct obs_track *t, int64_t t_ms, struc
 	if (found < 0)
 		return found;
 	o->cur_host = t->host;
+	t->missed = t->missed && !found;
 	if (found)
 		return obs_on_sock(&ls, o);
 	if (!t->by_events) /* TIME_WAIT or a request socket: no event ends it */
 		return obs_gone(o, t, t_ms);
-	return 0;
+	/* A full socket the exact lookup no longer finds is closed (unhashed),
+	 * and its CLOSE event should have come. It can be lost: a tracing
+	 * program does not run nested on a CPU, so the timer softirq that
+	 * aborts a connection while the program runs for another socket loses
+	 * its event (tcp_events_misses(); measured: 3 of 228 aborts under
+	 * `make stress`). A second miss 100 ms or more after the first, when a
+	 * merely late event would have come: CLOSED at the first miss. */
+	if (!t->missed) {
+		t->missed = true;
+		t->missed_ms = t_ms;
+		return 0;
+	}
+	if (t_ms - t->missed_ms < OBS_EV_MISS_CONFIRM_MS)
+		return 0;
+	return obs_ev_missed_close(o, t, t_ms);
 }
 
 int obs_tick(struct obs *o, int64_t t_ms, struct tf_err *err)

@@ -41,6 +41,10 @@ struct obs_track {
 	/* event path: the state came from a state event (a full socket, whose
 	 * changes and end are all events); samples then leave the state alone */
 	bool by_events;
+	/* event path: a lookup no longer found it (case ms of the first miss):
+	 * its CLOSE event may have been lost (obs_ev_lookup()) */
+	bool missed;
+	int64_t missed_ms;
 	struct obs_state_change *changes;
 	int n_changes, cap_changes;
 	int64_t ka_max_ms; /* longest time to expiry seen on its keepalive timer; -1: none */

@@ -353,6 +353,24 @@ uint64_t tcp_events_lost(const struct tcp_events *te)
 		for (int i = 0; i < ncpu; i++)
 			sum += per_cpu[i];
 	free(per_cpu);
+	return sum + tcp_events_misses(te);
+}
+
+uint64_t tcp_events_misses(const struct tcp_events *te)
+{
+	struct bpf_program *prog;
+	uint64_t sum = 0;
+
+	bpf_object__for_each_program(prog, te->skel->obj)
+	{
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_program__fd(prog) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			sum += info.recursion_misses;
+	}
 	return sum;
 }
 
@@ -426,6 +444,12 @@ int tcp_events_consume(struct tcp_events *te, tcp_events_cb cb, void *arg, struc
 	(void)cb;
 	(void)arg;
 	return tf_err_set(err, -EOPNOTSUPP, "unavailable: %s", TCP_EVENTS_UNAVAILABLE);
+}
+
+uint64_t tcp_events_misses(const struct tcp_events *te)
+{
+	(void)te;
+	return 0;
 }
 
 uint64_t tcp_events_lost(const struct tcp_events *te)

@@ -107,8 +107,19 @@ typedef int (*tcp_events_cb)(const struct tcp_event *ev, void *arg);
  */
 int tcp_events_consume(struct tcp_events *te, tcp_events_cb cb, void *arg, struct tf_err *err);
 
-/** tcp_events_lost() - events dropped so far because the ring buffer was full. */
+/**
+ * tcp_events_lost() - events dropped so far: the ring buffer was full, or a
+ * program could not run (tcp_events_misses()).
+ */
 uint64_t tcp_events_lost(const struct tcp_events *te);
+
+/**
+ * tcp_events_misses() - the times a program did not run because it was
+ * already running on that CPU (the kernel's recursion_misses): a timer's
+ * softirq that interrupts the program, running for another socket, loses
+ * its event. Any socket's, the run's or not: the program filters after.
+ */
+uint64_t tcp_events_misses(const struct tcp_events *te);
 
 /**
  * tcp_events_measure() - from now until tcp_events_close(), have the kernel
