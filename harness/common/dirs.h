@@ -1,7 +1,9 @@
-/* dirs.h - a directory and its parents, made as `mkdir -p` would.
+/* dirs.h - a directory and its parents, made as `mkdir -p` would, and a
+ * tree removed as `rm -rf` would.
  *
  * Takes: a path. Gives: every missing directory on it (mode 0755), existing
- * ones left as they are. Used for a run's results and a merge's target.
+ * ones left as they are (a run's results, a merge's target); or the tree
+ * gone (a program's scratch directory). Links are removed, never followed.
  */
 #ifndef COMMON_DIRS_H
 #define COMMON_DIRS_H
@@ -13,5 +15,12 @@
  * than the directory existing.
  */
 int dirs_make(const char *path);
+
+/**
+ * dirs_remove() - remove @path and everything under it, going on past what
+ * cannot be removed.
+ * Return: 0 when @path is gone (or was never there), -ENOTEMPTY otherwise.
+ */
+int dirs_remove(const char *path);
 
 #endif

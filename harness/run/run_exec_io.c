@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <glob.h>
 #include <pwd.h>
 #include <regex.h>
@@ -20,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "common/clock.h"
+#include "common/dirs.h"
 #include "common/vec.h"
 #include "netns/lab_diag.h"
 
@@ -225,21 +225,10 @@ int run_exec_prepare(struct run_ctx *rc, char *reason, size_t len)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 void run_exec_rmtmp(struct run_ctx *rc)
 {
 	if (rc->progs->tmp[0])
-		nftw(rc->progs->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		dirs_remove(rc->progs->tmp);
 	rc->progs->tmp[0] = '\0';
 }
 

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <limits.h>
@@ -12,14 +11,8 @@
 #include <unistd.h>
 #include <sys/mount.h>
 
+#include "common/dirs.h"
 #include "netns/lab_freeze.h"
-
-static int sweep_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 /* The scratch directories of "HOST exec" programs (/tmp/tcpfault-exec.PID.*)
  * whose worker PID is gone: a SIGKILLed worker cannot remove its own. */
@@ -37,7 +30,7 @@ static int sweep_exec_dirs(FILE *log)
 		    !(kill(pid, 0) < 0 && errno == ESRCH))
 			continue;
 		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
-		if (nftw(path, sweep_rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0)
+		if (dirs_remove(path) == 0)
 			n++;
 	}
 	closedir(d);

@@ -6,6 +6,7 @@
 #include "common/secs.h"
 #include "common/clock.h"
 #include "common/vec.h"
+#include "common/dirs.h"
 
 #include <check.h>
 
@@ -13,8 +14,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
 	int64_t ms;
@@ -139,6 +142,32 @@ struct row {
 	char pad[13]; /* an odd size: the grower must not assume alignment of 8 */
 };
 
+/* rm -rf: a tree with a file, a subdirectory and a link to outside, which
+ * is removed, not followed. */
+START_TEST(dirs_remove_tree)
+{
+	char dir[] = "/tmp/tcpfault-test-dirs.XXXXXX", outside[] = "/tmp/tcpfault-test-out.XXXXXX";
+	char path[256];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(mkdtemp(outside));
+	snprintf(path, sizeof(path), "%s/a/b", dir);
+	ck_assert_int_eq(dirs_make(path), 0);
+	snprintf(path, sizeof(path), "%s/a/b/f", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/a/link", dir);
+	ck_assert_int_eq(symlink(outside, path), 0);
+	ck_assert_int_eq(dirs_remove(dir), 0);
+	ck_assert_int_ne(access(dir, F_OK), 0);
+	ck_assert_int_eq(access(outside, F_OK), 0);
+	ck_assert_int_eq(dirs_remove(dir), 0); /* gone already: done */
+	rmdir(outside);
+}
+END_TEST
+
 START_TEST(vec_grow_doubles)
 {
 	struct row *v = NULL;
@@ -215,6 +244,7 @@ int main(void)
 	tcase_add_test(tc, secs_truncates_like_snprintf);
 	tcase_add_test(tc, mono_floor_units);
 	tcase_add_test(tc, mono_clock_moves_forward);
+	tcase_add_test(tc, dirs_remove_tree);
 	tcase_add_test(tc, vec_grow_doubles);
 	tcase_add_test(tc, vec_grow_refuses_overflow);
 	tcase_add_test(tc, vec_push_keeps_and_zeroes);
