@@ -120,6 +120,21 @@ int lab_addr_add_dad(struct lab *lab, int host, const char *ifname, const char *
 		     struct tf_err *err);
 
 /**
+ * lab_addr_wait_in_use() - wait until @cidr, an address of @host, is in use,
+ * at most @timeout_ms. An IPv6 address is only half there when
+ * lab_addr_add() returns: addrconf's work queue later joins its
+ * solicited-node multicast group and adds its local route (addrconf_dad_work(),
+ * at once with IFA_F_NODAD, after duplicate address detection without).
+ * Until then a neighbour solicitation for it goes unanswered and the first
+ * packet to it waits a retransmission of the solicitation (1 s): measured
+ * under load (16 cases on 2 CPUs), a SYN held 1 s that way. The local route
+ * comes last, so this waits for it. IPv4: 0 at once.
+ * Return: 0, -ETIMEDOUT, -EINVAL (not a lab address) or -errno.
+ */
+int lab_addr_wait_in_use(struct lab *lab, int host, const char *cidr, int timeout_ms,
+			 struct tf_err *err);
+
+/**
  * lab_route_add() - route @dst_cidr ("0.0.0.0/0" for default) via @gateway in @host.
  * Return: 0 or -errno.
  */

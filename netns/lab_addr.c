@@ -168,6 +168,7 @@ out:
 	return ret;
 }
 
+/* A move waits this long for its new address's local route. */
 #define LAB_ADDR_LOCAL_WAIT_MS 1000
 
 /* Has the socket's namespace the local route of @at (IPv6: "local A/128")? */
@@ -199,15 +200,18 @@ static bool lab_addr_has_local(struct lab_nl *nl, const struct lab_cidr *at)
  * routes come with the address.
  */
 static int lab_addr_wait_local(struct lab_nl *nl, const char *where, const struct lab_cidr *at,
-			       struct tf_err *err)
+			       int timeout_ms, struct tf_err *err)
 {
+	char text[INET6_ADDRSTRLEN];
+
 	for (int waited = 0; at->family == AF_INET6; waited += 5) {
 		if (lab_addr_has_local(nl, at))
 			return 0;
-		if (waited >= LAB_ADDR_LOCAL_WAIT_MS)
+		if (waited >= timeout_ms)
 			return tf_err_set(err, -ETIMEDOUT,
-					  "%s: no local route for the new address after %d ms",
-					  where, LAB_ADDR_LOCAL_WAIT_MS);
+					  "%s: no local route for %s after %d ms", where,
+					  inet_ntop(at->family, at->addr, text, sizeof(text)) ?: "?",
+					  timeout_ms);
 		usleep(5000);
 	}
 	return 0;
@@ -253,7 +257,7 @@ static int lab_addr_swap(struct lab_nl *nl, const char *where, struct rtnl_addr 
 	ret = lab_addr_restore_routes(nl, where, rs, old, local, err);
 	nl_addr_put(local);
 	if (ret >= 0) {
-		int waited = lab_addr_wait_local(nl, where, &put, err);
+		int waited = lab_addr_wait_local(nl, where, &put, LAB_ADDR_LOCAL_WAIT_MS, err);
 
 		ret = waited < 0 ? waited : ret;
 	}
@@ -303,6 +307,26 @@ out_free:
 	rtnl_addr_put(oa);
 	nl_cache_free(cache);
 out_close:
+	lab_nl_close(&nl);
+	return ret;
+}
+
+int lab_addr_wait_in_use(struct lab *lab, int host, const char *cidr, int timeout_ms,
+			 struct tf_err *err)
+{
+	char where[LAB_NAME_MAX + 8];
+	struct lab_cidr at;
+	struct lab_nl nl;
+	int ret;
+
+	if (lab_addr_parse(cidr, &at) < 0)
+		return tf_err_set(err, -EINVAL, "%s is outside the lab's ranges", cidr ?: "(null)");
+	if (at.family != AF_INET6)
+		return 0;
+	ret = lab_nl_enter(lab, host, &nl, where, sizeof(where), err);
+	if (ret < 0)
+		return ret;
+	ret = lab_addr_wait_local(&nl, where, &at, timeout_ms, err);
 	lab_nl_close(&nl);
 	return ret;
 }

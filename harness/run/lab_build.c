@@ -8,6 +8,9 @@
 #include <sys/utsname.h>
 
 #define LAB_BUILD_LINK_UP_TIMEOUT_MS 5000
+/* addrconf's work waits for the RTNL, which namespaces being torn down by
+ * the other cases of a wide run hold for long stretches. */
+#define LAB_BUILD_ADDR_IN_USE_TIMEOUT_MS 10000
 
 static int lab_build_links(const struct plan *p, struct lab *lab, struct tf_err *err)
 {
@@ -96,7 +99,15 @@ static int lab_build_wire(const struct plan *p, struct lab *lab, struct tf_err *
 				    err);
 	if (ret == 0 && p->forwarder >= 0)
 		ret = lab_sysctl_set(lab, p->forwarder, p->forward_key, "1", err);
-	return ret ? ret : lab_build_wait_up(p, lab, err);
+	if (ret == 0)
+		ret = lab_build_wait_up(p, lab, err);
+	/* Addresses with duplicate address detection on are waited for by the
+	 * case itself: what DAD does to them is what it is about. */
+	for (int i = 0; ret == 0 && i < p->n_addrs; i++)
+		if (!p->addrs[i].dad)
+			ret = lab_addr_wait_in_use(lab, p->addrs[i].host, p->addrs[i].cidr,
+						   LAB_BUILD_ADDR_IN_USE_TIMEOUT_MS, err);
+	return ret;
 }
 
 /* The effective value of @key in @host, into @vals (left out when unreadable). */

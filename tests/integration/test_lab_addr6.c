@@ -218,6 +218,31 @@ START_TEST(outside_the_range_is_refused)
 }
 END_TEST
 
+/* What a neighbour needs to reach an address: the solicited-node group
+ * joined (a solicitation for 2001:2::254 goes to ff02::1:ff00:254, and
+ * /proc/net/igmp6 lists ff0200000000000000000001ff000254) and the local route.
+ * lab_addr_wait_in_use() returns only once both are there. */
+START_TEST(in_use_means_solicitations_are_answered)
+{
+	static char groups[8192], routes[4096];
+	struct tf_err err = { "" };
+	struct pair p;
+
+	pair_new(&p);
+	ck_assert_msg(lab_addr_wait_in_use(p.lab, p.router, "2001:2::254/64", 10000, &err) == 0,
+		      "%s", err.msg);
+	run_in(&p, p.router, "cat /proc/net/igmp6", groups, sizeof(groups));
+	ck_assert_msg(strstr(groups, "ff0200000000000000000001ff000254"), "%s", groups);
+	run_in(&p, p.router, "ip -6 route show table local", routes, sizeof(routes));
+	ck_assert_msg(strstr(routes, "local 2001:2::254 "), "%s", routes);
+	ck_assert_int_eq(lab_addr_wait_in_use(p.lab, p.router, "198.18.0.1", 10, &err), 0);
+	ck_assert_int_eq(lab_addr_wait_in_use(p.lab, p.router, "2001:db8::1", 10, &err), -EINVAL);
+	ck_assert_int_eq(lab_addr_wait_in_use(p.lab, p.router, "2001:2::77", 50, &err), -ETIMEDOUT);
+	ck_assert_msg(strstr(err.msg, "no local route for 2001:2::77 after 50 ms"), "%s", err.msg);
+	lab_free(p.lab);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lab_addr6");
@@ -225,6 +250,7 @@ int main(void)
 
 	tcase_add_test(tc, move_is_real);
 	tcase_add_test(tc, outside_the_range_is_refused);
+	tcase_add_test(tc, in_use_means_solicitations_are_answered);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return lab_check_run("test_lab_addr6", s);
