@@ -208,10 +208,10 @@ static int lab_addr_wait_local(struct lab_nl *nl, const char *where, const struc
 		if (lab_addr_has_local(nl, at))
 			return 0;
 		if (waited >= timeout_ms)
-			return tf_err_set(err, -ETIMEDOUT,
-					  "%s: no local route for %s after %d ms", where,
-					  inet_ntop(at->family, at->addr, text, sizeof(text)) ?: "?",
-					  timeout_ms);
+			return tf_err_set(
+				err, -ETIMEDOUT, "%s: no local route for %s after %d ms", where,
+				inet_ntop(at->family, at->addr, text, sizeof(text)) ?: "?",
+				timeout_ms);
 		usleep(5000);
 	}
 	return 0;
