@@ -47,7 +47,7 @@ static const char usage_text[] =
 	"        --case-timeout S: a case still running S seconds after its end (its\n"
 	"        lab's build and teardown included) is stopped: error (default 45)\n"
 	"        -j auto (the default): as many cases at once as the machine holds\n"
-	"        (8 per CPU, at least 16, with the event observer; 2 per CPU polling)\n"
+	"        (12 per CPU, at least 24, with the event observer; 2 per CPU polling)\n"
 	"        --observer auto|events|polling: how sockets are watched: kernel events\n"
 	"        (BPF; exact times) or sock_diag polling every 10 ms; auto (the default):\n"
 	"        events when available (tcpfault doctor says), else polling\n"

@@ -34,7 +34,7 @@ START_TEST(test_jobs_auto)
 	ck_assert_str_eq(line, "-j 5");
 	ck_assert_int_eq(suite_jobs_auto(0, true, line, sizeof(line)), want);
 	ck_assert_msg(strstr(line, "-j auto: ") == line, "%s", line);
-	ck_assert_int_ge(suite_jobs_auto(0, true, line, sizeof(line)), 16);
+	ck_assert_int_ge(suite_jobs_auto(0, true, line, sizeof(line)), 24);
 	ck_assert_int_eq(suite_jobs_auto(0, false, line, sizeof(line)),
 			 (int)cpus * SUITE_JOBS_PER_CPU_POLLING > SUITE_JOBS_MAX ?
 				 SUITE_JOBS_MAX :
