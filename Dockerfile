@@ -27,7 +27,7 @@ ENV DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes LANG=C.UTF-8
 # The shared libraries build/tcpfault links (Makefile PKGS) and the tools a
 # user wants beside it in a lab (ip netns exec for --keep, nft, tcpdump -r).
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-	libnl-3-200 libnl-route-3-200 libmnl0 libnftables1 libjansson4 libpcap0.8 \
+	libnl-3-200 libnl-route-3-200 libmnl0 libnftables1 libjansson4 libpcap0.8 libbpf1 \
 	nftables iproute2 procps tcpdump && rm -rf /var/lib/apt/lists/*
 COPY --from=build /stage/ /
 WORKDIR /root

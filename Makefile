@@ -154,7 +154,9 @@ test:
 # and on the newest run (results/latest, which `make cases` just wrote): junit.xml
 # validates against tests/junit.xsd, ktap.txt is KTAP a parser reads as meant,
 # index.html and every case page load in headless Chromium without a console
-# message (report.png is its screenshot). No root, no namespaces.
+# message (report.png is its screenshot). No root, no namespaces, but for
+# tests/shard.sh: the shards of cases/process-crash, merged, against one run
+# (root; a SKIP line without it).
 REPORT_RUN ?= results/latest
 .PHONY: test-report
 test-report: $(B)/tcpfault
@@ -162,6 +164,7 @@ test-report: $(B)/tcpfault
 	tests/ktap-check.py --selftest
 	@if [ -f $(REPORT_RUN)/ktap.txt ]; then tests/ktap-check.py $(REPORT_RUN)/ktap.txt; fi
 	TCPFAULT=$(B)/tcpfault tests/report-cli.sh
+	TCPFAULT=$(B)/tcpfault tests/shard.sh
 	TCPFAULT=$(B)/tcpfault tests/matrix-report.sh
 	TCPFAULT=$(B)/tcpfault tests/report-browser.sh
 	@if [ -f $(REPORT_RUN)/index.html ]; then BROWSER_CASE_PAGES=12 tests/report-browser.sh $(REPORT_RUN); fi
