@@ -14,6 +14,8 @@ work=$(mktemp -d /tmp/tcpfault-shard.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "not ok: shard: $*"; exit 1; }
 
+# $set_ is split on purpose: SHARD_CASES may name several paths.
+# shellcheck disable=SC2086
 for bad in 0/2 3/2 1/0 2 x/2 1/x 1/1001; do
 	"$tf" run --shard "$bad" $set_ > /dev/null 2> "$work/err"
 	rc=$?
@@ -23,6 +25,7 @@ done
 
 # One run of the whole set, then its two shards; each run in a results
 # directory of its own (the run directory is the one below it).
+# shellcheck disable=SC2086,SC2012 # $set_ as above; run directories are named by date
 run() { # run NAME [ARGS...]
 	name=$1
 	shift
