@@ -4,7 +4,7 @@
 # COMMAND --help, lists the installed cases, finds them by itself for `run`
 # without a path; uninstall leaves no file behind.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B=${1:-build}
 tmp=$(mktemp -d /tmp/tcpfault-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -36,6 +36,15 @@ out=$(cd / && "$bin" run --filter 'no-such-case' 2>&1)
 case "$out" in
 *"needs a case file"*) not_ok "run without a path found no cases: $out" ;;
 esac
+
+# As root (make test), the installed binary runs an installed case, with its
+# control, from outside the source tree: nothing it needs is left in build/.
+if [ "$(id -u)" = 0 ]; then
+	out=$(cd / && "$bin" run --with-controls --results "$tmp/results" \
+		"$tmp/usr/share/tcpfault/cases/process-crash/idle-eof.case" 2>&1) ||
+		not_ok "the installed binary on an installed case: $(echo "$out" | tail -5)"
+	rm -rf "$tmp/results"
+fi
 
 make -s uninstall DESTDIR="$tmp" PREFIX=/usr >/dev/null 2>&1 || not_ok "make uninstall failed"
 rm -f "$tmp/list.txt"
