@@ -35,7 +35,12 @@ all: $(B)/tcpfault
 # TCP_EVENTS_WHY"); yes insists (an error names what is missing); no forces the stub.
 TCP_EVENTS ?= auto
 BPF_CLANG ?= clang
-BPFTOOL ?= $(shell PATH="$$PATH:/usr/sbin:/sbin" command -v bpftool)
+# A bpftool that cannot run (Ubuntu's linux-tools-common wrapper without the
+# running kernel's linux-tools) counts as none.
+ifeq ($(origin BPFTOOL),undefined)
+BPFTOOL := $(shell b=$$(PATH="$$PATH:/usr/sbin:/sbin" command -v bpftool) && \
+	"$$b" version >/dev/null 2>&1 && echo "$$b")
+endif
 BTF_VMLINUX ?= /sys/kernel/btf/vmlinux
 BPF_ARCH := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
 ifeq ($(TCP_EVENTS),no)

@@ -11,7 +11,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 tf=${TCPFAULT:-build/tcpfault}
-browser=$(command -v chromium || command -v chromium-browser || true)
+browser=$(command -v chromium || command -v google-chrome || command -v google-chrome-stable ||
+	command -v chromium-browser || true)
 [ -n "$browser" ] || { echo "ok: report-browser # SKIP no chromium (scripts/install-deps)"; exit 0; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
