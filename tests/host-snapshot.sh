@@ -6,13 +6,16 @@
 set -u
 echo "## nft ruleset"
 nft list ruleset 2>&1
+# A bridge's running timers (the gc timer of a container engine's bridge
+# counts down on its own) and a route's remaining lifetime are the kernel's
+# clock, not the configuration: they are blanked.
 echo "## links"
-ip -d -o link show 2>&1 | sed 's/ link\/ether [^ ]*//'
+ip -d -o link show 2>&1 | sed -E 's/ link\/ether [^ ]*//; s/(hello_timer|tcn_timer|topology_change_timer|gc_timer) +[0-9.]+/\1 -/g'
 echo "## addresses"
 ip -o addr show 2>&1 | sed 's/ valid_lft.*//'
 echo "## routes"
-ip route show table all 2>&1
-ip -6 route show table all 2>&1
+ip route show table all 2>&1 | sed -E 's/ expires [0-9]+sec//'
+ip -6 route show table all 2>&1 | sed -E 's/ expires [0-9]+sec//'
 echo "## named namespaces"
 ip netns list 2>&1
 echo "## writable net sysctls"
