@@ -29,8 +29,9 @@ done
 run() { # run NAME [ARGS...]
 	name=$1
 	shift
+	# Its output is the caller's $(...): a failure is told on stderr.
 	"$tf" run --with-controls --results "$work/$name" "$@" $set_ > "$work/$name.ktap" 2>&1 ||
-		{ cat "$work/$name.ktap"; fail "run $name failed"; }
+		{ rc=$?; cat "$work/$name.ktap" >&2; fail "run $name: exit $rc" >&2; }
 	ls -d "$work/$name"/2*/ | head -1
 }
 whole=$(run whole) || exit 1
