@@ -268,8 +268,14 @@ int obs_on_sock(const struct lab_sock *ls, void *arg)
 	}
 	t->present = true;
 	t->key = *ls;
-	if (t->by_events) /* the state is the events': a sample may be ahead of them */
+	if (t->by_events) { /* the state is the events': a sample may be ahead of them */
+		if (ls->has_info && !t->gone) {
+			ret = obs_ev_state_seen(o, t, snap.state);
+			if (ret)
+				return ret;
+		}
 		snap.state = t->last.state;
+	}
 	/* idiag_timer 2 is sk_timer, the keepalive timer of an established socket
 	 * (inet_diag's inet_sk_diag_fill(); in FIN_WAIT2 the same timer counts
 	 * the linger2 time); its expiry counts down, so only the longest is kept

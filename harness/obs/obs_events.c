@@ -30,7 +30,9 @@
 #include "common/secs.h"
 
 #define OBS_EV_DISCOVER_EVERY 10 /* samples between dumps: 1 s */
-#define OBS_EV_MISS_CONFIRM_MS 100 /* a socket not found twice this far apart is closed */
+/* a socket not found (or found in a state no event gave) twice this far apart:
+ * its CLOSE (or state) event was lost */
+#define OBS_EV_MISS_CONFIRM_MS 100
 
 int obs_use_events(struct obs *o, const struct obs_feed *feed)
 {
@@ -219,6 +221,8 @@ static int obs_ev_sock(struct obs *o, int host, const struct tcp_event *ev, stru
 	if (!t)
 		return -ENOMEM;
 	is_new = is_new && !t->n_changes;
+	if (ev->type == TCP_EVENT_STATE)
+		t->ahead = false; /* what a sample saw ahead of the events came */
 	found = lab_diag_lookup(o->hosts[host].diag, &key, &ls, err);
 	if (found < 0)
 		return found;
@@ -300,27 +304,80 @@ int obs_read_events(struct obs *o, struct tf_err *err)
 	return obs_dump_all(o, err);
 }
 
+/* The timeline's 'lost-event' line for @t at case ms @first_ms: @what came
+ * from the lookups at @first_ms and @second_ms, not from an event. */
+static int obs_ev_lost_line(struct obs *o, const struct obs_track *t, const char *what,
+			    int64_t first_ms, int64_t second_ms)
+{
+	char text[300], first[SECS_LEN], second[SECS_LEN];
+
+	snprintf(text, sizeof(text), "%s>%s: %s (lost); the lookups at %s and %s s %s", t->local,
+		 t->remote, what, secs_fmt(first, sizeof(first), first_ms, 3),
+		 secs_fmt(second, sizeof(second), second_ms, 3),
+		 t->missed ? "found no socket" : "found it");
+	return timeline_add(o->tl,
+			    json_pack("{sI ss ss ss ss ss ss}", "t_ms", (json_int_t)first_ms, "src",
+				      o->hosts[t->host].name, "kind", "obs", "local", t->local,
+				      "remote", t->remote, "call", "lost-event", "text", text));
+}
+
 /* @t closed with no CLOSE event: CLOSED at the first lookup that missed it,
  * and a line in the timeline that says how it was found. */
 static int obs_ev_missed_close(struct obs *o, struct obs_track *t, int64_t t_ms)
 {
-	char text[300], first[SECS_LEN], second[SECS_LEN];
 	int64_t now = o->now_ms;
-	json_t *j;
 	int ret;
 
-	snprintf(text, sizeof(text),
-		 "%s>%s: no CLOSE event came (lost); the lookups at %s and %s s found no socket",
-		 t->local, t->remote, secs_fmt(first, sizeof(first), t->missed_ms, 3),
-		 secs_fmt(second, sizeof(second), t_ms, 3));
-	j = json_pack("{sI ss ss ss ss ss ss}", "t_ms", (json_int_t)t->missed_ms, "src",
-		      o->hosts[t->host].name, "kind", "obs", "local", t->local, "remote", t->remote,
-		      "call", "lost-event", "text", text);
-	ret = timeline_add(o->tl, j);
+	ret = obs_ev_lost_line(o, t, "no CLOSE event came", t->missed_ms, t_ms);
 	if (ret)
 		return ret;
 	o->now_ms = t->missed_ms;
 	ret = obs_gone(o, t, t->missed_ms);
+	o->now_ms = now;
+	return ret;
+}
+
+/*
+ * A sample found @t, a full socket whose state comes from events, in @state,
+ * and the events said another. Either its state event is on its way (the
+ * sample was ahead of it: the event comes within milliseconds, with the exact
+ * time) or it was lost: a tracing program does not run nested on a CPU, so a
+ * softirq that changes a socket's state (an ACK taking it from FIN_WAIT1 to
+ * FIN_WAIT2) while the program runs for another socket loses its event (seen
+ * once in ~16 runs of the suite in both families: teardown/fin-wait2-shutdown
+ * [ipv6] stayed FIN_WAIT1). Seen again OBS_EV_MISS_CONFIRM_MS or more later
+ * with no state event in between: lost; the socket entered @state at the first
+ * sample that saw it, with a 'lost-event' line. Return: 0, or -ENOMEM.
+ */
+int obs_ev_state_seen(struct obs *o, struct obs_track *t, int state)
+{
+	int64_t now = o->now_ms;
+	char what[80];
+	int ret;
+
+	if (state == t->last.state) {
+		t->ahead = false;
+		return 0;
+	}
+	if (!t->ahead || t->ahead_state != state) {
+		t->ahead = true;
+		t->ahead_state = state;
+		t->ahead_ms = now;
+		return 0;
+	}
+	if (now - t->ahead_ms < OBS_EV_MISS_CONFIRM_MS)
+		return 0;
+	t->ahead = false;
+	snprintf(what, sizeof(what), "no state event for %s came", lab_sock_state_name(state));
+	ret = obs_ev_lost_line(o, t, what, t->ahead_ms, now);
+	if (ret)
+		return ret;
+	t->last.state = state;
+	ret = obs_track_push_state(t, t->ahead_ms, state);
+	if (ret)
+		return ret;
+	o->now_ms = t->ahead_ms;
+	ret = obs_emit(o, t, lab_sock_state_name(state));
 	o->now_ms = now;
 	return ret;
 }

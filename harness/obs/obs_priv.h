@@ -45,6 +45,12 @@ struct obs_track {
 	 * its CLOSE event may have been lost (obs_ev_lookup()) */
 	bool missed;
 	int64_t missed_ms;
+	/* event path: a sample saw a full socket in @ahead_state, not the state
+	 * the events gave, first at case ms @ahead_ms: its state event is on its
+	 * way, or was lost (obs_ev_state_seen()) */
+	bool ahead;
+	int ahead_state;
+	int64_t ahead_ms;
 	struct obs_state_change *changes;
 	int n_changes, cap_changes;
 	int64_t ka_max_ms; /* longest time to expiry seen on its keepalive timer; -1: none */
@@ -109,5 +115,6 @@ int obs_ev_sample(struct obs *o, int64_t t_ms, struct tf_err *err);
 void obs_stop_events(struct obs *o);
 int obs_ev_pending_take(struct obs *o, int host, uint64_t cookie, int64_t *t_ns);
 int64_t obs_ev_ms(const struct obs *o, int64_t t_ns);
+int obs_ev_state_seen(struct obs *o, struct obs_track *t, int state);
 
 #endif
