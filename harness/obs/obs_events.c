@@ -30,8 +30,8 @@
 #include "common/secs.h"
 
 #define OBS_EV_DISCOVER_EVERY 10 /* samples between dumps: 1 s */
-/* a socket not found (or found in a state no event gave) twice this far apart:
- * its CLOSE (or state) event was lost */
+/* a socket not found, or found in a state no event gave, twice this far apart:
+ * its CLOSE or state event was lost (obs_ev_state_seen()) */
 #define OBS_EV_MISS_CONFIRM_MS 100
 
 int obs_use_events(struct obs *o, const struct obs_feed *feed)
@@ -304,57 +304,62 @@ int obs_read_events(struct obs *o, struct tf_err *err)
 	return obs_dump_all(o, err);
 }
 
-/* The timeline's 'lost-event' line for @t at case ms @first_ms: @what came
- * from the lookups at @first_ms and @second_ms, not from an event. */
-static int obs_ev_lost_line(struct obs *o, const struct obs_track *t, const char *what,
-			    int64_t first_ms, int64_t second_ms)
+/*
+ * @t, whose state and end come from events, entered @state (TCP_CLOSE: the
+ * lookups no longer find it) with no event: CLOSED, or @state, at the first
+ * lookup that saw it, and a 'lost-event' line in the timeline that says how
+ * it was found.
+ */
+static int obs_ev_lost(struct obs *o, struct obs_track *t, int state)
 {
-	char text[300], first[SECS_LEN], second[SECS_LEN];
-
-	snprintf(text, sizeof(text), "%s>%s: %s (lost); the lookups at %s and %s s %s", t->local,
-		 t->remote, what, secs_fmt(first, sizeof(first), first_ms, 3),
-		 secs_fmt(second, sizeof(second), second_ms, 3),
-		 t->missed ? "found no socket" : "found it");
-	return timeline_add(o->tl,
-			    json_pack("{sI ss ss ss ss ss ss}", "t_ms", (json_int_t)first_ms, "src",
-				      o->hosts[t->host].name, "kind", "obs", "local", t->local,
-				      "remote", t->remote, "call", "lost-event", "text", text));
-}
-
-/* @t closed with no CLOSE event: CLOSED at the first lookup that missed it,
- * and a line in the timeline that says how it was found. */
-static int obs_ev_missed_close(struct obs *o, struct obs_track *t, int64_t t_ms)
-{
+	char text[300], what[80], first[SECS_LEN], second[SECS_LEN];
+	bool closed = state == TCP_CLOSE;
 	int64_t now = o->now_ms;
 	int ret;
 
-	ret = obs_ev_lost_line(o, t, "no CLOSE event came", t->missed_ms, t_ms);
+	if (closed)
+		snprintf(what, sizeof(what), "no CLOSE event came");
+	else
+		snprintf(what, sizeof(what), "no state event for %s came",
+			 lab_sock_state_name(state));
+	snprintf(text, sizeof(text), "%s>%s: %s (lost); the lookups at %s and %s s %s", t->local,
+		 t->remote, what, secs_fmt(first, sizeof(first), t->ahead_ms, 3),
+		 secs_fmt(second, sizeof(second), now, 3), closed ? "found no socket" : "found it");
+	ret = timeline_add(o->tl, json_pack("{sI ss ss ss ss ss ss}", "t_ms",
+					    (json_int_t)t->ahead_ms, "src", o->hosts[t->host].name,
+					    "kind", "obs", "local", t->local, "remote", t->remote,
+					    "call", "lost-event", "text", text));
 	if (ret)
 		return ret;
-	o->now_ms = t->missed_ms;
-	ret = obs_gone(o, t, t->missed_ms);
+	o->now_ms = t->ahead_ms;
+	if (closed) {
+		ret = obs_gone(o, t, t->ahead_ms);
+	} else {
+		t->last.state = state;
+		ret = obs_track_push_state(t, t->ahead_ms, state);
+		if (!ret)
+			ret = obs_emit(o, t, lab_sock_state_name(state));
+	}
 	o->now_ms = now;
 	return ret;
 }
 
 /*
- * A sample found @t, a full socket whose state comes from events, in @state,
- * and the events said another. Either its state event is on its way (the
- * sample was ahead of it: the event comes within milliseconds, with the exact
- * time) or it was lost: a tracing program does not run nested on a CPU, so a
- * softirq that changes a socket's state (an ACK taking it from FIN_WAIT1 to
- * FIN_WAIT2) while the program runs for another socket loses its event (seen
- * once in ~16 runs of the suite in both families: teardown/fin-wait2-shutdown
- * [ipv6] stayed FIN_WAIT1). Seen again OBS_EV_MISS_CONFIRM_MS or more later
- * with no state event in between: lost; the socket entered @state at the first
- * sample that saw it, with a 'lost-event' line. Return: 0, or -ENOMEM.
+ * A lookup at case ms o->now_ms found @t, a full socket whose state comes from
+ * events, in @state, or did not find it (@state TCP_CLOSE: unhashed, closed),
+ * while the events said another state. Either the event is on its way (the
+ * lookup was ahead of it: it comes within milliseconds, with the exact time)
+ * or it was lost: a tracing program does not run nested on a CPU, so a softirq
+ * that changes a socket's state while the program runs for another socket
+ * loses its event (tcp_events_misses(); measured: 3 of 228 aborts under `make
+ * stress` had no CLOSE event, and once in ~16 runs of the suite in both
+ * families teardown/fin-wait2-shutdown [ipv6] stayed FIN_WAIT1 for want of its
+ * FIN_WAIT2 event). Seen again OBS_EV_MISS_CONFIRM_MS or more later with no
+ * state event in between, when a merely late event would have come: lost
+ * (obs_ev_lost()). Return: 0, or -ENOMEM.
  */
 int obs_ev_state_seen(struct obs *o, struct obs_track *t, int state)
 {
-	int64_t now = o->now_ms;
-	char what[80];
-	int ret;
-
 	if (state == t->last.state) {
 		t->ahead = false;
 		return 0;
@@ -362,24 +367,13 @@ int obs_ev_state_seen(struct obs *o, struct obs_track *t, int state)
 	if (!t->ahead || t->ahead_state != state) {
 		t->ahead = true;
 		t->ahead_state = state;
-		t->ahead_ms = now;
+		t->ahead_ms = o->now_ms;
 		return 0;
 	}
-	if (now - t->ahead_ms < OBS_EV_MISS_CONFIRM_MS)
+	if (o->now_ms - t->ahead_ms < OBS_EV_MISS_CONFIRM_MS)
 		return 0;
 	t->ahead = false;
-	snprintf(what, sizeof(what), "no state event for %s came", lab_sock_state_name(state));
-	ret = obs_ev_lost_line(o, t, what, t->ahead_ms, now);
-	if (ret)
-		return ret;
-	t->last.state = state;
-	ret = obs_track_push_state(t, t->ahead_ms, state);
-	if (ret)
-		return ret;
-	o->now_ms = t->ahead_ms;
-	ret = obs_emit(o, t, lab_sock_state_name(state));
-	o->now_ms = now;
-	return ret;
+	return obs_ev_lost(o, t, state);
 }
 
 /* Look @t up now: its details, or its end (a socket without events). */
@@ -391,26 +385,14 @@ static int obs_ev_lookup(struct obs *o, struct obs_track *t, int64_t t_ms, struc
 	if (found < 0)
 		return found;
 	o->cur_host = t->host;
-	t->missed = t->missed && !found;
-	if (found)
+	if (found) {
+		if (t->ahead && t->ahead_state == TCP_CLOSE)
+			t->ahead = false; /* a miss, then found again: not closed */
 		return obs_on_sock(&ls, o);
+	}
 	if (!t->by_events) /* TIME_WAIT or a request socket: no event ends it */
 		return obs_gone(o, t, t_ms);
-	/* A full socket the exact lookup no longer finds is closed (unhashed),
-	 * and its CLOSE event should have come. It can be lost: a tracing
-	 * program does not run nested on a CPU, so the timer softirq that
-	 * aborts a connection while the program runs for another socket loses
-	 * its event (tcp_events_misses(); measured: 3 of 228 aborts under
-	 * `make stress`). A second miss 100 ms or more after the first, when a
-	 * merely late event would have come: CLOSED at the first miss. */
-	if (!t->missed) {
-		t->missed = true;
-		t->missed_ms = t_ms;
-		return 0;
-	}
-	if (t_ms - t->missed_ms < OBS_EV_MISS_CONFIRM_MS)
-		return 0;
-	return obs_ev_missed_close(o, t, t_ms);
+	return obs_ev_state_seen(o, t, TCP_CLOSE);
 }
 
 int obs_tick(struct obs *o, int64_t t_ms, struct tf_err *err)

@@ -41,13 +41,9 @@ struct obs_track {
 	/* event path: the state came from a state event (a full socket, whose
 	 * changes and end are all events); samples then leave the state alone */
 	bool by_events;
-	/* event path: a lookup no longer found it (case ms of the first miss):
-	 * its CLOSE event may have been lost (obs_ev_lookup()) */
-	bool missed;
-	int64_t missed_ms;
-	/* event path: a sample saw a full socket in @ahead_state, not the state
-	 * the events gave, first at case ms @ahead_ms: its state event is on its
-	 * way, or was lost (obs_ev_state_seen()) */
+	/* event path: a lookup saw a full socket in @ahead_state (TCP_CLOSE: it
+	 * no longer found it), not the state the events gave, first at case ms
+	 * @ahead_ms: its event is on its way, or was lost (obs_ev_state_seen()) */
 	bool ahead;
 	int ahead_state;
 	int64_t ahead_ms;
